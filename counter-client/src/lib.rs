@@ -1,0 +1,12 @@
+//! The counter officer's page, served by the Antre server under `/counter/`.
+
+/// The counter page's static files, by path relative to `/counter/`.
+pub fn asset(path: &str) -> Option<(&'static str, &'static [u8])> {
+    match path {
+        "" | "index.html" => Some((
+            "text/html; charset=utf-8",
+            include_bytes!("../assets/index.html"),
+        )),
+        _ => None,
+    }
+}

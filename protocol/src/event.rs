@@ -1,0 +1,214 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{CounterView, QueueInfo, Ticket};
+
+/// What happened, as the `type` field of a stream message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum EventKind {
+    #[serde(rename = "ticket.issued")]
+    TicketIssued,
+    #[serde(rename = "ticket.called")]
+    TicketCalled,
+    #[serde(rename = "ticket.recalled")]
+    TicketRecalled,
+    #[serde(rename = "ticket.serving")]
+    TicketServing,
+    #[serde(rename = "ticket.done")]
+    TicketDone,
+    #[serde(rename = "ticket.no_show")]
+    TicketNoShow,
+    #[serde(rename = "ticket.reinstated")]
+    TicketReinstated,
+    #[serde(rename = "ticket.transferred")]
+    TicketTransferred,
+    #[serde(rename = "ticket.held")]
+    TicketHeld,
+    #[serde(rename = "ticket.resumed")]
+    TicketResumed,
+    #[serde(rename = "ticket.cancelled")]
+    TicketCancelled,
+    #[serde(rename = "counter.opened")]
+    CounterOpened,
+    #[serde(rename = "counter.closed")]
+    CounterClosed,
+    #[serde(rename = "counter.paused")]
+    CounterPaused,
+    #[serde(rename = "counter.resumed")]
+    CounterResumed,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 15] = [
+        EventKind::TicketIssued,
+        EventKind::TicketCalled,
+        EventKind::TicketRecalled,
+        EventKind::TicketServing,
+        EventKind::TicketDone,
+        EventKind::TicketNoShow,
+        EventKind::TicketReinstated,
+        EventKind::TicketTransferred,
+        EventKind::TicketHeld,
+        EventKind::TicketResumed,
+        EventKind::TicketCancelled,
+        EventKind::CounterOpened,
+        EventKind::CounterClosed,
+        EventKind::CounterPaused,
+        EventKind::CounterResumed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::TicketIssued => "ticket.issued",
+            EventKind::TicketCalled => "ticket.called",
+            EventKind::TicketRecalled => "ticket.recalled",
+            EventKind::TicketServing => "ticket.serving",
+            EventKind::TicketDone => "ticket.done",
+            EventKind::TicketNoShow => "ticket.no_show",
+            EventKind::TicketReinstated => "ticket.reinstated",
+            EventKind::TicketTransferred => "ticket.transferred",
+            EventKind::TicketHeld => "ticket.held",
+            EventKind::TicketResumed => "ticket.resumed",
+            EventKind::TicketCancelled => "ticket.cancelled",
+            EventKind::CounterOpened => "counter.opened",
+            EventKind::CounterClosed => "counter.closed",
+            EventKind::CounterPaused => "counter.paused",
+            EventKind::CounterResumed => "counter.resumed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One change, as stored in the event log and sent on the stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Event {
+    /// Monotonic sequence number: no gaps, never reused.
+    pub seq: u64,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub at: String,
+    /// Zones the event concerns (the counter's zone, or the zones serving the ticket's
+    /// service); `stream?zone=Z` passes events naming Z.
+    #[serde(default)]
+    pub zones: Vec<String>,
+    /// The ticket as it is after the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<Ticket>,
+    /// The counter as it is after the event, for counter events and calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<CounterView>,
+    #[serde(default, skip_serializing_if = "EventDetail::is_empty")]
+    pub detail: EventDetail,
+}
+
+/// Particulars of some events.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventDetail {
+    /// Transfers: the service the ticket left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_service: Option<String>,
+    /// Out-of-order calls and cancellations: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A call that is not what the call-next policy would have picked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub out_of_order: bool,
+    /// The user who caused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Calls and recalls: what the hall says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement: Option<Announcement>,
+}
+
+impl EventDetail {
+    pub fn is_empty(&self) -> bool {
+        *self == EventDetail::default()
+    }
+}
+
+/// What the hall announces for a call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Announcement {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_en: Option<String>,
+    /// URL of the composed audio, when the server provides one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<String>,
+}
+
+/// Marker for the snapshot message's `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SnapshotTag {
+    #[serde(rename = "snapshot")]
+    Snapshot,
+}
+
+/// The first message on the stream: the whole live state at `seq`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Snapshot {
+    #[serde(rename = "type")]
+    pub kind: SnapshotTag,
+    /// The last event included; the stream goes on from `seq + 1`.
+    pub seq: u64,
+    pub day: String,
+    pub at: String,
+    pub counters: Vec<CounterView>,
+    pub queues: Vec<QueueInfo>,
+    /// The latest calls, newest first.
+    pub recent_calls: Vec<Ticket>,
+}
+
+/// Any message on `GET /api/v1/stream`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StreamMessage {
+    Snapshot(Box<Snapshot>),
+    Event(Box<Event>),
+}
+
+impl StreamMessage {
+    pub fn seq(&self) -> u64 {
+        match self {
+            StreamMessage::Snapshot(s) => s.seq,
+            StreamMessage::Event(e) => e.seq,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_kind_names_round_trip() {
+        for kind in EventKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(EventKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn stream_messages_are_told_apart_by_type() {
+        let snap = r#"{"type":"snapshot","seq":4,"day":"2026-11-23","at":"x","counters":[],"queues":[],"recent_calls":[]}"#;
+        let event = r#"{"seq":5,"type":"counter.opened","at":"x","zones":["A"]}"#;
+        assert!(matches!(
+            serde_json::from_str::<StreamMessage>(snap).unwrap(),
+            StreamMessage::Snapshot(s) if s.seq == 4
+        ));
+        assert!(matches!(
+            serde_json::from_str::<StreamMessage>(event).unwrap(),
+            StreamMessage::Event(e) if e.seq == 5 && e.kind == EventKind::CounterOpened
+        ));
+    }
+}

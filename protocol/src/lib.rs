@@ -1,0 +1,33 @@
+//! Wire types shared by the Antre server and its clients.
+//!
+//! Everything here is plain data with serde derives: the JSON that crosses the network
+//! between the server, the kiosk, hall boards, counter clients and phones. The server
+//! builds these from its engine; clients only ever read and send them.
+//!
+//! Timestamps are RFC 3339 strings carrying the site's UTC offset
+//! (`2026-11-23T08:05:12+08:00`), so a client can show local time without a time-zone
+//! database of its own.
+
+mod counter;
+mod error;
+mod event;
+mod queue;
+mod request;
+mod site;
+mod ticket;
+
+pub use counter::{CounterStatus, CounterView};
+pub use error::{ErrorBody, ErrorDetail};
+pub use event::{
+    Announcement, Event, EventDetail, EventKind, Snapshot, SnapshotTag, StreamMessage,
+};
+pub use queue::{QueueInfo, QueueState};
+pub use request::{
+    CallRequest, CancelRequest, HoldRequest, IssueRequest, LoginRequest, LoginResponse,
+    ResumeRequest, TransferRequest,
+};
+pub use site::{Agency, BoardInfo, CounterInfo, KioskInfo, ServiceInfo, SiteInfo, Zone};
+pub use ticket::{Priority, Ticket, TicketStatus};
+
+/// Path prefix of every versioned API route.
+pub const API_PREFIX: &str = "/api/v1";

@@ -1,0 +1,85 @@
+use serde::{Deserialize, Serialize};
+
+use crate::Priority;
+
+/// `POST /api/v1/tickets`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    pub service: String,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// The kiosk it was taken at; a kiosk presenting its device token is taken at its own.
+    #[serde(default)]
+    pub kiosk: Option<String>,
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    /// Bearer token for `Authorization: Bearer …`.
+    pub token: String,
+    pub expires_at: String,
+    pub username: String,
+    /// `admin`, `supervisor` or `officer`.
+    pub role: String,
+    /// Counters this user may open (every counter for admins and supervisors).
+    pub counters: Vec<String>,
+}
+
+/// `POST /api/v1/counters/{code}/call`: call a particular ticket out of turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallRequest {
+    pub ticket: u64,
+    /// Why the queue's order is broken; required, and reported.
+    pub reason: String,
+}
+
+/// `POST /api/v1/counters/{code}/transfer`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    pub service: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/counters/{code}/hold` (body optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HoldRequest {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/counters/{code}/resume` (body optional): without `ticket` the counter
+/// comes back from its break; with `ticket` a ticket held here becomes active again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResumeRequest {
+    #[serde(default)]
+    pub ticket: Option<u64>,
+}
+
+/// `POST /api/v1/tickets/{id}/cancel` (body optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    #[serde(default)]
+    pub reason: Option<String>,
+}

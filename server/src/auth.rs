@@ -1,0 +1,364 @@
+//! Who may do what: users with roles, devices with tokens, expiring bearer tokens.
+//!
+//! Passwords and device tokens are stored only as Argon2 hashes in the site config.
+//! A login gives a signed token (HMAC-SHA-256 with a key kept in the data directory),
+//! so tokens survive a restart and checking one costs no database access.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::Context;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use hmac::{Hmac, Mac};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::SiteConfig;
+use crate::engine::Actor;
+
+/// A shift is at most twelve hours; an officer logs in again the next day.
+pub const TOKEN_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Everything, including any counter.
+    Admin,
+    /// Runs the floor: any counter, cancels and reinstates tickets.
+    Supervisor,
+    /// Opens the counters assigned to them and acts only on those they opened.
+    Officer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Officer => "officer",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct User {
+    role: Role,
+    password_hash: String,
+    counters: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceKind {
+    Kiosk,
+    Board,
+}
+
+/// A kiosk or board agent that presented its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub kind: DeviceKind,
+    pub code: String,
+}
+
+/// A logged-in user, as read from a valid token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    #[serde(rename = "u")]
+    pub username: String,
+    #[serde(rename = "r")]
+    pub role: Role,
+    /// Expiry, Unix seconds.
+    #[serde(rename = "e")]
+    pub expires: i64,
+}
+
+impl Session {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.username.clone(),
+            any_counter: self.role != Role::Officer,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    User(Session),
+    Device(Device),
+}
+
+#[derive(Debug)]
+pub struct Auth {
+    users: HashMap<String, User>,
+    all_counters: Vec<String>,
+    devices: Vec<(Device, String)>,
+    key: [u8; 32],
+    /// SHA-256 of device tokens already checked against their Argon2 hash, so a kiosk
+    /// pays for Argon2 once, not on every ticket.
+    known_devices: Mutex<HashMap<[u8; 32], Device>>,
+    /// Checked when a username is unknown, so a wrong username costs the same time as a
+    /// wrong password and does not reveal which users exist.
+    dummy_hash: String,
+}
+
+impl Auth {
+    pub fn new(config: &SiteConfig, key: [u8; 32]) -> anyhow::Result<Auth> {
+        let users = config
+            .users
+            .iter()
+            .map(|u| {
+                PasswordHash::new(&u.password_hash)
+                    .map_err(|e| anyhow::anyhow!("user {}: bad password_hash: {e}", u.username))?;
+                Ok((
+                    u.username.clone(),
+                    User {
+                        role: u.role,
+                        password_hash: u.password_hash.clone(),
+                        counters: u.counters.clone(),
+                    },
+                ))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let kiosks = config
+            .kiosks
+            .iter()
+            .map(|k| (DeviceKind::Kiosk, &k.code, &k.token_hash));
+        let boards = config
+            .boards
+            .iter()
+            .map(|b| (DeviceKind::Board, &b.code, &b.token_hash));
+        let mut devices = Vec::new();
+        for (kind, code, hash) in kiosks.chain(boards) {
+            if let Some(hash) = hash {
+                PasswordHash::new(hash)
+                    .map_err(|e| anyhow::anyhow!("device {code}: bad token_hash: {e}"))?;
+                devices.push((
+                    Device {
+                        kind,
+                        code: code.clone(),
+                    },
+                    hash.clone(),
+                ));
+            }
+        }
+        Ok(Auth {
+            users,
+            all_counters: config.counters.iter().map(|c| c.code.clone()).collect(),
+            devices,
+            key,
+            known_devices: Mutex::new(HashMap::new()),
+            dummy_hash: hash_password("not a real password")?,
+        })
+    }
+
+    /// Checks a password and, if right, issues a token. Slow on purpose (Argon2): call it
+    /// off the async runtime.
+    pub fn login(
+        &self,
+        username: &str,
+        password: &str,
+        now: Timestamp,
+    ) -> Option<(String, Session)> {
+        let user = self.users.get(username);
+        let hash = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
+        if !verify_password(password, hash) {
+            return None;
+        }
+        let user = user?;
+        let session = Session {
+            username: username.to_string(),
+            role: user.role,
+            expires: (now + TOKEN_LIFETIME).as_second(),
+        };
+        Some((self.sign(&session), session))
+    }
+
+    /// Counters a user may open.
+    pub fn counters_of(&self, username: &str) -> Vec<String> {
+        match self.users.get(username) {
+            Some(u) if u.role == Role::Officer => u.counters.clone(),
+            Some(_) => self.all_counters.clone(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn may_open(&self, session: &Session, counter: &str) -> bool {
+        session.role != Role::Officer
+            || self
+                .counters_of(&session.username)
+                .iter()
+                .any(|c| c == counter)
+    }
+
+    fn sign(&self, session: &Session) -> String {
+        let payload = hex::encode(serde_json::to_vec(session).expect("plain struct"));
+        let mac = self.mac(payload.as_bytes());
+        format!("u1.{payload}.{}", hex::encode(mac))
+    }
+
+    fn mac(&self, payload: &[u8]) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        mac.update(payload);
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// A user token's session, if the signature holds, it has not expired and the user
+    /// still exists with that role. Cheap.
+    pub fn session(&self, token: &str, now: Timestamp) -> Option<Session> {
+        let rest = token.strip_prefix("u1.")?;
+        let (payload, mac) = rest.split_once('.')?;
+        let mac = hex::decode(mac).ok()?;
+        let mut check = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        check.update(payload.as_bytes());
+        check.verify_slice(&mac).ok()?;
+        let session: Session = serde_json::from_slice(&hex::decode(payload).ok()?).ok()?;
+        let user = self.users.get(&session.username)?;
+        (session.expires > now.as_second() && user.role == session.role).then_some(session)
+    }
+
+    /// A device token's device if it was seen and checked before. Cheap.
+    pub fn known_device(&self, token: &str) -> Option<Device> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        self.known_devices
+            .lock()
+            .expect("not poisoned")
+            .get(&digest)
+            .cloned()
+    }
+
+    /// Checks a device token against every device's hash. Slow (Argon2): call it off the
+    /// async runtime, and only after [`Auth::known_device`] said no.
+    pub fn check_device(&self, token: &str) -> Option<Device> {
+        let device = self
+            .devices
+            .iter()
+            .find(|(_, hash)| verify_password(token, hash))
+            .map(|(d, _)| d.clone())?;
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        self.known_devices
+            .lock()
+            .expect("not poisoned")
+            .insert(digest, device.clone());
+        Some(device)
+    }
+
+    pub fn has_devices(&self) -> bool {
+        !self.devices.is_empty()
+    }
+}
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?
+        .to_string())
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Random hex, for track tokens and generated passwords.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the OS has randomness");
+    hex::encode(buf)
+}
+
+/// The token signing key, kept in the data directory (created on first start, readable
+/// by the server's user only).
+pub fn load_or_create_key(data_dir: &Path) -> anyhow::Result<[u8; 32]> {
+    let path = data_dir.join("token.key");
+    match std::fs::read(&path) {
+        Ok(bytes) => bytes.try_into().map_err(|_| {
+            anyhow::anyhow!(
+                "{} is damaged: delete it to log everyone out",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut key = [0u8; 32];
+            getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+            write_private(&path, &key)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(key)
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth() -> Auth {
+        let hash = hash_password("rahasia").unwrap();
+        let text = format!(
+            "{}\n[[users]]\nusername = \"budi\"\nrole = \"officer\"\npassword_hash = \"{hash}\"\ncounters = [\"L01\"]\n",
+            crate::demo::SITE_TOML
+        );
+        let mut config = SiteConfig::from_toml(&text).unwrap();
+        config.kiosks[0].token_hash = Some(hash);
+        Auth::new(&config, [7; 32]).unwrap()
+    }
+
+    #[test]
+    fn login_gives_a_token_that_expires() {
+        let auth = auth();
+        let now = Timestamp::from_second(1_800_000_000).unwrap();
+        assert!(auth.login("budi", "salah", now).is_none());
+        assert!(auth.login("nobody", "rahasia", now).is_none());
+        let (token, session) = auth.login("budi", "rahasia", now).unwrap();
+        assert_eq!(auth.session(&token, now), Some(session.clone()));
+        assert!(auth.session(&token, now + TOKEN_LIFETIME).is_none());
+        assert!(auth.may_open(&session, "L01"));
+        assert!(!auth.may_open(&session, "L02"));
+    }
+
+    #[test]
+    fn a_tampered_token_is_refused() {
+        let auth = auth();
+        let now = Timestamp::from_second(1_800_000_000).unwrap();
+        let (token, _) = auth.login("budi", "rahasia", now).unwrap();
+        let forged = Session {
+            username: "budi".into(),
+            role: Role::Admin,
+            expires: now.as_second() + 100,
+        };
+        let payload = hex::encode(serde_json::to_vec(&forged).unwrap());
+        let mac = token.rsplit_once('.').unwrap().1;
+        assert!(auth.session(&format!("u1.{payload}.{mac}"), now).is_none());
+    }
+
+    #[test]
+    fn device_tokens_are_checked_once_then_remembered() {
+        let auth = auth();
+        assert!(auth.known_device("rahasia").is_none());
+        assert!(auth.check_device("salah").is_none());
+        let device = auth.check_device("rahasia").unwrap();
+        assert_eq!(device.kind, DeviceKind::Kiosk);
+        assert_eq!(auth.known_device("rahasia"), Some(device));
+    }
+}

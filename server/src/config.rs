@@ -1,0 +1,499 @@
+//! The site config: one TOML file describing the MPP (see `docs/configuration.md`).
+//!
+//! Parsing is strict (unknown keys are errors, so a typo never silently changes
+//! behaviour) and validation reports every broken reference by name.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use antre_protocol as wire;
+use anyhow::{Context, bail, ensure};
+use serde::Deserialize;
+
+use crate::auth::Role;
+use crate::engine::{Counter, Hours, Service, Site};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub site: SiteSection,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
+    pub zones: Vec<ZoneConfig>,
+    #[serde(default)]
+    pub agencies: Vec<AgencyConfig>,
+    #[serde(default)]
+    pub services: Vec<ServiceConfig>,
+    #[serde(default)]
+    pub counters: Vec<CounterConfig>,
+    #[serde(default)]
+    pub kiosks: Vec<DeviceConfig>,
+    #[serde(default)]
+    pub boards: Vec<BoardConfig>,
+    #[serde(default)]
+    pub users: Vec<UserConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSection {
+    pub code: String,
+    pub name: String,
+    pub timezone: String,
+    /// Default opening hours of services, local time.
+    #[serde(default = "default_hours")]
+    pub hours: String,
+    /// Default opening days of services.
+    #[serde(default = "default_days")]
+    pub days: Vec<String>,
+    #[serde(default = "default_streak")]
+    pub priority_streak_max: u32,
+    #[serde(default = "default_grace")]
+    pub no_show_grace_min: u32,
+}
+
+fn default_hours() -> String {
+    "08:00-16:00".into()
+}
+fn default_days() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .map(String::from)
+        .to_vec()
+}
+/// Three priority calls in a row, then one normal: priority visitors still wait far
+/// less, and a normal line is never stuck behind a stream of priority arrivals.
+fn default_streak() -> u32 {
+    3
+}
+/// Half an hour: long enough to come back from the toilet or the photocopy shop.
+fn default_grace() -> u32 {
+    30
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Tickets one client address may take per minute without a device token.
+    #[serde(default = "default_rate")]
+    pub tickets_per_minute_per_client: u32,
+}
+
+/// Six a minute: a family taking tickets for several services at once fits, a script
+/// emptying the day's quota does not.
+fn default_rate() -> u32 {
+    6
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            tickets_per_minute_per_client: default_rate(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneConfig {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyConfig {
+    pub code: String,
+    pub short: String,
+    pub name: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub code: String,
+    pub agency: String,
+    pub prefix: String,
+    pub name: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub target_wait_min: u32,
+    pub avg_service_min: u32,
+    #[serde(default)]
+    pub daily_quota: Option<u32>,
+    #[serde(default)]
+    pub hours: Option<String>,
+    #[serde(default)]
+    pub days: Option<Vec<String>>,
+    #[serde(default)]
+    pub last_ticket: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterConfig {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub spoken_name: Option<String>,
+    pub zone: String,
+    pub agency: String,
+    pub services: Vec<String>,
+}
+
+/// A kiosk.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceConfig {
+    pub code: String,
+    pub name: String,
+    pub zone: String,
+    /// Argon2 hash of the device token (`antre hash-password`).
+    #[serde(default)]
+    pub token_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardConfig {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub zone: Option<String>,
+    #[serde(default)]
+    pub token_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    pub username: String,
+    pub role: Role,
+    /// Argon2 hash of the password (`antre hash-password`).
+    pub password_hash: String,
+    /// Counters an officer may open; admins and supervisors may open any.
+    #[serde(default)]
+    pub counters: Vec<String>,
+}
+
+impl SiteConfig {
+    pub fn from_toml(text: &str) -> anyhow::Result<SiteConfig> {
+        let config: SiteConfig = toml::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> anyhow::Result<SiteConfig> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read site config {}", path.display()))?;
+        SiteConfig::from_toml(&text)
+            .with_context(|| format!("invalid site config {}", path.display()))
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let zones = unique("zone", self.zones.iter().map(|z| z.code.as_str()))?;
+        let agencies = unique("agency", self.agencies.iter().map(|a| a.code.as_str()))?;
+        let services = unique("service", self.services.iter().map(|s| s.code.as_str()))?;
+        unique("counter", self.counters.iter().map(|c| c.code.as_str()))?;
+        unique("kiosk", self.kiosks.iter().map(|k| k.code.as_str()))?;
+        unique("board", self.boards.iter().map(|b| b.code.as_str()))?;
+        unique("user", self.users.iter().map(|u| u.username.as_str()))?;
+        // Numbering is per prefix and quotas count numbers, so each service owns its prefix.
+        unique(
+            "ticket prefix",
+            self.services.iter().map(|s| s.prefix.as_str()),
+        )?;
+        let counters: HashSet<&str> = self.counters.iter().map(|c| c.code.as_str()).collect();
+        for code in zones.iter().chain(&agencies).chain(&services) {
+            ensure!(
+                valid_code(code),
+                "code {code:?} may hold only A-Z, 0-9, '-' and '_'"
+            );
+        }
+        for s in &self.services {
+            ensure!(
+                agencies.contains(s.agency.as_str()),
+                "service {}: unknown agency {}",
+                s.code,
+                s.agency
+            );
+            ensure!(
+                (1..=3).contains(&s.prefix.len())
+                    && s.prefix.chars().all(|c| c.is_ascii_uppercase()),
+                "service {}: prefix {:?} must be 1 to 3 capital letters",
+                s.code,
+                s.prefix
+            );
+            ensure!(
+                s.target_wait_min > 0,
+                "service {}: target_wait_min must be above 0",
+                s.code
+            );
+        }
+        for c in &self.counters {
+            ensure!(
+                valid_code(&c.code),
+                "counter code {:?} may hold only A-Z, 0-9, '-' and '_'",
+                c.code
+            );
+            ensure!(
+                zones.contains(c.zone.as_str()),
+                "counter {}: unknown zone {}",
+                c.code,
+                c.zone
+            );
+            ensure!(
+                agencies.contains(c.agency.as_str()),
+                "counter {}: unknown agency {}",
+                c.code,
+                c.agency
+            );
+            for s in &c.services {
+                ensure!(
+                    services.contains(s.as_str()),
+                    "counter {}: unknown service {s}",
+                    c.code
+                );
+            }
+        }
+        for k in &self.kiosks {
+            ensure!(
+                zones.contains(k.zone.as_str()),
+                "kiosk {}: unknown zone {}",
+                k.code,
+                k.zone
+            );
+        }
+        for b in &self.boards {
+            if let Some(zone) = &b.zone {
+                ensure!(
+                    zones.contains(zone.as_str()),
+                    "board {}: unknown zone {zone}",
+                    b.code
+                );
+            }
+        }
+        for u in &self.users {
+            ensure!(
+                !u.username.is_empty()
+                    && u.username.len() <= 64
+                    && u.username
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)),
+                "user {:?}: a username is 1 to 64 of a-z, 0-9, '.', '_' and '-'",
+                u.username
+            );
+            for c in &u.counters {
+                ensure!(
+                    counters.contains(c.as_str()),
+                    "user {}: unknown counter {c}",
+                    u.username
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The engine's view of the site.
+    pub fn site(&self) -> anyhow::Result<Arc<Site>> {
+        let timezone = jiff::tz::db()
+            .get(&self.site.timezone)
+            .with_context(|| format!("unknown time zone {:?}", self.site.timezone))?;
+        let default_hours = (&self.site.hours, &self.site.days);
+        let services = self
+            .services
+            .iter()
+            .map(|s| {
+                let hours = parse_hours(
+                    s.hours.as_ref().unwrap_or(default_hours.0),
+                    s.days.as_ref().unwrap_or(default_hours.1),
+                    s.last_ticket.as_deref(),
+                )
+                .with_context(|| format!("service {}", s.code))?;
+                Ok(Service {
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    name_en: s.name_en.clone(),
+                    prefix: s.prefix.clone(),
+                    agency: s.agency.clone(),
+                    keywords: s.keywords.clone(),
+                    target_wait_s: s.target_wait_min * 60,
+                    avg_service_s: s.avg_service_min.max(1) * 60,
+                    daily_quota: s.daily_quota,
+                    hours,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let counters = self
+            .counters
+            .iter()
+            .map(|c| Counter {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                spoken_name: c
+                    .spoken_name
+                    .clone()
+                    .unwrap_or_else(|| c.name.to_lowercase()),
+                zone: c.zone.clone(),
+                agency: c.agency.clone(),
+                services: c.services.clone(),
+            })
+            .collect();
+        Ok(Arc::new(Site::new(
+            self.site.code.clone(),
+            self.site.name.clone(),
+            self.site.timezone.clone(),
+            timezone,
+            self.agencies
+                .iter()
+                .map(|a| wire::Agency {
+                    code: a.code.clone(),
+                    short: a.short.clone(),
+                    name: a.name.clone(),
+                    name_en: a.name_en.clone(),
+                })
+                .collect(),
+            services,
+            counters,
+            self.zones
+                .iter()
+                .map(|z| wire::Zone {
+                    code: z.code.clone(),
+                    name: z.name.clone(),
+                })
+                .collect(),
+            self.kiosks
+                .iter()
+                .map(|k| wire::KioskInfo {
+                    code: k.code.clone(),
+                    name: k.name.clone(),
+                    zone: k.zone.clone(),
+                })
+                .collect(),
+            self.boards
+                .iter()
+                .map(|b| wire::BoardInfo {
+                    code: b.code.clone(),
+                    name: b.name.clone(),
+                    zone: b.zone.clone(),
+                })
+                .collect(),
+            self.site.priority_streak_max,
+            i64::from(self.site.no_show_grace_min) * 60,
+        )))
+    }
+}
+
+fn valid_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 32
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn unique<'a>(
+    what: &str,
+    codes: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<HashSet<&'a str>> {
+    let mut seen = HashSet::new();
+    for code in codes {
+        if !seen.insert(code) {
+            bail!("{what} {code:?} appears twice");
+        }
+    }
+    Ok(seen)
+}
+
+/// `08:00-16:00` (closing may be `24:00`), day names `mon` … `sun`, optional `14:30`.
+pub fn parse_hours(
+    range: &str,
+    days: &[String],
+    last_ticket: Option<&str>,
+) -> anyhow::Result<Hours> {
+    let (open, close) = range
+        .split_once('-')
+        .with_context(|| format!("hours {range:?} must look like 08:00-16:00"))?;
+    let open_min = parse_minute(open)?;
+    let close_min = parse_minute(close)?;
+    ensure!(
+        open_min < close_min,
+        "hours {range:?}: opening must come before closing"
+    );
+    let mut open_days = [false; 7];
+    for day in days {
+        let i = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .position(|d| d == day)
+            .with_context(|| {
+                format!("unknown day {day:?} (use mon, tue, wed, thu, fri, sat, sun)")
+            })?;
+        open_days[i] = true;
+    }
+    Ok(Hours {
+        open_min,
+        close_min,
+        last_ticket_min: last_ticket.map(parse_minute).transpose()?,
+        days: open_days,
+    })
+}
+
+fn parse_minute(text: &str) -> anyhow::Result<u16> {
+    let text = text.trim();
+    let (h, m) = text
+        .split_once(':')
+        .with_context(|| format!("time {text:?} must look like 08:00"))?;
+    let (h, m): (u16, u16) = (
+        h.parse().with_context(|| format!("time {text:?}"))?,
+        m.parse().with_context(|| format!("time {text:?}"))?,
+    );
+    ensure!(
+        m < 60 && (h < 24 || (h == 24 && m == 0)),
+        "time {text:?} is not a time of day"
+    );
+    Ok(h * 60 + m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_accept_the_end_of_the_day() {
+        let h = parse_hours("00:00-24:00", &default_days(), None).unwrap();
+        assert_eq!((h.open_min, h.close_min), (0, 1440));
+        assert_eq!(h.days, [true, true, true, true, true, false, false]);
+    }
+
+    #[test]
+    fn bad_hours_are_refused() {
+        assert!(parse_hours("16:00-08:00", &default_days(), None).is_err());
+        assert!(parse_hours("8-16", &default_days(), None).is_err());
+        assert!(parse_hours("08:00-24:30", &default_days(), None).is_err());
+        assert!(parse_hours("08:00-16:00", &["monday".into()], None).is_err());
+    }
+
+    #[test]
+    fn the_demo_site_is_valid() {
+        let config = SiteConfig::from_toml(crate::demo::SITE_TOML).unwrap();
+        let site = config.site().unwrap();
+        assert!(site.agencies.len() >= 8);
+        assert!(site.services.len() >= 40);
+        assert!(site.counters.len() >= 20);
+        assert!(site.zones.len() >= 2);
+        assert!(site.services.iter().any(|s| s.daily_quota.is_none()));
+        assert!(site.services.iter().all(|s| s.hours == Hours::ALWAYS));
+    }
+
+    #[test]
+    fn broken_references_are_named() {
+        let text = crate::demo::SITE_TOML.replacen("zone = \"A\"", "zone = \"NOPE\"", 1);
+        let err = SiteConfig::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("NOPE"), "{err}");
+        let typo = format!("{}\n[site2]\nx = 1\n", crate::demo::SITE_TOML);
+        assert!(SiteConfig::from_toml(&typo).is_err());
+    }
+}

@@ -1,0 +1,46 @@
+//! `antre demo`: a realistic MPP on an embedded SQLite file, ready in one command.
+
+use crate::auth::{Role, hash_password};
+use crate::config::{SiteConfig, UserConfig};
+
+/// The demo MPP: many agencies, dozens of services, counters in several zones, open at
+/// any hour so a newcomer can try it in the evening.
+pub const SITE_TOML: &str = include_str!("../demo/site.toml");
+
+/// The demo username of the officer of a counter (`L07` → `petugas-l07`).
+pub fn officer_of(counter: &str) -> String {
+    format!("petugas-{}", counter.to_lowercase())
+}
+
+/// The demo site with its people and devices: `admin`, a supervisor `penyelia`, one
+/// officer per counter, and every kiosk and board, all with the one demo password.
+pub fn config(password: &str) -> anyhow::Result<SiteConfig> {
+    let mut config = SiteConfig::from_toml(SITE_TOML)?;
+    // One hash serves everyone: they share the password, and Argon2 is slow on purpose.
+    let hash = hash_password(password)?;
+    let user = |username: String, role: Role, counters: Vec<String>| UserConfig {
+        username,
+        role,
+        password_hash: hash.clone(),
+        counters,
+    };
+    let mut users = vec![
+        user("admin".into(), Role::Admin, Vec::new()),
+        user("penyelia".into(), Role::Supervisor, Vec::new()),
+    ];
+    for counter in &config.counters {
+        users.push(user(
+            officer_of(&counter.code),
+            Role::Officer,
+            vec![counter.code.clone()],
+        ));
+    }
+    config.users = users;
+    for kiosk in &mut config.kiosks {
+        kiosk.token_hash = Some(hash.clone());
+    }
+    for board in &mut config.boards {
+        board.token_hash = Some(hash.clone());
+    }
+    Ok(config)
+}

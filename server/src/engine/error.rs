@@ -1,0 +1,130 @@
+//! Why the engine refuses a command.
+
+/// A refused command. The engine changes nothing when it answers with one of these.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("unknown service")]
+    ServiceNotFound,
+    #[error("unknown counter")]
+    CounterNotFound,
+    #[error("unknown ticket")]
+    TicketNotFound,
+    #[error("unknown kiosk")]
+    KioskNotFound,
+    #[error("today's quota for the service is used up")]
+    QuotaFull,
+    #[error("the service is closed now")]
+    ServiceClosed { opens_at: Option<String> },
+    #[error("the counter is closed")]
+    CounterClosed,
+    #[error("the counter is on a break")]
+    CounterPaused,
+    #[error("the counter is open for another officer")]
+    CounterInUse,
+    #[error("the counter was opened by another officer")]
+    NotYourCounter,
+    #[error("the counter is still handling a ticket")]
+    CounterBusy,
+    #[error("the counter has no active ticket")]
+    NoActiveTicket,
+    #[error("the counter does not serve that ticket's service")]
+    ServiceNotServed,
+    #[error("the ticket cannot do that in its current state")]
+    InvalidState,
+    #[error("transfer to the service the ticket is already in")]
+    SameService,
+    #[error("the no-show grace period is over")]
+    GraceExpired,
+    #[error("the idempotency key was used for another request")]
+    IdempotencyConflict,
+    #[error("an out-of-order call needs a reason")]
+    ReasonRequired,
+}
+
+impl DomainError {
+    /// Stable code for programs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::ServiceNotFound => "service_not_found",
+            DomainError::CounterNotFound => "counter_not_found",
+            DomainError::TicketNotFound => "ticket_not_found",
+            DomainError::KioskNotFound => "kiosk_not_found",
+            DomainError::QuotaFull => "quota_full",
+            DomainError::ServiceClosed { .. } => "service_closed",
+            DomainError::CounterClosed => "counter_closed",
+            DomainError::CounterPaused => "counter_paused",
+            DomainError::CounterInUse => "counter_in_use",
+            DomainError::NotYourCounter => "counter_not_yours",
+            DomainError::CounterBusy => "counter_busy",
+            DomainError::NoActiveTicket => "no_active_ticket",
+            DomainError::ServiceNotServed => "service_not_served",
+            DomainError::InvalidState => "invalid_state",
+            DomainError::SameService => "same_service",
+            DomainError::GraceExpired => "grace_expired",
+            DomainError::IdempotencyConflict => "idempotency_conflict",
+            DomainError::ReasonRequired => "reason_required",
+        }
+    }
+
+    /// What people read: Bahasa Indonesia, then English.
+    pub fn message(&self) -> String {
+        let (id, en) = match self {
+            DomainError::ServiceNotFound => ("Layanan tidak ditemukan.", "Service not found."),
+            DomainError::CounterNotFound => ("Loket tidak ditemukan.", "Counter not found."),
+            DomainError::TicketNotFound => ("Tiket tidak ditemukan.", "Ticket not found."),
+            DomainError::KioskNotFound => ("Kios tidak dikenal.", "Unknown kiosk."),
+            DomainError::QuotaFull => ("Kuota hari ini habis.", "Today's quota is used up."),
+            DomainError::ServiceClosed { opens_at: Some(t) } => {
+                return format!(
+                    "Layanan sedang tutup, buka pukul {t}. / The service is closed; it opens at {t}."
+                );
+            }
+            DomainError::ServiceClosed { opens_at: None } => {
+                ("Layanan sedang tutup.", "The service is closed now.")
+            }
+            DomainError::CounterClosed => ("Loket belum dibuka.", "The counter is not open."),
+            DomainError::CounterPaused => ("Loket sedang istirahat.", "The counter is on a break."),
+            DomainError::CounterInUse => (
+                "Loket sedang dipakai petugas lain.",
+                "Another officer has this counter open.",
+            ),
+            DomainError::NotYourCounter => (
+                "Loket ini dibuka oleh petugas lain.",
+                "This counter was opened by another officer.",
+            ),
+            DomainError::CounterBusy => (
+                "Selesaikan dulu tiket yang sedang dilayani.",
+                "Finish the current ticket first.",
+            ),
+            DomainError::NoActiveTicket => (
+                "Tidak ada tiket yang sedang dipanggil atau dilayani.",
+                "No ticket is being called or served.",
+            ),
+            DomainError::ServiceNotServed => (
+                "Loket ini tidak melayani layanan tersebut.",
+                "This counter does not serve that service.",
+            ),
+            DomainError::InvalidState => (
+                "Tindakan ini tidak berlaku untuk status tiket sekarang.",
+                "That action does not apply to the ticket's current status.",
+            ),
+            DomainError::SameService => (
+                "Tiket sudah berada di layanan tersebut.",
+                "The ticket is already in that service.",
+            ),
+            DomainError::GraceExpired => (
+                "Batas waktu pemulihan tiket sudah lewat.",
+                "The time to reinstate the ticket has passed.",
+            ),
+            DomainError::IdempotencyConflict => (
+                "Idempotency-Key sudah dipakai untuk permintaan lain.",
+                "The Idempotency-Key was already used for another request.",
+            ),
+            DomainError::ReasonRequired => (
+                "Panggilan di luar urutan memerlukan alasan.",
+                "An out-of-order call needs a reason.",
+            ),
+        };
+        format!("{id} / {en}")
+    }
+}

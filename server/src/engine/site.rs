@@ -1,0 +1,226 @@
+//! The MPP as the engine knows it: agencies, services, counters, zones, devices.
+//!
+//! Built and validated from the TOML site config (see `crate::config`); immutable while
+//! the server runs.
+
+use std::collections::HashMap;
+
+use antre_protocol as wire;
+use jiff::civil::{Time, Weekday};
+use jiff::tz::TimeZone;
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub code: String,
+    pub name: String,
+    /// IANA name, e.g. `Asia/Makassar`.
+    pub timezone_name: String,
+    pub timezone: TimeZone,
+    pub agencies: Vec<wire::Agency>,
+    pub services: Vec<Service>,
+    pub counters: Vec<Counter>,
+    pub zones: Vec<wire::Zone>,
+    pub kiosks: Vec<wire::KioskInfo>,
+    pub boards: Vec<wire::BoardInfo>,
+    /// At most this many priority tickets are called in a row at one counter while
+    /// normal tickets wait for it; then one normal ticket goes first.
+    pub priority_streak_max: u32,
+    /// How long after a no-show the ticket may still be reinstated, in seconds.
+    pub no_show_grace_s: i64,
+    service_index: HashMap<String, usize>,
+    counter_index: HashMap<String, usize>,
+    service_zones: HashMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub prefix: String,
+    pub agency: String,
+    pub keywords: Vec<String>,
+    /// The wait the MPP aims for; call-next weighs waits against it.
+    pub target_wait_s: u32,
+    /// Starting guess of the time at the counter per visitor, before real ones are seen.
+    pub avg_service_s: u32,
+    pub daily_quota: Option<u32>,
+    pub hours: Hours,
+}
+
+#[derive(Debug, Clone)]
+pub struct Counter {
+    pub code: String,
+    pub name: String,
+    pub spoken_name: String,
+    pub zone: String,
+    pub agency: String,
+    pub services: Vec<String>,
+}
+
+/// Opening hours of a service in local time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hours {
+    /// Minute of the day it opens (0..1440).
+    pub open_min: u16,
+    /// Minute of the day it closes (up to 1440, the end of the day).
+    pub close_min: u16,
+    /// Minute after which no ticket is issued, if earlier than closing.
+    pub last_ticket_min: Option<u16>,
+    /// Open days, Monday first.
+    pub days: [bool; 7],
+}
+
+impl Hours {
+    /// Always open: every day, all day.
+    pub const ALWAYS: Hours = Hours {
+        open_min: 0,
+        close_min: 1440,
+        last_ticket_min: None,
+        days: [true; 7],
+    };
+
+    /// Whether a ticket may be issued at this local weekday and time.
+    pub fn issuing(&self, weekday: Weekday, time: Time) -> bool {
+        let minute = u16::try_from(time.hour()).unwrap_or(0) * 60
+            + u16::try_from(time.minute()).unwrap_or(0);
+        let until = self
+            .last_ticket_min
+            .map_or(self.close_min, |l| l.min(self.close_min));
+        self.days[weekday.to_monday_zero_offset() as usize]
+            && minute >= self.open_min
+            && minute < until
+    }
+
+    pub fn format_min(minute: u16) -> String {
+        format!("{:02}:{:02}", minute / 60, minute % 60)
+    }
+
+    /// `08:00-15:00`.
+    pub fn range(&self) -> String {
+        format!(
+            "{}-{}",
+            Hours::format_min(self.open_min),
+            Hours::format_min(self.close_min)
+        )
+    }
+
+    pub fn day_names(&self) -> Vec<String> {
+        const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        NAMES
+            .iter()
+            .zip(self.days)
+            .filter(|(_, open)| *open)
+            .map(|(n, _)| n.to_string())
+            .collect()
+    }
+}
+
+impl Site {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        code: String,
+        name: String,
+        timezone_name: String,
+        timezone: TimeZone,
+        agencies: Vec<wire::Agency>,
+        services: Vec<Service>,
+        counters: Vec<Counter>,
+        zones: Vec<wire::Zone>,
+        kiosks: Vec<wire::KioskInfo>,
+        boards: Vec<wire::BoardInfo>,
+        priority_streak_max: u32,
+        no_show_grace_s: i64,
+    ) -> Site {
+        let service_index = services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.code.clone(), i))
+            .collect();
+        let counter_index = counters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
+        let mut service_zones: HashMap<String, Vec<String>> = HashMap::new();
+        for counter in &counters {
+            for service in &counter.services {
+                let zones = service_zones.entry(service.clone()).or_default();
+                if !zones.contains(&counter.zone) {
+                    zones.push(counter.zone.clone());
+                }
+            }
+        }
+        Site {
+            code,
+            name,
+            timezone_name,
+            timezone,
+            agencies,
+            services,
+            counters,
+            zones,
+            kiosks,
+            boards,
+            priority_streak_max,
+            no_show_grace_s,
+            service_index,
+            counter_index,
+            service_zones,
+        }
+    }
+
+    pub fn service(&self, code: &str) -> Option<&Service> {
+        self.service_index.get(code).map(|&i| &self.services[i])
+    }
+
+    pub fn counter(&self, code: &str) -> Option<&Counter> {
+        self.counter_index.get(code).map(|&i| &self.counters[i])
+    }
+
+    /// Zones whose counters serve this service.
+    pub fn service_zones(&self, service: &str) -> &[String] {
+        self.service_zones.get(service).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn info(&self) -> wire::SiteInfo {
+        wire::SiteInfo {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            timezone: self.timezone_name.clone(),
+            agencies: self.agencies.clone(),
+            services: self
+                .services
+                .iter()
+                .map(|s| wire::ServiceInfo {
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    name_en: s.name_en.clone(),
+                    prefix: s.prefix.clone(),
+                    agency: s.agency.clone(),
+                    keywords: s.keywords.clone(),
+                    target_wait_s: s.target_wait_s,
+                    daily_quota: s.daily_quota,
+                    hours: s.hours.range(),
+                    days: s.hours.day_names(),
+                    last_ticket: s.hours.last_ticket_min.map(Hours::format_min),
+                })
+                .collect(),
+            counters: self
+                .counters
+                .iter()
+                .map(|c| wire::CounterInfo {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                    spoken_name: c.spoken_name.clone(),
+                    zone: c.zone.clone(),
+                    agency: c.agency.clone(),
+                    services: c.services.clone(),
+                })
+                .collect(),
+            zones: self.zones.clone(),
+            kiosks: self.kiosks.clone(),
+            boards: self.boards.clone(),
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Counter actions: open, call, serve, finish, transfer, hold, pause.
+
+use antre_protocol::{
+    CallRequest, CounterView, ErrorBody, HoldRequest, ResumeRequest, TransferRequest,
+};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use super::extract::{RawBody, User, parse_json as body, parse_optional_json as optional};
+use super::{ApiError, Ctx};
+use crate::engine::{Command, CounterAction, DomainError};
+use crate::writer::Answered;
+
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/counters", get(list))
+        .route("/counters/{code}", get(one))
+        .route("/counters/{code}/{action}", post(act))
+}
+
+/// Every counter's live state.
+#[utoipa::path(get, path = "/api/v1/counters", tag = "counters",
+    responses((status = 200, body = [CounterView])))]
+pub async fn list(State(ctx): State<Ctx>) -> Result<Json<Vec<CounterView>>, ApiError> {
+    let views = ctx
+        .queue
+        .read(|engine, _, _| {
+            engine
+                .site()
+                .counters
+                .iter()
+                .filter_map(|c| engine.counter_view(&c.code))
+                .collect()
+        })
+        .await?;
+    Ok(Json(views))
+}
+
+/// One counter's live state.
+#[utoipa::path(get, path = "/api/v1/counters/{code}", tag = "counters",
+    params(("code" = String, Path)),
+    responses((status = 200, body = CounterView), (status = 404, body = ErrorBody)))]
+pub async fn one(
+    State(ctx): State<Ctx>,
+    Path(code): Path<String>,
+) -> Result<Json<CounterView>, ApiError> {
+    ctx.queue
+        .read(move |engine, _, _| engine.counter_view(&code))
+        .await?
+        .map(Json)
+        .ok_or_else(|| DomainError::CounterNotFound.into())
+}
+
+/// Acts on a counter. `action` is one of `open`, `close`, `call-next`, `call`, `recall`,
+/// `start`, `complete`, `no-show`, `transfer` (`TransferRequest`), `hold`
+/// (`HoldRequest`, optional), `pause`, `resume` (`ResumeRequest`, optional: with a
+/// ticket, takes back a held ticket). Answers the affected ticket, the counter for
+/// open/close/pause/resume, or 204 when call-next finds nobody waiting. An officer acts
+/// only on a counter they opened.
+#[utoipa::path(post, path = "/api/v1/counters/{code}/{action}", tag = "counters",
+    params(("code" = String, Path), ("action" = String, Path, description = "open, close, call-next, call, recall, start, complete, no-show, transfer, hold, pause, resume")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the affected ticket, or the counter", body = antre_protocol::Ticket),
+        (status = 204, description = "call-next: nobody waits"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn act(
+    State(ctx): State<Ctx>,
+    User(session): User,
+    Path((code, action)): Path<(String, String)>,
+    RawBody(bytes): RawBody,
+) -> Result<Response, ApiError> {
+    if ctx.queue.site().counter(&code).is_none() {
+        return Err(DomainError::CounterNotFound.into());
+    }
+    let action = match action.as_str() {
+        "open" => CounterAction::Open,
+        "close" => CounterAction::Close,
+        "pause" => CounterAction::Pause,
+        "resume" => CounterAction::Resume {
+            ticket: optional::<ResumeRequest>(&bytes)?.ticket,
+        },
+        "call-next" => CounterAction::CallNext,
+        "call" => {
+            let req: CallRequest = body(&bytes)?;
+            CounterAction::Call {
+                ticket: req.ticket,
+                reason: req.reason,
+            }
+        }
+        "recall" => CounterAction::Recall,
+        "start" => CounterAction::Start,
+        "complete" => CounterAction::Complete,
+        "no-show" => CounterAction::NoShow,
+        "transfer" => {
+            let req: TransferRequest = body(&bytes)?;
+            CounterAction::Transfer {
+                service: req.service,
+                note: req.note,
+            }
+        }
+        "hold" => CounterAction::Hold {
+            note: optional::<HoldRequest>(&bytes)?.note,
+        },
+        _ => {
+            return Err(ApiError::not_found(
+                "unknown_action",
+                "Tindakan loket tidak dikenal.",
+                "Unknown counter action.",
+            ));
+        }
+    };
+    if action == CounterAction::Open && !ctx.auth.may_open(&session, &code) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "counter_not_assigned",
+            "Anda tidak ditugaskan di loket ini.",
+            "You are not assigned to this counter.",
+        ));
+    }
+    let command = Command::Counter {
+        counter: code,
+        by: session.actor(),
+        action,
+    };
+    Ok(match ctx.queue.execute(command).await? {
+        Answered::Ticket(t) => Json(t).into_response(),
+        Answered::Counter(c) => Json(c).into_response(),
+        Answered::Nobody => StatusCode::NO_CONTENT.into_response(),
+    })
+}

@@ -1,0 +1,129 @@
+//! The one error type of the HTTP API: every failure becomes
+//! `{"error": {"code", "message"}}` with a fitting status, and internals stay hidden.
+
+use antre_protocol::{ErrorBody, ErrorDetail};
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::engine::DomainError;
+use crate::writer::QueueError;
+
+#[derive(Debug)]
+pub enum ApiError {
+    Queue(QueueError),
+    /// Status, stable code, message (Bahasa Indonesia / English).
+    Other(StatusCode, &'static str, String),
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, id: &str, en: &str) -> ApiError {
+        ApiError::Other(status, code, format!("{id} / {en}"))
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Silakan masuk terlebih dahulu, atau sesi Anda sudah berakhir.",
+            "Please log in; your session may have expired.",
+        )
+    }
+
+    pub fn forbidden(id: &str, en: &str) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", id, en)
+    }
+
+    pub fn bad_request(code: &'static str, id: &str, en: &str) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, id, en)
+    }
+
+    pub fn not_found(code: &'static str, id: &str, en: &str) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, code, id, en)
+    }
+
+    pub fn payload_too_large() -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Isi permintaan terlalu besar.",
+            "The request body is too large.",
+        )
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> ApiError {
+        tracing::error!("internal error: {error}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Terjadi kesalahan pada server.",
+            "Something went wrong on the server.",
+        )
+    }
+}
+
+impl From<QueueError> for ApiError {
+    fn from(e: QueueError) -> ApiError {
+        ApiError::Queue(e)
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> ApiError {
+        ApiError::Queue(QueueError::Domain(e))
+    }
+}
+
+/// The status a refused command is answered with.
+fn domain_status(e: &DomainError) -> StatusCode {
+    use DomainError::*;
+    match e {
+        ServiceNotFound | CounterNotFound | TicketNotFound | KioskNotFound => StatusCode::NOT_FOUND,
+        NotYourCounter => StatusCode::FORBIDDEN,
+        SameService | IdempotencyConflict | ReasonRequired | ServiceNotServed => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        QuotaFull
+        | ServiceClosed { .. }
+        | CounterClosed
+        | CounterPaused
+        | CounterInUse
+        | CounterBusy
+        | NoActiveTicket
+        | InvalidState
+        | GraceExpired => StatusCode::CONFLICT,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            ApiError::Queue(QueueError::Domain(e)) => (domain_status(&e), e.code(), e.message()),
+            ApiError::Queue(QueueError::Storage(why)) => {
+                tracing::error!("storage: {why}");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "Penyimpanan sedang bermasalah; tidak ada yang tersimpan. Coba lagi. / \
+                     Storage failed; nothing was saved. Please try again."
+                        .to_string(),
+                )
+            }
+            ApiError::Queue(QueueError::Closed) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "Server sedang dimatikan; coba lagi sebentar lagi. / \
+                 The server is shutting down; try again shortly."
+                    .to_string(),
+            ),
+            ApiError::Other(status, code, message) => (status, code, message),
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_string(),
+                message,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,164 @@
+//! Request extractors whose failures speak the API's error format.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::Ctx;
+use super::error::ApiError;
+use crate::auth::{Principal, Session};
+
+/// Most a request body may hold. Every request of this API fits in a few hundred bytes;
+/// 16 KiB leaves room for long notes and refuses junk early.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// A JSON body. Malformed JSON is a 400 `malformed_json`, valid JSON of the wrong shape
+/// a 400 `invalid_body`, an oversized body a 413.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+/// A JSON body that may be left out (an empty body gives `T::default()`).
+#[derive(Debug)]
+pub struct OptionalJsonBody<T>(pub T);
+
+async fn body_bytes(req: Request, state: &Ctx) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::payload_too_large()
+        } else {
+            ApiError::bad_request(
+                "unreadable_body",
+                "Isi permintaan tidak terbaca.",
+                "The request body could not be read.",
+            )
+        }
+    })
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::Other(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            format!("Isi permintaan tidak sesuai. / The request body does not fit: {e}"),
+        ),
+        _ => ApiError::bad_request(
+            "malformed_json",
+            "Isi permintaan bukan JSON yang sah.",
+            "The request body is not valid JSON.",
+        ),
+    })
+}
+
+impl<T: DeserializeOwned> FromRequest<Ctx> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Ctx) -> Result<Self, ApiError> {
+        let bytes = body_bytes(req, state).await?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// An empty body gives `T::default()`.
+pub fn parse_optional_json<T: DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        parse_json(bytes)
+    }
+}
+
+impl<T: DeserializeOwned + Default> FromRequest<Ctx> for OptionalJsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Ctx) -> Result<Self, ApiError> {
+        let bytes = body_bytes(req, state).await?;
+        parse_optional_json(&bytes).map(OptionalJsonBody)
+    }
+}
+
+/// The body as bytes, for handlers whose body shape depends on the path.
+#[derive(Debug)]
+pub struct RawBody(pub Bytes);
+
+impl FromRequest<Ctx> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Ctx) -> Result<Self, ApiError> {
+        body_bytes(req, state).await.map(RawBody)
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Whoever presented a token: a logged-in user or a device. Requests without a token
+/// get `None`; a token that is not valid is a 401.
+#[derive(Debug)]
+pub struct Caller(pub Option<Principal>);
+
+impl FromRequestParts<Ctx> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
+        let Some(token) = bearer(parts) else {
+            return Ok(Caller(None));
+        };
+        if let Some(session) = ctx.auth.session(token, jiff::Timestamp::now()) {
+            return Ok(Caller(Some(Principal::User(session))));
+        }
+        if let Some(device) = ctx.auth.known_device(token) {
+            return Ok(Caller(Some(Principal::Device(device))));
+        }
+        if token.starts_with("u1.") || !ctx.auth.has_devices() {
+            return Err(ApiError::unauthorized());
+        }
+        // A device token not seen yet: Argon2 once, off the async threads. Guessing is
+        // throttled by the per-address limiter like anonymous ticket requests.
+        let ip = client_ip(parts);
+        if ctx.limiter.check_key(&ip).is_err() {
+            return Err(super::tickets::rate_limited());
+        }
+        let auth = ctx.auth.clone();
+        let token = token.to_string();
+        let device = tokio::task::spawn_blocking(move || auth.check_device(&token))
+            .await
+            .map_err(ApiError::internal)?;
+        device
+            .map(|d| Caller(Some(Principal::Device(d))))
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// A logged-in user (admin, supervisor or officer); anything else is a 401.
+#[derive(Debug)]
+pub struct User(pub Session);
+
+impl FromRequestParts<Ctx> for User {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
+        bearer(parts)
+            .and_then(|token| ctx.auth.session(token, jiff::Timestamp::now()))
+            .map(User)
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+pub fn client_ip(parts: &Parts) -> std::net::IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip())
+}

@@ -1,0 +1,82 @@
+//! The HTTP and WebSocket API. Each feature module exposes its `router()`; this module
+//! joins them, adds the shared layers and holds the shared context.
+
+pub mod counters;
+pub mod error;
+pub mod extract;
+pub mod login;
+pub mod openapi;
+pub mod pages;
+pub mod site;
+pub mod stream;
+pub mod tickets;
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tokio::sync::watch;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::Auth;
+use crate::writer::Queue;
+pub use error::ApiError;
+
+/// Everything a handler may need, shared by all of them.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub queue: Queue,
+    pub auth: Arc<Auth>,
+    /// Anonymous ticket requests per client address.
+    pub limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// The database file, for read-only connections beside the writer.
+    pub db: PathBuf,
+    /// Turns true when the server shuts down, so streams close cleanly.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl Ctx {
+    pub fn new(
+        queue: Queue,
+        auth: Arc<Auth>,
+        tickets_per_minute: u32,
+        db: PathBuf,
+        shutdown: watch::Receiver<bool>,
+    ) -> Ctx {
+        let per_minute = NonZeroU32::new(tickets_per_minute).unwrap_or(NonZeroU32::MIN);
+        Ctx {
+            queue,
+            auth,
+            limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            db,
+            shutdown,
+        }
+    }
+}
+
+/// The whole application.
+pub fn app(ctx: Ctx) -> Router {
+    let api = Router::new()
+        .merge(site::router())
+        .merge(tickets::router())
+        .merge(counters::router())
+        .merge(login::router())
+        .merge(stream::router());
+    Router::new()
+        .nest(antre_protocol::API_PREFIX, api)
+        .route("/healthz", axum::routing::get(site::health))
+        .merge(openapi::router())
+        .merge(pages::router())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(ctx)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("not_found", "Alamat tidak ditemukan.", "No such path.")
+}

@@ -1,0 +1,96 @@
+//! The pages, served from one origin: each client crate owns its page's files and the
+//! server only mounts them, so any device with a browser joins by opening a URL.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+use super::{ApiError, Ctx};
+
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/", get(index))
+        .route("/kiosk/{code}", get(|| page(antre_kiosk::asset)))
+        .route("/t/{token}", get(|| page(antre_kiosk::asset)))
+        .route("/board", get(|| page(antre_board::asset)))
+        .route("/board/{code}", get(|| page(antre_board::asset)))
+        .route("/counter", get(|| page(antre_counter::asset)))
+        .route("/assets/{app}/{file}", get(asset))
+}
+
+type Assets = fn(&str) -> Option<(&'static str, &'static [u8])>;
+
+async fn page(assets: Assets) -> Response {
+    serve(assets, "index.html")
+}
+
+async fn asset(Path((app, file)): Path<(String, String)>) -> Response {
+    let assets: Assets = match app.as_str() {
+        "kiosk" => antre_kiosk::asset,
+        "board" => antre_board::asset,
+        "counter" => antre_counter::asset,
+        _ => return missing(),
+    };
+    serve(assets, &file)
+}
+
+fn serve(assets: Assets, file: &str) -> Response {
+    match assets(file) {
+        Some((mime, body)) => (
+            [
+                (header::CONTENT_TYPE, mime),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            body,
+        )
+            .into_response(),
+        None => missing(),
+    }
+}
+
+fn missing() -> Response {
+    ApiError::not_found("not_found", "Berkas tidak ditemukan.", "No such file.").into_response()
+}
+
+/// The front page: links to every kiosk, board and the counter page.
+async fn index(State(ctx): State<Ctx>) -> Html<String> {
+    let site = ctx.queue.site();
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut html = format!(
+        "<!doctype html><html lang=\"id\"><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>Antre — {name}</title>\
+         <style>body{{font:18px/1.5 system-ui,sans-serif;margin:2rem;max-width:50rem}}\
+         a{{color:#0b57d0}}h2{{margin-top:2rem}}</style>\
+         <h1>Antre — {name}</h1>\
+         <p>Sistem antrian Mal Pelayanan Publik / Queue system of the public service mall.</p>\
+         <h2>Kios / Kiosks</h2><ul>",
+        name = esc(&site.name)
+    );
+    for k in &site.kiosks {
+        html += &format!(
+            "<li><a href=\"/kiosk/{0}\">{0}</a> — {1}</li>",
+            esc(&k.code),
+            esc(&k.name)
+        );
+    }
+    html += "</ul><h2>Layar / Hall boards</h2><ul>";
+    for b in &site.boards {
+        html += &format!(
+            "<li><a href=\"/board/{0}\">{0}</a> — {1}</li>",
+            esc(&b.code),
+            esc(&b.name)
+        );
+    }
+    html += "</ul><h2>Petugas / Officers</h2><ul><li><a href=\"/counter\">Loket / Counter page</a></li></ul>\
+             <h2>API</h2><ul><li><a href=\"/api/openapi.json\">OpenAPI</a></li>\
+             <li><a href=\"/api/v1/site\">/api/v1/site</a></li>\
+             <li><a href=\"/api/v1/queues\">/api/v1/queues</a></li></ul></html>";
+    Html(html)
+}

@@ -1,0 +1,37 @@
+//! The site's description, health and queue figures.
+
+use antre_protocol::{QueueInfo, SiteInfo};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::{ApiError, Ctx};
+
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/site", get(site))
+        .route("/queues", get(queues))
+}
+
+/// The MPP: agencies, services, counters, zones, kiosks and boards.
+#[utoipa::path(get, path = "/api/v1/site", tag = "site",
+    responses((status = 200, body = SiteInfo)))]
+pub async fn site(State(ctx): State<Ctx>) -> Json<SiteInfo> {
+    Json(ctx.queue.site().info())
+}
+
+/// Waiting counts and estimated waits of every service.
+#[utoipa::path(get, path = "/api/v1/queues", tag = "site",
+    responses((status = 200, body = [QueueInfo])))]
+pub async fn queues(State(ctx): State<Ctx>) -> Result<Json<Vec<QueueInfo>>, ApiError> {
+    Ok(Json(
+        ctx.queue.read(|engine, _, now| engine.queues(now)).await?,
+    ))
+}
+
+/// Answers 200 once the writer answers: the server is up and its state loaded.
+#[utoipa::path(get, path = "/healthz", tag = "site", responses((status = 200)))]
+pub async fn health(State(ctx): State<Ctx>) -> Result<&'static str, ApiError> {
+    ctx.queue.read(|_, _, _| ()).await?;
+    Ok("ok")
+}

@@ -1,0 +1,239 @@
+//! The live stream: `GET /api/v1/stream?since=SEQ&zone=Z` over WebSocket.
+//!
+//! A new subscriber first gets a `snapshot`, then every event in `seq` order. With
+//! `since`, a subscriber that was away gets exactly the events it missed, read back from
+//! the event log, or a fresh snapshot when it was away too long. Each subscriber has
+//! its own task and reads from a broadcast channel that never waits for anyone, so a
+//! slow or dead client only ever delays itself.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use antre_protocol::{ErrorBody, Snapshot};
+use axum::Router;
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{ApiError, Ctx};
+use crate::store;
+use crate::writer::Frame;
+
+/// Most events replayed for `since`; a client further behind gets a snapshot instead,
+/// which is smaller than a day of events and cheaper to apply.
+const MAX_REPLAY: u64 = 10_000;
+
+/// A client that cannot take a message within this time is dropped (it reconnects with
+/// `since` when it wakes up). Ten seconds covers a congested Wi-Fi; a stuck socket
+/// should not hold buffers for longer.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Pings keep idle connections open through NAT and show dead peers within a minute.
+const PING_EVERY: Duration = Duration::from_secs(20);
+
+pub fn router() -> Router<Ctx> {
+    Router::new().route("/stream", get(stream))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StreamParams {
+    /// The last `seq` the client has; it gets what came after.
+    pub since: Option<u64>,
+    /// Only events and state of this zone.
+    pub zone: Option<String>,
+}
+
+/// The live stream (WebSocket): a `snapshot` message, then every event with its `seq`
+/// and `type`.
+#[utoipa::path(get, path = "/api/v1/stream", tag = "stream", params(StreamParams),
+    responses((status = 101, description = "WebSocket: a Snapshot, then Event messages", body = Snapshot),
+              (status = 404, body = ErrorBody)))]
+pub async fn stream(
+    State(ctx): State<Ctx>,
+    Query(params): Query<StreamParams>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    if let Some(zone) = &params.zone
+        && !ctx.queue.site().zones.iter().any(|z| &z.code == zone)
+    {
+        return Err(ApiError::not_found(
+            "zone_not_found",
+            "Zona tidak dikenal.",
+            "Unknown zone.",
+        ));
+    }
+    Ok(upgrade.on_upgrade(move |socket| async move {
+        if let Err(e) = Subscriber::new(ctx, params.zone)
+            .run(socket, params.since)
+            .await
+        {
+            tracing::debug!("stream ended: {e}");
+        }
+    }))
+}
+
+struct Subscriber {
+    ctx: Ctx,
+    zone: Option<String>,
+    /// The last seq sent (or covered by a snapshot).
+    last: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum StreamEnd {
+    #[error("client gone")]
+    Gone,
+    #[error("send timed out")]
+    Slow,
+    #[error("server shutting down")]
+    Shutdown,
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl Subscriber {
+    fn new(ctx: Ctx, zone: Option<String>) -> Subscriber {
+        Subscriber { ctx, zone, last: 0 }
+    }
+
+    async fn run(mut self, mut socket: WebSocket, since: Option<u64>) -> Result<(), StreamEnd> {
+        // Subscribe first: whatever is committed after this point arrives here, and
+        // whatever came before is in the snapshot or the log.
+        let mut events = self.ctx.queue.subscribe();
+        let mut shutdown = self.ctx.shutdown.clone();
+        match since {
+            Some(since) if self.replay(&mut socket, since).await? => {}
+            _ => self.send_snapshot(&mut socket).await?,
+        }
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        let result = loop {
+            tokio::select! {
+                frame = events.recv() => match frame {
+                    Ok(frame) => self.forward(&mut socket, &frame).await?,
+                    // Fell too far behind the writer: start again from a snapshot.
+                    Err(RecvError::Lagged(_)) => self.send_snapshot(&mut socket).await?,
+                    Err(RecvError::Closed) => break Err(StreamEnd::Shutdown),
+                },
+                incoming = socket.recv() => match incoming {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break Err(StreamEnd::Gone),
+                    Some(Ok(_)) => {}
+                },
+                _ = ping.tick() => send(&mut socket, Message::Ping(Default::default())).await?,
+                _ = shutdown.changed() => break Err(StreamEnd::Shutdown),
+            }
+        };
+        if matches!(result, Err(StreamEnd::Shutdown)) {
+            let close = axum::extract::ws::CloseFrame {
+                code: axum::extract::ws::close_code::AWAY,
+                reason: Utf8Bytes::from_static("server shutting down"),
+            };
+            let _ = send(&mut socket, Message::Close(Some(close))).await;
+        }
+        result
+    }
+
+    /// Sends what came after `since` from the log. Returns false when that is not
+    /// possible (too old, or from another database) and a snapshot must be sent.
+    async fn replay(&mut self, socket: &mut WebSocket, since: u64) -> Result<bool, StreamEnd> {
+        let head = self
+            .ctx
+            .queue
+            .read(|_, seq, _| seq)
+            .await
+            .map_err(|_| StreamEnd::Shutdown)?;
+        if since > head || head - since > MAX_REPLAY {
+            return Ok(false);
+        }
+        let db = self.ctx.db.clone();
+        let rows = tokio::task::spawn_blocking(move || {
+            let conn = store::open_reader(&db)?;
+            store::events_after(&conn, since, MAX_REPLAY + 1024)
+        })
+        .await
+        .map_err(|e| StreamEnd::Failed(e.to_string()))?
+        .map_err(|e| StreamEnd::Failed(format!("{e:#}")))?;
+        self.last = since;
+        for (seq, payload) in rows {
+            if self.wants_json(&payload) {
+                send(socket, Message::Text(payload.into())).await?;
+            }
+            self.last = seq;
+        }
+        Ok(true)
+    }
+
+    async fn send_snapshot(&mut self, socket: &mut WebSocket) -> Result<(), StreamEnd> {
+        let zone = self.zone.clone();
+        let snapshot = self
+            .ctx
+            .queue
+            .read(move |engine, seq, now| {
+                filter(engine.snapshot(seq, now), zone.as_deref(), engine.site())
+            })
+            .await
+            .map_err(|_| StreamEnd::Shutdown)?;
+        self.last = snapshot.seq;
+        let json =
+            serde_json::to_string(&snapshot).map_err(|e| StreamEnd::Failed(e.to_string()))?;
+        send(socket, Message::Text(json.into())).await
+    }
+
+    async fn forward(
+        &mut self,
+        socket: &mut WebSocket,
+        frame: &Arc<Frame>,
+    ) -> Result<(), StreamEnd> {
+        if frame.seq <= self.last {
+            return Ok(());
+        }
+        self.last = frame.seq;
+        if self.wants(&frame.zones) {
+            send(socket, Message::Text(frame.json.clone())).await?;
+        }
+        Ok(())
+    }
+
+    fn wants(&self, zones: &[String]) -> bool {
+        match &self.zone {
+            None => true,
+            Some(zone) => zones.is_empty() || zones.iter().any(|z| z == zone),
+        }
+    }
+
+    fn wants_json(&self, payload: &str) -> bool {
+        #[derive(Deserialize)]
+        struct Zones {
+            #[serde(default)]
+            zones: Vec<String>,
+        }
+        self.zone.is_none()
+            || serde_json::from_str::<Zones>(payload).is_ok_and(|z| self.wants(&z.zones))
+    }
+}
+
+async fn send(socket: &mut WebSocket, message: Message) -> Result<(), StreamEnd> {
+    match tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(StreamEnd::Gone),
+        Err(_) => Err(StreamEnd::Slow),
+    }
+}
+
+/// A snapshot cut down to one zone: its counters, the services served there, and the
+/// calls made at its counters.
+fn filter(mut snapshot: Snapshot, zone: Option<&str>, site: &crate::engine::Site) -> Snapshot {
+    let Some(zone) = zone else { return snapshot };
+    let in_zone = |counter: &str| site.counter(counter).is_some_and(|c| c.zone == zone);
+    snapshot.counters.retain(|c| in_zone(&c.code));
+    snapshot
+        .queues
+        .retain(|q| site.service_zones(&q.service).iter().any(|z| z == zone));
+    snapshot
+        .recent_calls
+        .retain(|t| t.counter.as_deref().is_some_and(in_zone));
+    snapshot
+}

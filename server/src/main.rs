@@ -1,0 +1,159 @@
+//! `antre`: the queue server's command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use antre_server::{auth, config::SiteConfig, demo, serve, store};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "antre",
+    version,
+    about = "Antre: queue and counter ticketing for Mal Pelayanan Publik"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Serve a site described by a config file.
+    Serve {
+        /// The site config (TOML); see docs/configuration.md.
+        #[arg(long)]
+        config: PathBuf,
+        /// Where the database and the token key live.
+        #[arg(long, default_value = "antre-data")]
+        data: PathBuf,
+        /// Address to listen on; 0.0.0.0:8080 to serve the whole LAN.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Run a realistic demo MPP on an embedded SQLite file.
+    Demo {
+        #[arg(long, default_value = "antre-data")]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Password of every demo user and token of every demo device (generated and
+        /// printed when not given).
+        #[arg(long, env = "ANTRE_DEMO_PASSWORD")]
+        demo_password: Option<String>,
+    },
+    /// Check the event log's hash chain from the first event to the last.
+    Verify {
+        #[arg(long, default_value = "antre-data")]
+        data: PathBuf,
+    },
+    /// Write a consistent copy of the database to FILE, also while the server runs.
+    Backup {
+        file: PathBuf,
+        #[arg(long, default_value = "antre-data")]
+        data: PathBuf,
+    },
+    /// Hash a password or device token (read from standard input) for the site config.
+    HashPassword,
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "antre_server=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("antre: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    match cli.command {
+        Cmd::Serve {
+            config,
+            data,
+            listen,
+        } => {
+            let config = SiteConfig::load(&config)?;
+            serve_blocking(serve::Options {
+                config,
+                data_dir: data,
+                listen,
+                notes: Vec::new(),
+            })
+        }
+        Cmd::Demo {
+            data,
+            listen,
+            demo_password,
+        } => {
+            let password = demo_password.unwrap_or_else(|| auth::random_hex(6));
+            let config = demo::config(&password)?;
+            let officers: Vec<String> = config
+                .counters
+                .iter()
+                .take(3)
+                .map(|c| demo::officer_of(&c.code))
+                .collect();
+            let notes = vec![
+                String::new(),
+                format!("Demo password (every user and device): {password}"),
+                format!(
+                    "Users: admin, penyelia (supervisor), and one officer per counter: {}, …",
+                    officers.join(", ")
+                ),
+            ];
+            serve_blocking(serve::Options {
+                config,
+                data_dir: data,
+                listen,
+                notes,
+            })
+        }
+        Cmd::Verify { data } => {
+            let conn = store::open_reader(&store::db_path(&data))?;
+            match store::verify(&conn)? {
+                store::Verified::Intact { events, head } => {
+                    println!("intact: {events} events, head {}", hex::encode(head));
+                    Ok(std::process::ExitCode::SUCCESS)
+                }
+                store::Verified::Broken { seq, why } => {
+                    println!("BROKEN at event {seq}: {why}");
+                    Ok(std::process::ExitCode::from(2))
+                }
+            }
+        }
+        Cmd::Backup { file, data } => {
+            let conn = store::open_reader(&store::db_path(&data))?;
+            store::backup(&conn, &file)?;
+            println!("backup written to {}", file.display());
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::HashPassword => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            anyhow::ensure!(!password.is_empty(), "empty password");
+            println!("{}", auth::hash_password(password)?);
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn serve_blocking(options: serve::Options) -> anyhow::Result<std::process::ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve::run(options))?;
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,0 +1,138 @@
+//! Running the server: load the state, bind, serve until a signal, shut down cleanly.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::auth::{Auth, load_or_create_key};
+use crate::clock::SystemClock;
+use crate::config::SiteConfig;
+use crate::http::{Ctx, app};
+use crate::store;
+use crate::writer::Queue;
+
+/// How often the writer is nudged to look at the clock, so the day rolls over at local
+/// midnight even when nobody takes a ticket. Half a minute late is fine for 00:00.
+const TICK_EVERY: Duration = Duration::from_secs(30);
+
+#[derive(Debug)]
+pub struct Options {
+    pub config: SiteConfig,
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// Printed after the URLs (the demo's users and password).
+    pub notes: Vec<String>,
+}
+
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    let Options {
+        config,
+        data_dir,
+        listen,
+        notes,
+    } = options;
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    let site = config.site()?;
+    let auth = Arc::new(Auth::new(&config, load_or_create_key(&data_dir)?)?);
+    let db = store::db_path(&data_dir);
+    let started = Instant::now();
+    let (queue, writer) = Queue::start(db.clone(), site.clone(), Arc::new(SystemClock))?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "state loaded from {}",
+        db.display()
+    );
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let ctx = Ctx::new(
+        queue.clone(),
+        auth,
+        config.limits.tickets_per_minute_per_client,
+        db,
+        shutdown_rx,
+    );
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    print_banner(&site.name, addr, &site, &notes);
+    let ticker = tokio::spawn({
+        let queue = queue.clone();
+        async move {
+            let mut every = tokio::time::interval(TICK_EVERY);
+            loop {
+                every.tick().await;
+                queue.tick().await;
+            }
+        }
+    });
+    axum::serve(
+        listener,
+        app(ctx).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = shutdown_tx.send(true);
+    })
+    .await?;
+    ticker.abort();
+    queue.shutdown().await;
+    drop(queue);
+    tokio::task::spawn_blocking(move || writer.join())
+        .await?
+        .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_banner(name: &str, addr: SocketAddr, site: &crate::engine::Site, notes: &[String]) {
+    let base = format!("http://{addr}");
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "Antre — {name}");
+    let _ = writeln!(out, "listening on {base}");
+    let _ = writeln!(out, "  home         {base}/");
+    for k in &site.kiosks {
+        let _ = writeln!(out, "  kiosk {:<6} {base}/kiosk/{}", k.code, k.code);
+    }
+    for b in &site.boards {
+        let _ = writeln!(out, "  board {:<6} {base}/board/{}", b.code, b.code);
+    }
+    let _ = writeln!(out, "  counter      {base}/counter");
+    let _ = writeln!(
+        out,
+        "  API          {base}/api/v1/site  (OpenAPI: {base}/api/openapi.json)"
+    );
+    let _ = writeln!(out, "  stream       ws://{addr}/api/v1/stream");
+    for note in notes {
+        let _ = writeln!(out, "{note}");
+    }
+    let _ = out.flush();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,75 @@
+//! The database schema and its migrations.
+
+use rusqlite::Connection;
+
+/// Migrations in order; `PRAGMA user_version` counts how many have run. Append only:
+/// a released migration is never edited.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE events (
+    seq       INTEGER PRIMARY KEY,
+    at_ms     INTEGER NOT NULL,
+    kind      TEXT NOT NULL,
+    ticket_id INTEGER,
+    counter   TEXT,
+    -- The event exactly as sent on the stream (JSON).
+    payload   TEXT NOT NULL,
+    -- The previous row's hash, and SHA-256(prev_hash || seq || payload): editing or
+    -- removing any row breaks the chain from there on (`antre verify`).
+    prev_hash BLOB NOT NULL,
+    hash      BLOB NOT NULL
+);
+CREATE INDEX events_ticket ON events (ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+-- Every ticket's current state (a projection of the events), for fast start-up and
+-- reports.
+CREATE TABLE tickets (
+    id              INTEGER PRIMARY KEY,
+    day             TEXT NOT NULL,
+    prefix          TEXT NOT NULL,
+    number          INTEGER NOT NULL,
+    service         TEXT NOT NULL,
+    priority        TEXT,
+    status          TEXT NOT NULL,
+    issued_at_ms    INTEGER NOT NULL,
+    counter         TEXT,
+    called_at_ms    INTEGER,
+    started_at_ms   INTEGER,
+    finished_at_ms  INTEGER,
+    recalls         INTEGER NOT NULL DEFAULT 0,
+    transfers       INTEGER NOT NULL DEFAULT 0,
+    kiosk           TEXT,
+    track_token     TEXT NOT NULL UNIQUE,
+    idempotency_key TEXT,
+    note            TEXT
+);
+-- The database itself refuses a number given twice in one day.
+CREATE UNIQUE INDEX tickets_number ON tickets (day, prefix, number);
+CREATE INDEX tickets_live ON tickets (status)
+    WHERE status IN ('waiting', 'called', 'serving', 'held', 'no_show');
+
+CREATE TABLE counters (
+    code    TEXT PRIMARY KEY,
+    status  TEXT NOT NULL,
+    officer TEXT,
+    streak  INTEGER NOT NULL DEFAULT 0
+);
+"#];
+
+pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    anyhow::ensure!(
+        version <= MIGRATIONS.len(),
+        "the database was written by a newer Antre (schema {version}); upgrade Antre"
+    );
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
