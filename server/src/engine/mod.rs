@@ -13,7 +13,7 @@ pub mod site;
 mod ticket;
 mod view;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use antre_protocol::{CounterStatus, EventDetail, EventKind, Priority, TicketStatus};
@@ -308,9 +308,11 @@ impl Engine {
                 },
             });
         }
-        // Forget finished tickets of past days: history lives in the database.
+        // Forget finished tickets of past days: history lives in the database. The ones
+        // just cancelled stay until the next day change, so their events can show them.
+        let swept: HashSet<TicketId> = changes.iter().filter_map(|c| c.ticket).collect();
         self.tickets
-            .retain(|_, t| t.day >= today || t.status.is_live());
+            .retain(|id, t| t.day >= today || t.status.is_live() || swept.contains(id));
         let tickets = &self.tickets;
         self.by_token.retain(|_, id| tickets.contains_key(id));
         self.by_key.retain(|_, id| tickets.contains_key(id));

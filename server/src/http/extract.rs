@@ -124,10 +124,10 @@ impl FromRequestParts<Ctx> for Caller {
         if token.starts_with("u1.") || !ctx.auth.has_devices() {
             return Err(ApiError::unauthorized());
         }
-        // A device token not seen yet: Argon2 once, off the async threads. Guessing is
-        // throttled by the per-address limiter like anonymous ticket requests.
+        // A device token not seen yet: Argon2 once, off the async threads, and only so
+        // often per address, which makes guessing tokens hopeless.
         let ip = client_ip(parts);
-        if ctx.limiter.check_key(&ip).is_err() {
+        if ctx.device_checks.check_key(&ip).is_err() {
             return Err(super::tickets::rate_limited());
         }
         let auth = ctx.auth.clone();

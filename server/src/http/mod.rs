@@ -26,6 +26,11 @@ use crate::auth::Auth;
 use crate::writer::Queue;
 pub use error::ApiError;
 
+/// A kiosk or board checks its token once per server start (a few times when its
+/// first requests come at once); thirty a minute is far above that and far below what
+/// guessing a token would need.
+const DEVICE_CHECKS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).expect("not zero");
+
 /// Everything a handler may need, shared by all of them.
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -33,6 +38,8 @@ pub struct Ctx {
     pub auth: Arc<Auth>,
     /// Anonymous ticket requests per client address.
     pub limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Argon2 checks of device tokens not seen before, per client address.
+    pub device_checks: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// The database file, for read-only connections beside the writer.
     pub db: PathBuf,
     /// Turns true when the server shuts down, so streams close cleanly.
@@ -52,6 +59,9 @@ impl Ctx {
             queue,
             auth,
             limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            device_checks: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                DEVICE_CHECKS_PER_MINUTE,
+            ))),
             db,
             shutdown,
         }

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use antre_protocol::{ErrorBody, Snapshot};
 use axum::Router;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -54,7 +55,7 @@ pub struct StreamParams {
 pub async fn stream(
     State(ctx): State<Ctx>,
     Query(params): Query<StreamParams>,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     if let Some(zone) = &params.zone
         && !ctx.queue.site().zones.iter().any(|z| &z.code == zone)
@@ -65,6 +66,13 @@ pub async fn stream(
             "Unknown zone.",
         ));
     }
+    let upgrade = upgrade.map_err(|_| {
+        ApiError::bad_request(
+            "websocket_required",
+            "Alamat ini hanya untuk koneksi WebSocket.",
+            "This path takes WebSocket connections only.",
+        )
+    })?;
     Ok(upgrade.on_upgrade(move |socket| async move {
         if let Err(e) = Subscriber::new(ctx, params.zone)
             .run(socket, params.since)

@@ -1,0 +1,224 @@
+//! Test harness: runs the real `antre` binary on loopback with its own data directory.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use antre_protocol::{StreamMessage, Ticket};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+pub const PASSWORD: &str = "rahasia-uji";
+
+/// A running `antre` process.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub addr: String,
+    pub data: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// `antre demo` on a fresh data directory.
+    pub fn demo() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let mut server = Server::start_in(&data, &[]);
+        server._dir = Some(dir);
+        server
+    }
+
+    /// `antre demo` on an existing data directory (a restart).
+    pub fn demo_in(data: &Path) -> Server {
+        Server::start_in(data, &[])
+    }
+
+    pub fn start_in(data: &Path, extra: &[&str]) -> Server {
+        let mut args: Vec<String> = vec!["demo".into(), "--demo-password".into(), PASSWORD.into()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Server::spawn(args, data)
+    }
+
+    /// `antre serve --config FILE`.
+    pub fn serve(config: &Path, data: &Path) -> Server {
+        Server::spawn(
+            vec![
+                "serve".into(),
+                "--config".into(),
+                config.display().to_string(),
+            ],
+            data,
+        )
+    }
+
+    fn spawn(mut args: Vec<String>, data: &Path) -> Server {
+        args.extend([
+            "--data".into(),
+            data.display().to_string(),
+            "--listen".into(),
+            "127.0.0.1:0".into(),
+        ]);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_antre"))
+            .args(&args)
+            .env("RUST_LOG", "antre_server=warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("antre starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if !sent && let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(url.trim().to_string());
+                    sent = true;
+                }
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("antre prints its address");
+        let addr = base.trim_start_matches("http://").to_string();
+        Server {
+            child,
+            base,
+            addr,
+            data: data.to_path_buf(),
+            _dir: None,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn ws_url(&self, query: &str) -> String {
+        format!("ws://{}/api/v1/stream{}", self.addr, query)
+    }
+
+    /// SIGKILL: no chance to clean up, as in a power cut of the process.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then wait for a clean exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "antre did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Keeps the data directory after the process is gone.
+    pub fn into_data(mut self) -> (PathBuf, Option<tempfile::TempDir>) {
+        self.kill();
+        (self.data.clone(), self._dir.take())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+pub async fn login(server: &Server, username: &str) -> String {
+    let res = client()
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "login {username}");
+    res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Takes a ticket as kiosk K1 (device token: not rate-limited).
+pub async fn issue(server: &Server, service: &str) -> Ticket {
+    let res = client()
+        .post(server.url("/api/v1/tickets"))
+        .bearer_auth(PASSWORD)
+        .json(&json!({"service": service}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
+
+pub async fn act(
+    server: &Server,
+    token: &str,
+    counter: &str,
+    action: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let req = client()
+        .post(server.url(&format!("/api/v1/counters/{counter}/{action}")))
+        .bearer_auth(token);
+    let req = match body {
+        Some(b) => req.json(&b),
+        None => req,
+    };
+    req.send().await.unwrap()
+}
+
+pub async fn site(server: &Server) -> antre_protocol::SiteInfo {
+    client()
+        .get(server.url("/api/v1/site"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn subscribe(server: &Server, query: &str) -> Ws {
+    let (ws, _) = tokio_tungstenite::connect_async(server.ws_url(query))
+        .await
+        .unwrap();
+    ws
+}
+
+/// The next stream message (pings skipped), or panics after 10 s.
+pub async fn next_message(ws: &mut Ws) -> StreamMessage {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a stream message within 10 s")
+            .expect("stream open")
+            .expect("no stream error");
+        if let Message::Text(text) = msg {
+            return serde_json::from_str(&text).expect("a stream message");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Numbering restarts at local midnight (injected clock, real SQLite file).
+
+use std::sync::Arc;
+
+use antre_server::clock::ManualClock;
+use antre_server::config::SiteConfig;
+use antre_server::engine::{Command, Issue};
+use antre_server::store;
+use antre_server::writer::{Answered, Queue};
+use jiff::{SignedDuration, Timestamp};
+
+async fn take(queue: &Queue, service: &str, n: u32) -> String {
+    let answer = queue
+        .execute(Command::Issue(Issue {
+            service: service.into(),
+            priority: None,
+            kiosk: None,
+            idempotency_key: None,
+            track_token: format!("tok-{service}-{n}-{}", antre_server::auth::random_hex(4)),
+        }))
+        .await
+        .unwrap();
+    match answer {
+        Answered::Ticket(t) => t.number,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn numbering_restarts_at_midnight_in_makassar_and_history_stays() {
+    let config = SiteConfig::from_toml(antre_server::demo::SITE_TOML).unwrap();
+    let site = config.site().unwrap();
+    assert_eq!(site.timezone_name, "Asia/Makassar");
+    let service = site
+        .services
+        .iter()
+        .find(|s| s.daily_quota.is_none())
+        .unwrap()
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let db = store::db_path(dir.path());
+    // 23:58 WITA on Monday 23 November 2026 (15:58 UTC).
+    let evening: Timestamp = "2026-11-23T23:58:00+08:00".parse().unwrap();
+    let clock = Arc::new(ManualClock::new(evening));
+    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock.clone()).unwrap();
+    let p = &service.prefix;
+    assert_eq!(take(&queue, &service.code, 1).await, format!("{p}001"));
+    assert_eq!(take(&queue, &service.code, 2).await, format!("{p}002"));
+    clock.advance(SignedDuration::from_secs(119));
+    assert_eq!(
+        take(&queue, &service.code, 3).await,
+        format!("{p}003"),
+        "23:59:59 is still Monday"
+    );
+
+    // 00:00:01 WITA on Tuesday is 16:00:01 UTC on Monday: the local day decides.
+    clock.advance(SignedDuration::from_secs(2));
+    queue.tick().await;
+    assert_eq!(take(&queue, &service.code, 4).await, format!("{p}001"));
+    assert_eq!(take(&queue, &service.code, 5).await, format!("{p}002"));
+
+    // A restart on Tuesday goes on from Tuesday's numbers.
+    queue.shutdown().await;
+    drop(queue);
+    writer.join().unwrap();
+    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock.clone()).unwrap();
+    assert_eq!(take(&queue, &service.code, 6).await, format!("{p}003"));
+    let day = queue
+        .read(|engine, _, _| engine.day().to_string())
+        .await
+        .unwrap();
+    assert_eq!(day, "2026-11-24");
+    queue.shutdown().await;
+    drop(queue);
+    writer.join().unwrap();
+
+    // Yesterday's tickets stay in history, with their numbers, closed at day's end.
+    let conn = store::open_reader(&db).unwrap();
+    let monday = store::tickets_of_day(&conn, "2026-11-23".parse().unwrap()).unwrap();
+    let numbers: Vec<String> = monday.iter().map(|t| t.label()).collect();
+    assert_eq!(
+        numbers,
+        [format!("{p}001"), format!("{p}002"), format!("{p}003")]
+    );
+    assert!(
+        monday
+            .iter()
+            .all(|t| t.status == antre_protocol::TicketStatus::Cancelled)
+    );
+    let tuesday = store::tickets_of_day(&conn, "2026-11-24".parse().unwrap()).unwrap();
+    assert_eq!(tuesday.len(), 3);
+    assert!(matches!(
+        store::verify(&conn).unwrap(),
+        store::Verified::Intact { events: 9, .. }
+    ));
+}
