@@ -1,1 +1,109 @@
-fn main() {}
+//! `antre-load`: measures an Antre server on this machine.
+//!
+//! - `issue`: durable ticket issues per second over HTTP at a given concurrency;
+//! - `latency`: call-next → every stream subscriber has the event, p50/p99;
+//! - `restart`: time until a server with a million stored tickets serves again;
+//! - `all`: starts its own demo server and runs the three, printing a summary.
+//!
+//! Every run is bounded in count and in time, and it talks only to loopback addresses.
+
+mod issue;
+mod latency;
+mod restart;
+mod stats;
+mod target;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "antre-load",
+    about = "Load tool for an Antre server on loopback"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Ticket issues per second.
+    Issue {
+        #[command(flatten)]
+        server: target::ServerArgs,
+        #[command(flatten)]
+        args: issue::Args,
+    },
+    /// Call → stream latency with many subscribers.
+    Latency {
+        #[command(flatten)]
+        server: target::ServerArgs,
+        #[command(flatten)]
+        args: latency::Args,
+    },
+    /// Restart time with many stored tickets.
+    Restart(restart::Args),
+    /// Start a demo server and run all three.
+    All {
+        /// The `antre` binary (default: next to this one).
+        #[arg(long)]
+        antre: Option<PathBuf>,
+        #[command(flatten)]
+        issue: issue::Args,
+        #[command(flatten)]
+        latency: latency::Args,
+        /// Stored tickets for the restart measurement (0 skips it).
+        #[arg(long, default_value_t = 1_000_000)]
+        stored_tickets: u64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // A thousand subscribers and their server need more descriptors than some defaults.
+    let _ = rlimit::increase_nofile_limit(65_536);
+    match Cli::parse().command {
+        Cmd::Issue { server, args } => {
+            let report = issue::run(&server.resolve()?, &args).await?;
+            println!("{report}");
+        }
+        Cmd::Latency { server, args } => {
+            let report = latency::run(&server.resolve()?, &args).await?;
+            println!("{report}");
+        }
+        Cmd::Restart(args) => {
+            let report = restart::run(&args).await?;
+            println!("{report}");
+        }
+        Cmd::All {
+            antre,
+            issue,
+            latency,
+            stored_tickets,
+        } => {
+            let antre = target::antre_binary(antre)?;
+            let dir = tempfile::tempdir()?;
+            let server =
+                target::Spawned::demo(&antre, &dir.path().join("data"), Duration::from_secs(60))
+                    .await?;
+            let issued = issue::run(&server.target, &issue).await?;
+            println!("{issued}\n");
+            let latency = latency::run(&server.target, &latency).await?;
+            println!("{latency}\n");
+            drop(server);
+            if stored_tickets > 0 {
+                let restart = restart::run(&restart::Args {
+                    antre: Some(antre),
+                    tickets: stored_tickets,
+                    data: None,
+                })
+                .await?;
+                println!("{restart}");
+            }
+        }
+    }
+    Ok(())
+}

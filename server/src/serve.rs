@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -71,6 +72,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 queue.tick().await;
             }
         }
+    });
+    // Calls are small messages that must leave at once: no Nagle delay.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
     });
     axum::serve(
         listener,

@@ -95,7 +95,8 @@ impl std::fmt::Debug for Msg {
 }
 
 impl Queue {
-    /// Loads the live state from the database and starts the writer thread.
+    /// Loads the live state from the database and starts the writer thread. Call it
+    /// within a Tokio runtime: the events are published from a task on it.
     pub fn start(
         db: PathBuf,
         site: Arc<Site>,
@@ -105,12 +106,25 @@ impl Queue {
         let engine = store.load(site.clone(), clock.now())?;
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
         let (events, _) = broadcast::channel(BROADCAST_DEPTH);
+        // The writer hands each batch's events to a task on the runtime, which wakes the
+        // subscribers: wake-ups from inside the runtime are queued locally, while a
+        // thousand wake-ups from a foreign thread would each go through the global queue.
+        let (publish, mut published) = mpsc::unbounded_channel::<Vec<Arc<Frame>>>();
+        let fan_out = events.clone();
+        tokio::spawn(async move {
+            while let Some(frames) = published.recv().await {
+                for frame in frames {
+                    // No subscriber is fine; a lagging one is dropped by the channel.
+                    let _ = fan_out.send(frame);
+                }
+            }
+        });
         let writer = Writer {
             store,
             engine,
             site: site.clone(),
             clock,
-            events: events.clone(),
+            publish,
         };
         let handle = std::thread::Builder::new()
             .name("antre-writer".into())
@@ -169,7 +183,7 @@ struct Writer {
     engine: Engine,
     site: Arc<Site>,
     clock: Arc<dyn Clock>,
-    events: broadcast::Sender<Arc<Frame>>,
+    publish: mpsc::UnboundedSender<Vec<Arc<Frame>>>,
 }
 
 type Reply = (
@@ -236,9 +250,8 @@ impl Writer {
                 for (reply, answer) in replies {
                     let _ = reply.send(answer);
                 }
-                for frame in frames {
-                    // No subscriber is fine; a lagging one is dropped by the channel.
-                    let _ = self.events.send(frame);
+                if !frames.is_empty() {
+                    let _ = self.publish.send(frames);
                 }
                 for read in reads {
                     read(&self.engine, seq, now);

@@ -1,11 +1,9 @@
 //! Counter actions against the real server: concurrency, roles, transfers.
 
-mod common;
-
 use std::collections::HashSet;
 
 use antre_protocol::{CounterView, Ticket};
-use common::*;
+use antre_testkit::*;
 use serde_json::{Value, json};
 
 /// Counters of the demo that share a service, and that service.

@@ -1,14 +1,12 @@
 //! What survives a killed process, the hash chain, backups.
 
-mod common;
-
 use std::collections::HashMap;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use antre_protocol::Ticket;
-use common::*;
+use antre_testkit::*;
 use serde_json::json;
 
 fn antre(args: &[&str]) -> std::process::Output {

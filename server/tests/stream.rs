@@ -1,9 +1,7 @@
 //! The live stream against the real server: order, gaps, resume, zones, shutdown.
 
-mod common;
-
 use antre_protocol::{EventKind, StreamMessage};
-use common::*;
+use antre_testkit::*;
 use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 

@@ -1,11 +1,9 @@
 //! Taking tickets against the real server: concurrency, idempotency, bad input.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 
 use antre_protocol::{SiteInfo, Ticket};
-use common::*;
+use antre_testkit::*;
 use serde_json::{Value, json};
 
 fn no_quota_services(site: &SiteInfo) -> Vec<String> {

@@ -124,8 +124,13 @@ impl FromRequestParts<Ctx> for Caller {
         if token.starts_with("u1.") || !ctx.auth.has_devices() {
             return Err(ApiError::unauthorized());
         }
-        // A device token not seen yet: Argon2 once, off the async threads, and only so
-        // often per address, which makes guessing tokens hopeless.
+        // A device token not seen yet: Argon2, one check at a time and only so often per
+        // address, which makes guessing tokens hopeless. A kiosk's first requests often
+        // come together: the first one checks, the others find the answer remembered.
+        let _one_at_a_time = ctx.device_check_lock.lock().await;
+        if let Some(device) = ctx.auth.known_device(token) {
+            return Ok(Caller(Some(Principal::Device(device))));
+        }
         let ip = client_ip(parts);
         if ctx.device_checks.check_key(&ip).is_err() {
             return Err(super::tickets::rate_limited());

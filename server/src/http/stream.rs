@@ -16,8 +16,11 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
+
+type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
 
 use super::{ApiError, Ctx};
 use crate::store;
@@ -107,33 +110,28 @@ impl Subscriber {
         Subscriber { ctx, zone, last: 0 }
     }
 
-    async fn run(mut self, mut socket: WebSocket, since: Option<u64>) -> Result<(), StreamEnd> {
+    async fn run(mut self, socket: WebSocket, since: Option<u64>) -> Result<(), StreamEnd> {
         // Subscribe first: whatever is committed after this point arrives here, and
         // whatever came before is in the snapshot or the log.
         let mut events = self.ctx.queue.subscribe();
         let mut shutdown = self.ctx.shutdown.clone();
-        match since {
-            Some(since) if self.replay(&mut socket, since).await? => {}
-            _ => self.send_snapshot(&mut socket).await?,
-        }
-        let mut ping = tokio::time::interval(PING_EVERY);
-        ping.tick().await;
-        let result = loop {
-            tokio::select! {
-                frame = events.recv() => match frame {
-                    Ok(frame) => self.forward(&mut socket, &frame).await?,
-                    // Fell too far behind the writer: start again from a snapshot.
-                    Err(RecvError::Lagged(_)) => self.send_snapshot(&mut socket).await?,
-                    Err(RecvError::Closed) => break Err(StreamEnd::Shutdown),
-                },
-                incoming = socket.recv() => match incoming {
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break Err(StreamEnd::Gone),
-                    Some(Ok(_)) => {}
-                },
-                _ = ping.tick() => send(&mut socket, Message::Ping(Default::default())).await?,
-                _ = shutdown.changed() => break Err(StreamEnd::Shutdown),
+        let (mut socket, mut incoming) = socket.split();
+        // The client's side is read by its own task, which wakes only when the client
+        // sends something: polling the read half on every event would cost each
+        // subscriber a read attempt per event, and there are a thousand subscribers.
+        let (gone_tx, mut gone) = tokio::sync::oneshot::channel::<()>();
+        let reader = tokio::spawn(async move {
+            while let Some(Ok(message)) = incoming.next().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
             }
-        };
+            let _ = gone_tx.send(());
+        });
+        let result = self
+            .serve(&mut socket, since, &mut events, &mut shutdown, &mut gone)
+            .await;
+        reader.abort();
         if matches!(result, Err(StreamEnd::Shutdown)) {
             let close = axum::extract::ws::CloseFrame {
                 code: axum::extract::ws::close_code::AWAY,
@@ -144,9 +142,42 @@ impl Subscriber {
         result
     }
 
+    async fn serve(
+        &mut self,
+        socket: &mut Sink,
+        since: Option<u64>,
+        events: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
+        shutdown: &mut tokio::sync::watch::Receiver<bool>,
+        gone: &mut tokio::sync::oneshot::Receiver<()>,
+    ) -> Result<(), StreamEnd> {
+        match since {
+            Some(since) if self.replay(socket, since).await? => {}
+            _ => self.send_snapshot(socket).await?,
+        }
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        let stopping = shutdown.changed();
+        tokio::pin!(stopping);
+        loop {
+            tokio::select! {
+                // Events first: they are what every subscriber is woken for.
+                biased;
+                frame = events.recv() => match frame {
+                    Ok(frame) => self.forward(socket, &frame).await?,
+                    // Fell too far behind the writer: start again from a snapshot.
+                    Err(RecvError::Lagged(_)) => self.send_snapshot(socket).await?,
+                    Err(RecvError::Closed) => return Err(StreamEnd::Shutdown),
+                },
+                _ = &mut *gone => return Err(StreamEnd::Gone),
+                _ = ping.tick() => send(socket, Message::Ping(Default::default())).await?,
+                _ = &mut stopping => return Err(StreamEnd::Shutdown),
+            }
+        }
+    }
+
     /// Sends what came after `since` from the log. Returns false when that is not
     /// possible (too old, or from another database) and a snapshot must be sent.
-    async fn replay(&mut self, socket: &mut WebSocket, since: u64) -> Result<bool, StreamEnd> {
+    async fn replay(&mut self, socket: &mut Sink, since: u64) -> Result<bool, StreamEnd> {
         let head = self
             .ctx
             .queue
@@ -174,7 +205,7 @@ impl Subscriber {
         Ok(true)
     }
 
-    async fn send_snapshot(&mut self, socket: &mut WebSocket) -> Result<(), StreamEnd> {
+    async fn send_snapshot(&mut self, socket: &mut Sink) -> Result<(), StreamEnd> {
         let zone = self.zone.clone();
         let snapshot = self
             .ctx
@@ -190,11 +221,7 @@ impl Subscriber {
         send(socket, Message::Text(json.into())).await
     }
 
-    async fn forward(
-        &mut self,
-        socket: &mut WebSocket,
-        frame: &Arc<Frame>,
-    ) -> Result<(), StreamEnd> {
+    async fn forward(&mut self, socket: &mut Sink, frame: &Arc<Frame>) -> Result<(), StreamEnd> {
         if frame.seq <= self.last {
             return Ok(());
         }
@@ -223,7 +250,7 @@ impl Subscriber {
     }
 }
 
-async fn send(socket: &mut WebSocket, message: Message) -> Result<(), StreamEnd> {
+async fn send(socket: &mut Sink, message: Message) -> Result<(), StreamEnd> {
     match tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => Err(StreamEnd::Gone),

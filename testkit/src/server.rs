@@ -1,6 +1,4 @@
-//! Test harness: runs the real `antre` binary on loopback with its own data directory.
-
-#![allow(dead_code)]
+//! The real `antre` binary on loopback, with its own data directory.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -12,7 +10,29 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
+/// Password of every demo user and token of every demo device in tests.
 pub const PASSWORD: &str = "rahasia-uji";
+
+/// The `antre` binary: `$ANTRE_BIN`, or the one cargo built beside the running test
+/// (`cargo test --workspace` builds every binary before running any test).
+pub fn antre_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("ANTRE_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let bin = dir.join(format!("antre{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "no antre binary at {}: run the tests with `cargo test --workspace`, or build it first \
+         (`cargo build -p antre-server`)",
+        bin.display()
+    );
+    bin
+}
 
 /// A running `antre` process.
 pub struct Server {
@@ -63,7 +83,7 @@ impl Server {
             "--listen".into(),
             "127.0.0.1:0".into(),
         ]);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_antre"))
+        let mut child = Command::new(antre_binary())
             .args(&args)
             .env("RUST_LOG", "antre_server=warn")
             .stdout(Stdio::piped())

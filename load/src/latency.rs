@@ -1,0 +1,223 @@
+//! Call → stream latency: from a counter's call-next request until every one of M
+//! stream subscribers has the `ticket.called` event.
+
+use std::time::{Duration, Instant};
+
+use antre_protocol::{SiteInfo, Ticket};
+use futures_util::StreamExt;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+
+use crate::stats::{ms, percentile};
+use crate::target::Target;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Stream subscribers connected during the calls.
+    #[arg(long, default_value_t = 1000)]
+    pub subscribers: usize,
+    /// Calls to measure.
+    #[arg(long, default_value_t = 200)]
+    pub calls: usize,
+}
+
+/// Calls made before measuring, so connection set-up and first-touch allocations on
+/// both sides are not counted as stream latency.
+const WARM_UP: usize = 10;
+
+/// Longest wait for all subscribers to have one call; a run that needs it is broken.
+const CALL_LIMIT: Duration = Duration::from_secs(10);
+
+pub async fn run(target: &Target, args: &Args) -> anyhow::Result<String> {
+    let http = reqwest::Client::new();
+    let site: SiteInfo = http
+        .get(target.url("/api/v1/site"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let counter = site
+        .counters
+        .iter()
+        .find(|c| {
+            c.services.iter().any(|s| {
+                site.services
+                    .iter()
+                    .any(|x| &x.code == s && x.daily_quota.is_none())
+            })
+        })
+        .ok_or_else(|| anyhow::anyhow!("no counter serves a service without quota"))?;
+    let service = counter
+        .services
+        .iter()
+        .find(|s| {
+            site.services
+                .iter()
+                .any(|x| &x.code == *s && x.daily_quota.is_none())
+        })
+        .expect("found above");
+    let login: serde_json::Value = http
+        .post(target.url("/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": target.password}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["token"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("login failed: {login}"))?
+        .to_string();
+    let act = |action: &str| {
+        http.post(target.url(&format!("/api/v1/counters/{}/{action}", counter.code)))
+            .bearer_auth(&token)
+            .send()
+    };
+    act("open").await?;
+    // Clear whatever waits for the counter, then queue one ticket per call.
+    while act("call-next").await?.status() == 200 {}
+    for _ in 0..WARM_UP + args.calls {
+        let res = http
+            .post(target.url("/api/v1/tickets"))
+            .bearer_auth(&target.password)
+            .json(&json!({"service": service}))
+            .send()
+            .await?;
+        anyhow::ensure!(res.status() == 201, "issue failed: {}", res.status());
+    }
+
+    // Subscribers report (ticket id, arrival) for every ticket.called they see.
+    let (tx, mut rx) = mpsc::unbounded_channel::<(u64, Instant)>();
+    let mut ready = Vec::new();
+    for _ in 0..args.subscribers {
+        // Events are about a kilobyte: a small read buffer saves clearing 128 KiB per
+        // read, which with a thousand subscribers on two cores would be measured too.
+        let config = WebSocketConfig::default().read_buffer_size(8 * 1024);
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(
+            target.ws("/api/v1/stream"),
+            Some(config),
+            true,
+        )
+        .await?;
+        let tx = tx.clone();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
+        ready.push(ready_rx);
+        tokio::spawn(async move {
+            let mut ws = ws;
+            let mut ready_tx = Some(ready_tx);
+            while let Some(Ok(msg)) = ws.next().await {
+                let Message::Text(text) = msg else { continue };
+                if let Some(r) = ready_tx.take() {
+                    let _ = r.send(()); // the snapshot arrived
+                    continue;
+                }
+                let at = Instant::now();
+                if let Some(id) = called_ticket(&text)
+                    && tx.send((id, at)).is_err()
+                {
+                    break;
+                }
+            }
+        });
+    }
+    for r in ready {
+        r.await?;
+    }
+    drop(tx);
+
+    let mut samples = Vec::new();
+    let mut firsts = Vec::new();
+    for call in 0..WARM_UP + args.calls {
+        let sent = Instant::now();
+        let res = act("call-next").await?;
+        anyhow::ensure!(res.status() == 200, "call-next answered {}", res.status());
+        let called: Ticket = res.json().await?;
+        let mut got = 0;
+        let mut last = sent;
+        let mut first: Option<Instant> = None;
+        while got < args.subscribers {
+            let (id, at) = tokio::time::timeout(CALL_LIMIT, rx.recv())
+                .await
+                .map_err(|_| {
+                    anyhow::anyhow!("subscribers did not all get call {} in time", called.number)
+                })?
+                .ok_or_else(|| anyhow::anyhow!("subscribers went away"))?;
+            if id == called.id {
+                got += 1;
+                last = last.max(at);
+                first = Some(first.map_or(at, |f| f.min(at)));
+            }
+        }
+        if call >= WARM_UP {
+            samples.push(last - sent);
+            firsts.push(first.unwrap_or(last) - sent);
+        }
+    }
+    samples.sort();
+    firsts.sort();
+    Ok(format!(
+        "call → stream: {} calls, {} subscribers each; until all have the event: \
+         p50 {} p99 {} max {}; until the first has it: p50 {} p99 {}",
+        args.calls,
+        args.subscribers,
+        ms(percentile(&samples, 50.0)),
+        ms(percentile(&samples, 99.0)),
+        ms(*samples.last().unwrap_or(&Duration::ZERO)),
+        ms(percentile(&firsts, 50.0)),
+        ms(percentile(&firsts, 99.0)),
+    ))
+}
+
+/// The ticket id of a `ticket.called` event, read without parsing the whole event: a
+/// thousand subscribers share this machine's two cores with the server, and a full
+/// parse of each copy would be measured as stream latency.
+fn called_ticket(text: &str) -> Option<u64> {
+    if !text.contains("\"type\":\"ticket.called\"") {
+        return None;
+    }
+    let rest = &text[text.find("\"ticket\":{\"id\":")? + 15..];
+    let end = rest.find(|c: char| !c.is_ascii_digit())?;
+    rest[..end].parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shortcut_reads_what_serde_writes() {
+        let event = antre_protocol::Event {
+            seq: 9,
+            kind: antre_protocol::EventKind::TicketCalled,
+            at: "x".into(),
+            zones: vec!["A".into()],
+            ticket: Some(antre_protocol::Ticket {
+                id: 4711,
+                number: "A001".into(),
+                service: "S".into(),
+                status: antre_protocol::TicketStatus::Called,
+                priority: None,
+                position: None,
+                estimated_wait_s: None,
+                track_token: None,
+                issued_at: "x".into(),
+                day: "2026-11-23".into(),
+                counter: Some("L01".into()),
+                called_at: None,
+                started_at: None,
+                finished_at: None,
+                recalls: 0,
+                transfers: 0,
+                kiosk: None,
+                note: None,
+            }),
+            counter: None,
+            detail: Default::default(),
+        };
+        let json = serde_json::to_string(&event).unwrap();
+        assert_eq!(called_ticket(&json), Some(4711));
+        let done = json.replace("ticket.called", "ticket.done");
+        assert_eq!(called_ticket(&done), None);
+    }
+}

@@ -1,0 +1,156 @@
+//! Which server to measure: one given by URL (loopback only), or one started here.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The password `Spawned::demo` gives every demo user and device.
+pub const DEMO_PASSWORD: &str = "beban-uji";
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerArgs {
+    /// Base URL of the server; loopback addresses only.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub server: String,
+    /// The demo password (kiosk device token and admin password).
+    #[arg(long, env = "ANTRE_DEMO_PASSWORD")]
+    pub password: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub base: String,
+    pub password: String,
+}
+
+impl ServerArgs {
+    pub fn resolve(&self) -> anyhow::Result<Target> {
+        Ok(Target {
+            base: loopback_base(&self.server)?,
+            password: self.password.clone(),
+        })
+    }
+}
+
+/// Refuses anything but a loopback address: load is never sent across a network.
+pub fn loopback_base(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .strip_prefix("http://")
+        .context("the server URL must start with http://")?;
+    let host_port = rest.split('/').next().unwrap_or_default();
+    let host = match host_port.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host_port,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        bail!("refusing to load {host}: antre-load only targets loopback addresses");
+    }
+    Ok(format!("http://{host_port}"))
+}
+
+impl Target {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn ws(&self, path: &str) -> String {
+        format!("ws://{}{path}", self.base.trim_start_matches("http://"))
+    }
+}
+
+/// The `antre` binary: the given path, or the one built beside this tool.
+pub fn antre_binary(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = given {
+        return Ok(path);
+    }
+    let me = std::env::current_exe()?;
+    let sibling = me.with_file_name("antre");
+    anyhow::ensure!(
+        sibling.exists(),
+        "no antre binary at {}; build it (cargo build --release -p antre-server) or pass --antre",
+        sibling.display()
+    );
+    Ok(sibling)
+}
+
+/// An `antre demo` started by this tool; killed when dropped.
+#[derive(Debug)]
+pub struct Spawned {
+    pub target: Target,
+    /// Held so the server is killed when this is dropped.
+    _child: Child,
+    /// From spawning the process until it printed its address.
+    pub startup: Duration,
+}
+
+impl Spawned {
+    pub async fn demo(antre: &Path, data: &Path, limit: Duration) -> anyhow::Result<Spawned> {
+        let started = Instant::now();
+        let mut child = Command::new(antre)
+            .args([
+                "demo",
+                "--listen",
+                "127.0.0.1:0",
+                "--demo-password",
+                DEMO_PASSWORD,
+                "--data",
+            ])
+            .arg(data)
+            .env("RUST_LOG", "antre_server=warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("cannot start {}", antre.display()))?;
+        let mut lines = BufReader::new(child.stdout.take().context("stdout")?).lines();
+        let base = tokio::time::timeout(limit, async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    return Ok::<_, anyhow::Error>(url.trim().to_string());
+                }
+            }
+            bail!("antre exited before listening")
+        })
+        .await
+        .context("antre did not start in time")??;
+        let startup = started.elapsed();
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Spawned {
+            target: Target {
+                base,
+                password: DEMO_PASSWORD.into(),
+            },
+            _child: child,
+            startup,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_is_accepted() {
+        assert_eq!(
+            loopback_base("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            loopback_base("http://localhost:9/x").unwrap(),
+            "http://localhost:9"
+        );
+        assert!(loopback_base("http://[::1]:8080").is_ok());
+        assert!(loopback_base("http://192.168.1.10:8080").is_err());
+        assert!(loopback_base("http://example.com").is_err());
+        assert!(loopback_base("ftp://127.0.0.1").is_err());
+    }
+}

@@ -1,0 +1,149 @@
+//! Headless Chromium driven through ChromeDriver (WebDriver), for page tests.
+//!
+//! Chromium and ChromeDriver come from Debian's `chromium` and `chromium-driver`
+//! packages, which `.ci/run` installs. Without them a page test is skipped with a note,
+//! so the README's test command passes on a machine with only the Rust toolchain;
+//! `ANTRE_REQUIRE_BROWSER=1` (set by `.ci/run`) turns the skip into a failure, so CI
+//! can never pass without having run them.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::json;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A headless Chromium window of a fixed size.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts Chromium with a `width`×`height` viewport, or `None` when Chromium or
+    /// ChromeDriver is not installed (and `ANTRE_REQUIRE_BROWSER` is not set).
+    pub async fn start(width: u32, height: u32) -> Option<Browser> {
+        let chromium = std::env::var("ANTRE_CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
+        let chromedriver =
+            std::env::var("ANTRE_CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.into());
+        if !std::path::Path::new(&chromium).exists()
+            || !std::path::Path::new(&chromedriver).exists()
+        {
+            let required = std::env::var_os("ANTRE_REQUIRE_BROWSER").is_some_and(|v| v == "1");
+            assert!(
+                !required,
+                "ANTRE_REQUIRE_BROWSER=1 but {chromium} or {chromedriver} is missing"
+            );
+            eprintln!(
+                "SKIPPED: page test needs {chromium} and {chromedriver} (apt-get install chromium chromium-driver)"
+            );
+            return None;
+        }
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().expect("profile dir");
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                    "--autoplay-policy=no-user-gesture-required",
+                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--window-size={width},{height}"),
+                ]
+            }
+        });
+        let caps: serde_json::Map<String, serde_json::Value> =
+            caps.as_object().expect("object").clone();
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot start Chromium through ChromeDriver: {e}"),
+            }
+        };
+        Some(Browser {
+            client,
+            driver,
+            _profile: profile,
+        })
+    }
+
+    /// Saves a PNG of the viewport under `artifacts/screenshots/NAME.png` in the
+    /// workspace and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = artifacts_dir().join("screenshots");
+        std::fs::create_dir_all(&dir).expect("artifacts dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Waits until `script` (a JavaScript expression) is truthy, or panics after `limit`.
+    pub async fn wait_for(&self, script: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        loop {
+            let value = self
+                .client
+                .execute(&format!("return !!({script});"), vec![])
+                .await
+                .expect("script runs");
+            if value.as_bool() == Some(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// `artifacts/` at the workspace root: screenshots and other things tests keep.
+pub fn artifacts_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .join("artifacts")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
