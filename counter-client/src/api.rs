@@ -1,0 +1,404 @@
+//! The HTTP side of the terminal client, shared by the screen and the subcommands:
+//! logging in, reading the site and queues, and counter actions that survive a shaky
+//! network.
+//!
+//! A counter action whose answer is lost is the dangerous case: sending `call-next`
+//! again would call a second visitor (and complete the first). So before an action the
+//! client notes the counter's state, and after a network failure it first asks the
+//! server whether the action took effect; only if it did not is it sent again. After
+//! [`ATTEMPTS`] tries the failure is reported, never dropped.
+
+use std::time::Duration;
+
+use antre_protocol::{
+    CounterStatus, CounterView, ErrorBody, LoginRequest, LoginResponse, QueueInfo, SiteInfo, Ticket,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// One request may take this long: a LAN answers in milliseconds, and a server busy
+/// committing answers within a second; ten seconds means the network is gone.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Tries of a counter action before it is reported as failed: with the pauses below the
+/// officer waits at most a few seconds, which covers a Wi-Fi hiccup or a server restart.
+pub const ATTEMPTS: u32 = 4;
+
+/// Pause before the second try; it doubles after each try (0.5 s, 1 s, 2 s).
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+
+/// What an officer does at a counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Open,
+    Close,
+    CallNext,
+    Recall,
+    Start,
+    Complete,
+    NoShow,
+    Transfer {
+        service: String,
+        note: Option<String>,
+    },
+    Hold {
+        note: Option<String>,
+    },
+    /// Take back a ticket held at this counter.
+    ResumeHeld(u64),
+    /// Start a break (istirahat).
+    Pause,
+    /// End the break.
+    Resume,
+}
+
+impl Action {
+    /// The last path segment of `POST /api/v1/counters/{code}/{action}`.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Action::Open => "open",
+            Action::Close => "close",
+            Action::CallNext => "call-next",
+            Action::Recall => "recall",
+            Action::Start => "start",
+            Action::Complete => "complete",
+            Action::NoShow => "no-show",
+            Action::Transfer { .. } => "transfer",
+            Action::Hold { .. } => "hold",
+            Action::ResumeHeld(_) | Action::Resume => "resume",
+            Action::Pause => "pause",
+        }
+    }
+
+    fn body(&self) -> Option<serde_json::Value> {
+        match self {
+            Action::Transfer { service, note } => Some(json!({"service": service, "note": note})),
+            Action::Hold { note } => Some(json!({ "note": note })),
+            Action::ResumeHeld(id) => Some(json!({ "ticket": id })),
+            _ => None,
+        }
+    }
+
+    /// Whether `after` shows that this action, sent when the counter was `before`, was
+    /// carried out (its answer may have been lost on the way back).
+    pub fn took_effect(&self, before: &CounterView, after: &CounterView) -> bool {
+        let active = |v: &CounterView| v.ticket.as_ref().map(|t| t.id);
+        match self {
+            Action::Open => before.status == CounterStatus::Closed && after.status != before.status,
+            Action::Close => {
+                before.status != CounterStatus::Closed && after.status == CounterStatus::Closed
+            }
+            Action::Pause => {
+                before.status != CounterStatus::Paused && after.status == CounterStatus::Paused
+            }
+            Action::Resume => {
+                before.status == CounterStatus::Paused && after.status == CounterStatus::Open
+            }
+            Action::CallNext
+            | Action::Complete
+            | Action::NoShow
+            | Action::Transfer { .. }
+            | Action::Hold { .. } => active(after) != active(before),
+            Action::Recall => match (&before.ticket, &after.ticket) {
+                (Some(b), Some(a)) => a.id == b.id && a.recalls > b.recalls,
+                _ => false,
+            },
+            Action::Start => match (&before.ticket, &after.ticket) {
+                (Some(b), Some(a)) => {
+                    a.id == b.id
+                        && a.status == antre_protocol::TicketStatus::Serving
+                        && b.status != a.status
+                }
+                _ => false,
+            },
+            Action::ResumeHeld(id) => active(after) == Some(*id),
+        }
+    }
+}
+
+/// What the server answered to an action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Ticket(Box<Ticket>),
+    Counter(Box<CounterView>),
+    /// Call-next found nobody waiting.
+    Nobody,
+}
+
+/// Why a request did not succeed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Failure {
+    /// The server refused: `code` is the API's stable error code, `message` its text
+    /// (Bahasa Indonesia / English).
+    #[error("{message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The server could not be reached, or did not answer in time.
+    #[error("Server tidak dapat dihubungi ({0}). / The server cannot be reached ({0}).")]
+    Network(String),
+    /// The server answered something this client does not understand.
+    #[error("Jawaban server tidak dikenali ({0}). / Unexpected answer from the server ({0}).")]
+    Unexpected(String),
+}
+
+impl Failure {
+    /// The session is over (token expired or never valid): log in again.
+    pub fn needs_login(&self) -> bool {
+        matches!(self, Failure::Refused { status: 401, .. })
+    }
+
+    /// The API's error code, when the server gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Failure::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    fn retryable(&self) -> bool {
+        match self {
+            Failure::Network(_) => true,
+            // Storage trouble or a restart: the server said nothing was saved.
+            Failure::Refused { status, .. } => matches!(status, 502..=504),
+            Failure::Unexpected(_) => false,
+        }
+    }
+}
+
+fn network(e: reqwest::Error) -> Failure {
+    let what = if e.is_timeout() {
+        "timeout".to_string()
+    } else if e.is_connect() {
+        "connection refused or unreachable".to_string()
+    } else if e.is_decode() {
+        return Failure::Unexpected(e.to_string());
+    } else {
+        e.without_url().to_string()
+    };
+    Failure::Network(what)
+}
+
+/// A client of one Antre server, optionally logged in.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    /// `base` is the server's address, e.g. `http://10.0.0.5:8080`.
+    pub fn new(base: &str) -> Result<Client, Failure> {
+        let base = base.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(Failure::Unexpected(format!(
+                "alamat server harus diawali http:// / the server address must start with http://: {base}"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| Failure::Unexpected(e.to_string()))?;
+        Ok(Client {
+            http,
+            base,
+            token: None,
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// The WebSocket address of the live stream, resuming after `since`.
+    pub fn stream_url(&self, since: Option<u64>) -> String {
+        let ws = if let Some(rest) = self.base.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else {
+            format!("ws://{}", self.base.trim_start_matches("http://"))
+        };
+        match since {
+            Some(seq) => format!("{ws}/api/v1/stream?since={seq}"),
+            None => format!("{ws}/api/v1/stream"),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, Failure> {
+        let req = match &self.token {
+            Some(token) => req.bearer_auth(token),
+            None => req,
+        };
+        let res = req.send().await.map_err(network)?;
+        if res.status().is_success() {
+            return Ok(res);
+        }
+        let status = res.status().as_u16();
+        let text = res.text().await.map_err(network)?;
+        Err(match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => Failure::Refused {
+                status,
+                code: body.error.code,
+                message: body.error.message,
+            },
+            // A proxy or a restarting server may answer without our error format.
+            Err(_) if (502..=504).contains(&status) => Failure::Refused {
+                status,
+                code: "unavailable".into(),
+                message: "Server sedang tidak tersedia. / The server is unavailable.".into(),
+            },
+            Err(_) => Failure::Unexpected(format!("HTTP {status}")),
+        })
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
+        let res = self.send(self.http.get(self.url(path))).await?;
+        res.json().await.map_err(network)
+    }
+
+    /// Logs in; the token is kept for the following requests.
+    pub async fn login(
+        &mut self,
+        username: &str,
+        password: &str,
+    ) -> Result<LoginResponse, Failure> {
+        let body = LoginRequest {
+            username: username.to_string(),
+            password: password.to_string(),
+        };
+        self.token = None;
+        let res = self
+            .send(self.http.post(self.url("/auth/login")).json(&body))
+            .await?;
+        let answer: LoginResponse = res.json().await.map_err(network)?;
+        self.token = Some(answer.token.clone());
+        Ok(answer)
+    }
+
+    pub async fn site(&self) -> Result<SiteInfo, Failure> {
+        self.get("/site").await
+    }
+
+    pub async fn queues(&self) -> Result<Vec<QueueInfo>, Failure> {
+        self.get("/queues").await
+    }
+
+    pub async fn counter(&self, code: &str) -> Result<CounterView, Failure> {
+        self.get(&format!("/counters/{code}")).await
+    }
+
+    pub async fn ticket(&self, id: u64) -> Result<Ticket, Failure> {
+        self.get(&format!("/tickets/{id}")).await
+    }
+
+    /// Sends an action once.
+    pub async fn act_once(&self, counter: &str, action: &Action) -> Result<Outcome, Failure> {
+        let url = self.url(&format!("/counters/{counter}/{}", action.path()));
+        let req = self.http.post(url);
+        let req = match action.body() {
+            Some(body) => req.json(&body),
+            None => req,
+        };
+        let res = self.send(req).await?;
+        if res.status() == StatusCode::NO_CONTENT {
+            return Ok(Outcome::Nobody);
+        }
+        let value: serde_json::Value = res.json().await.map_err(network)?;
+        // Open, close, pause and resume-from-break answer the counter; the rest a ticket.
+        if value.get("number").is_some() {
+            serde_json::from_value(value)
+                .map(|t| Outcome::Ticket(Box::new(t)))
+                .map_err(|e| Failure::Unexpected(e.to_string()))
+        } else {
+            serde_json::from_value(value)
+                .map(|c| Outcome::Counter(Box::new(c)))
+                .map_err(|e| Failure::Unexpected(e.to_string()))
+        }
+    }
+
+    /// Sends an action, retrying over network failures without ever doing it twice
+    /// (see the module comment). A refusal by the server is returned at once.
+    pub async fn act(&self, counter: &str, action: &Action) -> Result<Outcome, Failure> {
+        let mut before: Option<CounterView> = None;
+        let mut sent = false;
+        let mut pause = FIRST_BACKOFF;
+        let mut last = Failure::Network("no attempt".into());
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            match self.counter(counter).await {
+                Ok(now) => match &before {
+                    Some(b) if sent && action.took_effect(b, &now) => {
+                        return Ok(self.outcome_of(action, b, now).await);
+                    }
+                    Some(_) => {}
+                    None => before = Some(now),
+                },
+                Err(e) if e.retryable() => {
+                    last = e;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+            sent = true;
+            match self.act_once(counter, action).await {
+                Err(e) if e.retryable() => last = e,
+                other => return other,
+            }
+        }
+        // One last look: the final try may have arrived although its answer did not.
+        if let (true, Some(b)) = (sent, &before)
+            && let Ok(now) = self.counter(counter).await
+            && action.took_effect(b, &now)
+        {
+            return Ok(self.outcome_of(action, b, now).await);
+        }
+        Err(match last {
+            Failure::Network(why) => {
+                Failure::Network(format!("{why}; {ATTEMPTS} percobaan / {ATTEMPTS} attempts"))
+            }
+            other => other,
+        })
+    }
+
+    /// The answer an action would have had, rebuilt from the counter's state after it.
+    async fn outcome_of(
+        &self,
+        action: &Action,
+        before: &CounterView,
+        after: CounterView,
+    ) -> Outcome {
+        match action {
+            Action::Open | Action::Close | Action::Pause | Action::Resume => {
+                Outcome::Counter(Box::new(after))
+            }
+            Action::CallNext | Action::Recall | Action::Start | Action::ResumeHeld(_) => {
+                match after.ticket {
+                    Some(t) => Outcome::Ticket(Box::new(t)),
+                    None => Outcome::Nobody,
+                }
+            }
+            Action::Complete | Action::NoShow | Action::Transfer { .. } | Action::Hold { .. } => {
+                let Some(old) = &before.ticket else {
+                    return Outcome::Counter(Box::new(after));
+                };
+                match self.ticket(old.id).await {
+                    Ok(t) => Outcome::Ticket(Box::new(t)),
+                    Err(_) => Outcome::Ticket(Box::new(old.clone())),
+                }
+            }
+        }
+    }
+}

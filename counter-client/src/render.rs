@@ -1,0 +1,349 @@
+//! Draws the terminal screen from an [`App`]; no I/O, so tests render into ratatui's
+//! `TestBackend` and read the buffer.
+
+use antre_protocol::{CounterStatus, TicketStatus};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+
+use crate::app::{App, Level, Mode};
+use crate::i18n::{Lang, clock, minutes};
+use crate::keys::Cmd;
+
+/// Commands shown in the key bar, most used first.
+const KEY_BAR: [Cmd; 14] = Cmd::ALL;
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let [header, body, keys, message] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(8),
+        Constraint::Length(4),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    draw_header(frame, header, app);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    draw_current(frame, left, app);
+    let [queues, held, recent] = Layout::vertical([
+        Constraint::Min(4),
+        Constraint::Length(4),
+        Constraint::Min(4),
+    ])
+    .areas(right);
+    draw_queues(frame, queues, app);
+    draw_held(frame, held, app);
+    draw_recent(frame, recent, app);
+    draw_keys(frame, keys, app);
+    draw_message(frame, message, app);
+    match &app.mode {
+        Mode::Transfer { .. } => draw_transfer(frame, body, app),
+        Mode::Main | Mode::ConfirmClose => {}
+    }
+}
+
+fn status_text(lang: Lang, status: CounterStatus) -> (&'static str, Color) {
+    match status {
+        CounterStatus::Open => (lang.pick("BUKA", "OPEN"), Color::Green),
+        CounterStatus::Closed => (lang.pick("TUTUP", "CLOSED"), Color::Red),
+        CounterStatus::Paused => (lang.pick("ISTIRAHAT", "ON BREAK"), Color::Yellow),
+    }
+}
+
+fn draw_header(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let l = app.lang;
+    let (status, color) = status_text(l, app.status());
+    let online = if app.online {
+        Span::styled(
+            l.pick("● terhubung", "● online"),
+            Style::new().fg(Color::Green),
+        )
+    } else {
+        Span::styled(
+            l.pick("● terputus, menyambung ulang…", "● offline, reconnecting…"),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        )
+    };
+    let line = Line::from(vec![
+        Span::styled(" ANTRE ", Style::new().add_modifier(Modifier::REVERSED)),
+        Span::raw(format!(
+            " {} ({}) · {} · ",
+            app.counter.name, app.counter.code, app.user
+        )),
+        Span::styled(status, Style::new().fg(color).add_modifier(Modifier::BOLD)),
+        Span::raw(" · "),
+        online,
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_current(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let l = app.lang;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(l.pick(" Sekarang dilayani ", " Now serving "));
+    let mut lines = Vec::new();
+    match app.current() {
+        Some(t) => {
+            lines.push(Line::raw(""));
+            lines.push(
+                Line::styled(
+                    format!("  {}  ", t.number),
+                    Style::new()
+                        .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+                        .fg(Color::Cyan),
+                )
+                .centered(),
+            );
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(app.service_name(&t.service)).centered());
+            let state = match t.status {
+                TicketStatus::Serving => l.pick("Dilayani", "Serving"),
+                _ => l.pick("Dipanggil", "Called"),
+            };
+            let timer = app.served_for().map(clock).unwrap_or_default();
+            lines.push(
+                Line::styled(
+                    format!("{state} · {timer}"),
+                    Style::new().add_modifier(Modifier::BOLD),
+                )
+                .centered(),
+            );
+            if t.recalls > 0 {
+                lines.push(
+                    Line::raw(format!(
+                        "{} {}×",
+                        l.pick("Dipanggil ulang", "Recalled"),
+                        t.recalls
+                    ))
+                    .centered(),
+                );
+            }
+            if let Some(p) = t.priority {
+                lines.push(
+                    Line::styled(
+                        format!("{} {}", l.pick("Prioritas:", "Priority:"), p.as_str()),
+                        Style::new().fg(Color::Magenta),
+                    )
+                    .centered(),
+                );
+            }
+            if let Some(note) = &t.note {
+                lines.push(Line::raw(format!("{} {note}", l.pick("Catatan:", "Note:"))).centered());
+            }
+        }
+        None => {
+            lines.push(Line::raw(""));
+            let text = match app.status() {
+                CounterStatus::Closed => l.pick(
+                    "Loket tutup. Tekan / untuk membuka.",
+                    "Counter closed. Press / to open.",
+                ),
+                CounterStatus::Paused => l.pick(
+                    "Istirahat. Tekan 8 untuk melanjutkan.",
+                    "On break. Press 8 to resume.",
+                ),
+                CounterStatus::Open => l.pick(
+                    "Belum ada tiket. Tekan Enter untuk memanggil.",
+                    "No ticket. Press Enter to call the next visitor.",
+                ),
+            };
+            lines.push(Line::raw(text).centered());
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn draw_queues(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let l = app.lang;
+    let items: Vec<ListItem<'_>> = app
+        .counter
+        .services
+        .iter()
+        .map(|code| {
+            let name = app.service_name(code);
+            let (waiting, wait) = app
+                .queues
+                .get(code)
+                .map_or((0, 0), |q| (q.waiting, q.estimated_wait_s));
+            let mut spans = vec![
+                Span::styled(
+                    format!("{waiting:>3} "),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(format!("{name} ")),
+                Span::styled(minutes(l, wait), Style::new().fg(Color::DarkGray)),
+            ];
+            if let Some(over) = app.overdue(code) {
+                spans.push(Span::styled(
+                    format!(
+                        " ⚠ {} {}",
+                        l.pick("lewat target", "past target"),
+                        minutes(l, u32::try_from(over).unwrap_or(u32::MAX))
+                    ),
+                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                ));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(l.pick(" Menunggu ", " Waiting "));
+    frame.render_widget(List::new(items).block(block), area);
+}
+
+fn draw_held(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let l = app.lang;
+    let held = app.view.as_ref().map(|v| v.held.as_slice()).unwrap_or(&[]);
+    let text = if held.is_empty() {
+        "—".to_string()
+    } else {
+        held.iter()
+            .map(|t| t.number.as_str())
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(l.pick(" Ditahan (6) ", " On hold (6) "));
+    frame.render_widget(
+        Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn ticket_status(lang: Lang, status: TicketStatus) -> &'static str {
+    match status {
+        TicketStatus::Waiting => lang.pick("dialihkan", "transferred"),
+        TicketStatus::Called => lang.pick("dipanggil", "called"),
+        TicketStatus::Serving => lang.pick("dilayani", "serving"),
+        TicketStatus::Held => lang.pick("ditahan", "on hold"),
+        TicketStatus::Done => lang.pick("selesai", "done"),
+        TicketStatus::NoShow => lang.pick("tidak hadir", "no-show"),
+        TicketStatus::Cancelled => lang.pick("batal", "cancelled"),
+    }
+}
+
+fn draw_recent(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let l = app.lang;
+    let items: Vec<ListItem<'_>> = app
+        .recent
+        .iter()
+        .map(|t| ListItem::new(format!("{:<6} {}", t.number, ticket_status(l, t.status))))
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(l.pick(" Terakhir ", " Recent "));
+    frame.render_widget(List::new(items).block(block), area);
+}
+
+fn draw_keys(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let mut spans = Vec::new();
+    for cmd in KEY_BAR {
+        spans.push(Span::styled(
+            format!("[{}]", cmd.key()),
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(format!(" {}  ", cmd.label(app.lang))));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans))
+            .block(Block::default().borders(Borders::TOP))
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn draw_message(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let (text, style) = match (&app.busy, &app.message) {
+        (Some(action), _) => (
+            format!(
+                "{} {}",
+                app.lang.pick("Memproses:", "Working:"),
+                Cmd::of_action(action).map_or(action.path(), |c| c.label(app.lang))
+            ),
+            Style::new().fg(Color::Yellow),
+        ),
+        (None, Some((level, text))) => {
+            let color = match level {
+                Level::Info => Color::Green,
+                Level::Warning => Color::Yellow,
+                Level::Error => Color::Red,
+            };
+            (
+                app.lang.half(text).to_string(),
+                Style::new().fg(color).add_modifier(Modifier::BOLD),
+            )
+        }
+        (None, None) => (String::new(), Style::new()),
+    };
+    frame.render_widget(Paragraph::new(Line::styled(text, style)), area);
+}
+
+fn draw_transfer(frame: &mut Frame<'_>, body: Rect, app: &App) {
+    let Mode::Transfer {
+        query,
+        selected,
+        note,
+        in_note,
+    } = &app.mode
+    else {
+        return;
+    };
+    let l = app.lang;
+    let area = body.inner(ratatui::layout::Margin::new(2, 1));
+    frame.render_widget(Clear, area);
+    let block = Block::default().borders(Borders::ALL).title(l.pick(
+        " Alihkan ke layanan — ketik untuk mencari, ↑↓ pilih, Tab catatan, Enter kirim, Esc batal ",
+        " Transfer to service — type to search, ↑↓ choose, Tab note, Enter send, Esc cancel ",
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [search, list, note_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let cursor = |on: bool| if on { "▌" } else { "" };
+    frame.render_widget(
+        Paragraph::new(format!(
+            "{} {query}{}",
+            l.pick("Cari:", "Search:"),
+            cursor(!in_note)
+        )),
+        search,
+    );
+    let matches = app.transfer_matches();
+    let items: Vec<ListItem<'_>> = matches
+        .iter()
+        .map(|s| {
+            let agency = app.agencies.get(&s.agency).map_or("", String::as_str);
+            ListItem::new(format!(
+                "{} — {} ({agency})",
+                s.code,
+                l.pick(&s.name, &s.name_en)
+            ))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(*selected));
+    frame.render_stateful_widget(
+        List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED)),
+        list,
+        &mut state,
+    );
+    frame.render_widget(
+        Paragraph::new(format!(
+            "{} {note}{}",
+            l.pick("Catatan:", "Note:"),
+            cursor(*in_note)
+        )),
+        note_area,
+    );
+}
