@@ -29,6 +29,9 @@ pub struct Options {
     pub listen: SocketAddr,
     /// Printed after the URLs (the demo's users and password).
     pub notes: Vec<String>,
+    /// A folder of recorded announcement clips replacing the built-in ones of the same
+    /// names (docs/board.md).
+    pub clips: Option<PathBuf>,
 }
 
 pub async fn run(options: Options) -> anyhow::Result<()> {
@@ -37,6 +40,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         data_dir,
         listen,
         notes,
+        clips,
     } = options;
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
@@ -51,25 +55,36 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         db.display()
     );
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let ctx = Ctx::new(
+    let mut ctx = Ctx::new(
         queue.clone(),
         auth,
         config.limits.tickets_per_minute_per_client,
         db,
         shutdown_rx,
     );
+    if let Some(dir) = clips {
+        let (clips, taken) = antre_board::Clips::with_folder(&dir)?;
+        tracing::info!(clips = ?taken, "announcement clips from {}", dir.display());
+        ctx = ctx.with_clips(clips);
+    }
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
+    ctx.kiosks = Arc::new(crate::http::kiosks::Registry::from_config(&config));
+    crate::printing::start(&config, &ctx, &data_dir, &format!("http://{addr}"))?;
     print_banner(&site.name, addr, &site, &notes);
     let ticker = tokio::spawn({
-        let queue = queue.clone();
+        let ctx = ctx.clone();
         async move {
             let mut every = tokio::time::interval(TICK_EVERY);
             loop {
                 every.tick().await;
-                queue.tick().await;
+                ctx.queue.tick().await;
+                // Forget addresses whose limits have refilled, so weeks of phones
+                // passing through do not grow the limiters' maps.
+                ctx.limiter.retain_recent();
+                ctx.device_checks.retain_recent();
             }
         }
     });

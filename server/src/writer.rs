@@ -221,30 +221,60 @@ impl Writer {
         let mut reads: Vec<Read> = Vec::new();
         let mut frames: Vec<Arc<Frame>> = Vec::new();
         let mut stop = false;
-        let result = (|| -> anyhow::Result<u64> {
-            let mut tx = self.store.begin()?;
-            let rollover = self.engine.advance(now);
-            record(&self.engine, &mut tx, &rollover, now, &mut frames)?;
-            for msg in batch.drain(..) {
-                match msg {
-                    Msg::Command { command, reply } => {
-                        let issue = matches!(command, Command::Issue(_));
-                        match self.engine.apply(command, now) {
-                            Ok(outcome) => {
-                                record(&self.engine, &mut tx, &outcome.changes, now, &mut frames)?;
-                                let answer = answer(&self.engine, &outcome.answer, issue);
-                                replies.push((reply, Ok(answer)));
-                            }
-                            Err(e) => replies.push((reply, Err(e.into()))),
-                        }
-                    }
-                    Msg::Read(read) => reads.push(read),
-                    Msg::Tick => {}
-                    Msg::Shutdown => stop = true,
-                }
+        // After a storage failure the transaction is lost: nothing more is applied, and
+        // every command of the batch is answered with the failure below.
+        let mut failure: Option<anyhow::Error> = None;
+        let mut tx = match self.store.begin() {
+            Ok(tx) => Some(tx),
+            Err(e) => {
+                failure = Some(e);
+                None
             }
-            Ok(tx.commit()?.seq)
-        })();
+        };
+        if let Some(tx) = tx.as_mut() {
+            let rollover = self.engine.advance(now);
+            if let Err(e) = record(&self.engine, tx, &rollover, now, &mut frames) {
+                failure = Some(e);
+            }
+        }
+        for msg in batch.drain(..) {
+            match msg {
+                Msg::Command { command, reply } => {
+                    let Some(tx) = tx.as_mut().filter(|_| failure.is_none()) else {
+                        replies.push((reply, Err(QueueError::Storage("not applied".into()))));
+                        continue;
+                    };
+                    let issue = matches!(command, Command::Issue(_));
+                    match self.engine.apply(command, now) {
+                        Ok(outcome) => {
+                            match record(&self.engine, tx, &outcome.changes, now, &mut frames) {
+                                Ok(()) => {
+                                    let answer = answer(&self.engine, &outcome.answer, issue);
+                                    replies.push((reply, Ok(answer)));
+                                }
+                                Err(e) => {
+                                    failure = Some(e);
+                                    replies.push((
+                                        reply,
+                                        Err(QueueError::Storage("not stored".into())),
+                                    ));
+                                }
+                            }
+                        }
+                        Err(e) => replies.push((reply, Err(e.into()))),
+                    }
+                }
+                Msg::Read(read) => reads.push(read),
+                Msg::Tick => {}
+                Msg::Shutdown => stop = true,
+            }
+        }
+        let result = match (failure, tx) {
+            (None, Some(tx)) => tx.commit().map(|head| head.seq),
+            // Dropping the transaction rolls it back.
+            (Some(e), _) => Err(e),
+            (None, None) => unreachable!("no transaction means a failure was recorded"),
+        };
         match result {
             Ok(seq) => {
                 for (reply, answer) in replies {

@@ -94,3 +94,53 @@ async fn numbering_restarts_at_midnight_in_makassar_and_history_stays() {
         store::Verified::Intact { events: 9, .. }
     ));
 }
+
+#[tokio::test]
+async fn a_server_that_was_off_over_midnight_closes_yesterday_on_start() {
+    let site = SiteConfig::from_toml(antre_server::demo::SITE_TOML)
+        .unwrap()
+        .site()
+        .unwrap();
+    let service = site
+        .services
+        .iter()
+        .find(|s| s.daily_quota.is_none())
+        .unwrap()
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let db = store::db_path(dir.path());
+    let clock = Arc::new(ManualClock::new(
+        "2026-11-23T20:00:00+08:00".parse().unwrap(),
+    ));
+    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock.clone()).unwrap();
+    take(&queue, &service.code, 1).await;
+    take(&queue, &service.code, 2).await;
+    queue.shutdown().await;
+    drop(queue);
+    writer.join().unwrap();
+
+    // Switched off overnight; started again on Tuesday morning.
+    clock.set("2026-11-24T07:30:00+08:00".parse().unwrap());
+    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock.clone()).unwrap();
+    let code = service.code.clone();
+    let (day, waiting) = queue
+        .read(move |engine, _, _| (engine.day().to_string(), engine.waiting(&code).len()))
+        .await
+        .unwrap();
+    assert_eq!(day, "2026-11-24");
+    assert_eq!(waiting, 0, "Monday's visitors are not called on Tuesday");
+    assert_eq!(
+        take(&queue, &service.code, 3).await,
+        format!("{}001", service.prefix)
+    );
+    queue.shutdown().await;
+    drop(queue);
+    writer.join().unwrap();
+    let conn = store::open_reader(&db).unwrap();
+    let monday = store::tickets_of_day(&conn, "2026-11-23".parse().unwrap()).unwrap();
+    assert!(
+        monday
+            .iter()
+            .all(|t| t.status == antre_protocol::TicketStatus::Cancelled)
+    );
+}

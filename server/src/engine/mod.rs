@@ -5,6 +5,7 @@
 //! and stores. A refused command ([`DomainError`]) changes nothing, so the engine and the
 //! database never drift apart.
 
+pub mod board;
 mod error;
 mod estimate;
 mod lanes;
@@ -50,6 +51,11 @@ pub enum Command {
     /// Put a no-show ticket back in line (within the grace period).
     Reinstate {
         ticket: TicketId,
+        by: String,
+    },
+    /// Set the hall boards' running text (empty: none).
+    SetRunningText {
+        text: String,
         by: String,
     },
     /// Withdraw a waiting, held or no-show ticket.
@@ -175,12 +181,15 @@ pub struct Engine {
     service_times: HashMap<String, ServiceTime>,
     /// Newest first.
     recent_calls: VecDeque<TicketId>,
+    /// The hall boards' running text: the site's default until a supervisor sets one.
+    running_text: Option<String>,
 }
 
 impl Engine {
     /// An empty queue for the day `now` falls in.
     pub fn new(site: Arc<Site>, now: Timestamp) -> Engine {
         let day = local_day(&site, now);
+        let site_running_text = site.running_text.clone();
         let counters = site
             .counters
             .iter()
@@ -203,6 +212,7 @@ impl Engine {
             counters,
             service_times,
             recent_calls: VecDeque::new(),
+            running_text: site_running_text,
         }
     }
 
@@ -330,6 +340,7 @@ impl Engine {
             } => self.counter_action(&counter, &by, action, now),
             Command::Reinstate { ticket, by } => self.reinstate(ticket, by, now),
             Command::Cancel { ticket, reason, by } => self.cancel(ticket, reason, by, now),
+            Command::SetRunningText { text, by } => Ok(self.set_running_text(text, by)),
         }
     }
 
@@ -425,7 +436,7 @@ impl Engine {
         let mut changes = Vec::new();
         let answer = match action {
             CounterAction::Open => unreachable!("handled above"),
-            CounterAction::Close => self.close(&code, by, now, &mut changes)?,
+            CounterAction::Close => self.close(&code, by, &mut changes)?,
             CounterAction::Pause => self.pause(&code, &mut changes)?,
             CounterAction::Resume { ticket: None } => self.unpause(&code, &mut changes),
             CounterAction::Resume { ticket: Some(id) } => {
@@ -480,7 +491,6 @@ impl Engine {
         &mut self,
         code: &str,
         by: &Actor,
-        now: Timestamp,
         changes: &mut Vec<Change>,
     ) -> Result<Answer, DomainError> {
         if self.counters[code].active.is_some() {
@@ -500,7 +510,6 @@ impl Engine {
                 },
             });
         }
-        let _ = now;
         let state = self.counters.get_mut(code).expect("known");
         state.status = CounterStatus::Closed;
         state.officer = None;

@@ -592,17 +592,7 @@ proptest! {
                     }
                 }
                 Op::Act(c, a) => {
-                    let action = match a {
-                        0 => CounterAction::Open,
-                        1 => CounterAction::Close,
-                        2 => CounterAction::Pause,
-                        3 => CounterAction::Resume { ticket: None },
-                        4 | 5 | 6 => CounterAction::CallNext,
-                        7 => CounterAction::Start,
-                        8 => CounterAction::Complete,
-                        9 => CounterAction::NoShow,
-                        _ => CounterAction::Hold { note: None },
-                    };
+                    let action = act(a);
                     let normal_waiting_before = h.engine.site().counter(counters[c]).unwrap().services.iter()
                         .flat_map(|s| h.engine.waiting(s)).any(|t| t.priority.is_none());
                     if let Ok(out) = h.act(counters[c], "budi", action.clone(), now)

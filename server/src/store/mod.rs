@@ -93,11 +93,13 @@ impl Store {
         let stored_day: Option<String> =
             self.conn
                 .query_row("SELECT MAX(day) FROM tickets", [], |r| r.get(0))?;
-        let mut day = local_day(&site, now);
-        if let Some(stored) = stored_day {
-            // A clock set back must never make numbers of a later day be given again.
-            day = day.max(stored.parse().context("damaged day in tickets")?);
-        }
+        // The engine resumes on the last day it stored, so its first look at the clock
+        // (`Engine::advance`) closes that day properly if it ended meanwhile. A clock
+        // set back never takes the service day back, so no number is given twice.
+        let day = match stored_day {
+            Some(stored) => stored.parse().context("damaged day in tickets")?,
+            None => local_day(&site, now),
+        };
         let next_id: i64 =
             self.conn
                 .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets", [], |r| {
@@ -125,13 +127,27 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Engine::restore(
-            site,
-            day,
-            u64::try_from(next_id)?,
-            tickets,
-            counters,
-        ))
+        let mut engine = Engine::restore(site, day, u64::try_from(next_id)?, tickets, counters);
+        engine.restore_running_text(self.last_running_text()?);
+        Ok(engine)
+    }
+
+    /// The running text of the last `board.running_text` event, if one was ever set.
+    fn last_running_text(&self) -> anyhow::Result<Option<String>> {
+        let payload: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT payload FROM events WHERE kind = ?1 ORDER BY seq DESC LIMIT 1",
+                [antre_protocol::EventKind::RunningText.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(payload) = payload else {
+            return Ok(None);
+        };
+        let event: antre_protocol::Event =
+            serde_json::from_str(&payload).context("damaged running text event")?;
+        Ok(Some(event.detail.running_text.unwrap_or_default()))
     }
 
     /// Starts a write transaction; nothing is visible or durable until

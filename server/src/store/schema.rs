@@ -18,7 +18,6 @@ CREATE TABLE events (
     prev_hash BLOB NOT NULL,
     hash      BLOB NOT NULL
 );
-CREATE INDEX events_ticket ON events (ticket_id) WHERE ticket_id IS NOT NULL;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
