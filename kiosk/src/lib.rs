@@ -1,12 +1,34 @@
-//! The kiosk: the citizen's touch page, served by the Antre server under `/kiosk/`.
+//! The kiosk: the citizen's touch page and phone page (served by the Antre server),
+//! the printed ticket's layout, ESC/POS printer drivers and the print spool shared by
+//! the `antre-kiosk` agent and the server's own printers.
 
-/// The touch page's static files, by path relative to `/kiosk/`.
+pub mod decode;
+pub mod driver;
+pub mod layout;
+pub mod qr;
+pub mod spool;
+pub mod status;
+pub mod url;
+
+#[cfg(feature = "agent")]
+pub mod agent;
+
+pub use layout::{LayoutOptions, Paper, QrMode};
+pub use url::{PrinterUrl, Target};
+
+/// The pages' static files: `index.html` (the kiosk, at `/kiosk/{code}`),
+/// `track.html` (the phone page, at `/t/{token}`) and what they load from
+/// `/assets/kiosk/{file}`.
 pub fn asset(path: &str) -> Option<(&'static str, &'static [u8])> {
+    const HTML: &str = "text/html; charset=utf-8";
+    const JS: &str = "text/javascript; charset=utf-8";
+    const CSS: &str = "text/css; charset=utf-8";
     match path {
-        "" | "index.html" => Some((
-            "text/html; charset=utf-8",
-            include_bytes!("../assets/index.html"),
-        )),
+        "" | "index.html" => Some((HTML, include_bytes!("../assets/index.html"))),
+        "kiosk.js" => Some((JS, include_bytes!("../assets/kiosk.js"))),
+        "kiosk.css" => Some((CSS, include_bytes!("../assets/kiosk.css"))),
+        "track.html" => Some((HTML, include_bytes!("../assets/track.html"))),
+        "track.js" => Some((JS, include_bytes!("../assets/track.js"))),
         _ => None,
     }
 }

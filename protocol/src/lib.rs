@@ -11,6 +11,7 @@
 mod counter;
 mod error;
 mod event;
+mod kiosk;
 mod queue;
 mod request;
 mod site;
@@ -20,6 +21,10 @@ pub use counter::{CounterStatus, CounterView};
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{
     Announcement, Event, EventDetail, EventKind, Snapshot, SnapshotTag, StreamMessage,
+};
+pub use kiosk::{
+    JobState, KioskStatus, KioskStatusAnswer, KioskStatusReport, PrintJob, PrintJobStatus,
+    PrinterState, PrinterStatus, ReprintRequest,
 };
 pub use queue::{QueueInfo, QueueState};
 pub use request::{

@@ -52,6 +52,13 @@ pub struct SiteSection {
     pub priority_streak_max: u32,
     #[serde(default = "default_grace")]
     pub no_show_grace_min: u32,
+    /// The server's address as visitors' phones reach it (`http://192.168.1.10:8080`),
+    /// for the QR code on tickets; absent: the address the kiosk uses.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// A line printed at the bottom of every ticket.
+    #[serde(default)]
+    pub ticket_footer: Option<String>,
 }
 
 fn default_hours() -> String {
@@ -154,6 +161,10 @@ pub struct DeviceConfig {
     /// Argon2 hash of the device token (`antre hash-password`).
     #[serde(default)]
     pub token_hash: Option<String>,
+    /// A printer the server drives itself for this kiosk (`file:///…`, `tcp://…`,
+    /// `serial:///…`; see docs/deployment.md), instead of an `antre-kiosk` agent.
+    #[serde(default)]
+    pub printer: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -194,6 +205,12 @@ impl SiteConfig {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        if let Some(url) = &self.site.public_url {
+            ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "public_url {url:?} must start with http:// or https://"
+            );
+        }
         let zones = unique("zone", self.zones.iter().map(|z| z.code.as_str()))?;
         let agencies = unique("agency", self.agencies.iter().map(|a| a.code.as_str()))?;
         let services = unique("service", self.services.iter().map(|s| s.code.as_str()))?;
@@ -266,6 +283,10 @@ impl SiteConfig {
                 k.code,
                 k.zone
             );
+            if let Some(printer) = &k.printer {
+                antre_kiosk::PrinterUrl::parse(printer)
+                    .with_context(|| format!("kiosk {}", k.code))?;
+            }
         }
         for b in &self.boards {
             if let Some(zone) = &b.zone {

@@ -44,3 +44,14 @@ pub fn config(password: &str) -> anyhow::Result<SiteConfig> {
     }
     Ok(config)
 }
+
+/// Gives every demo kiosk a `file://` printer under `DATA/printers/CODE`, so a newcomer
+/// sees each ticket's bytes and a readable preview without any hardware.
+pub fn add_printers(config: &mut SiteConfig, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let data_dir = std::path::absolute(data_dir)?;
+    for kiosk in &mut config.kiosks {
+        let dir = data_dir.join("printers").join(&kiosk.code);
+        kiosk.printer = Some(format!("file://{}", dir.display()));
+    }
+    Ok(())
+}

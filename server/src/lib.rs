@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod http;
+pub mod printing;
 pub mod serve;
 pub mod store;
 pub mod writer;

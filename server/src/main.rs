@@ -42,6 +42,10 @@ enum Cmd {
         /// printed when not given).
         #[arg(long, env = "ANTRE_DEMO_PASSWORD")]
         demo_password: Option<String>,
+        /// Leave out the demo's file:// printers (text previews of every ticket under
+        /// DATA/printers/K1, …), e.g. when antre-kiosk agents drive the kiosks' printers.
+        #[arg(long)]
+        no_printers: bool,
     },
     /// Check the event log's hash chain from the first event to the last.
     Verify {
@@ -94,9 +98,13 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             data,
             listen,
             demo_password,
+            no_printers,
         } => {
             let password = demo_password.unwrap_or_else(|| auth::random_hex(6));
-            let config = demo::config(&password)?;
+            let mut config = demo::config(&password)?;
+            if !no_printers {
+                demo::add_printers(&mut config, &data)?;
+            }
             let officers: Vec<String> = config
                 .counters
                 .iter()

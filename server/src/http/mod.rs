@@ -4,6 +4,7 @@
 pub mod counters;
 pub mod error;
 pub mod extract;
+pub mod kiosks;
 pub mod login;
 pub mod openapi;
 pub mod pages;
@@ -45,6 +46,8 @@ pub struct Ctx {
     pub db: PathBuf,
     /// Turns true when the server shuts down, so streams close cleanly.
     pub shutdown: watch::Receiver<bool>,
+    /// Kiosks' printer status and what printed tickets need from the site config.
+    pub kiosks: Arc<kiosks::Registry>,
 }
 
 impl Ctx {
@@ -66,6 +69,7 @@ impl Ctx {
             device_check_lock: Arc::default(),
             db,
             shutdown,
+            kiosks: Arc::default(),
         }
     }
 }
@@ -77,7 +81,8 @@ pub fn app(ctx: Ctx) -> Router {
         .merge(tickets::router())
         .merge(counters::router())
         .merge(login::router())
-        .merge(stream::router());
+        .merge(stream::router())
+        .merge(kiosks::router());
     Router::new()
         .nest(antre_protocol::API_PREFIX, api)
         .route("/healthz", axum::routing::get(site::health))

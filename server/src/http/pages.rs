@@ -13,7 +13,10 @@ pub fn router() -> Router<Ctx> {
     Router::new()
         .route("/", get(index))
         .route("/kiosk/{code}", get(|| page(antre_kiosk::asset)))
-        .route("/t/{token}", get(|| page(antre_kiosk::asset)))
+        .route(
+            "/t/{token}",
+            get(|| async { serve(antre_kiosk::asset, "track.html") }),
+        )
         .route("/board", get(|| page(antre_board::asset)))
         .route("/board/{code}", get(|| page(antre_board::asset)))
         .route("/counter", get(|| page(antre_counter::asset)))

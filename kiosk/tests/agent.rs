@@ -1,0 +1,255 @@
+//! The real `antre-kiosk` agent against the real `antre` server, printing on a
+//! simulated printer behind a real pseudo-terminal.
+
+mod common;
+
+use std::time::Duration;
+
+use antre_protocol::{JobState, PrinterState, Ticket};
+use antre_testkit::*;
+use common::*;
+use serde_json::json;
+
+/// Generous: the agent, the server and the pty all share a busy two-core machine.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// A demo server without its own file printers, so the agent is K1's only printer.
+fn server() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_in(&dir.path().join("data"), &["--no-printers"]);
+    (dir, server)
+}
+
+/// Takes a ticket at `kiosk` as the admin (so it is not rate-limited).
+async fn issue_at(server: &Server, admin: &str, service: &str, kiosk: &str) -> Ticket {
+    let res = client()
+        .post(server.url("/api/v1/tickets"))
+        .bearer_auth(admin)
+        .json(&json!({"service": service, "kiosk": kiosk}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
+
+/// Waits until the agent follows the stream: it has reported an event seq at least
+/// `seq` as handled.
+async fn wait_following(server: &Server, seq: u64) {
+    wait_status(&server.base, "K1", LIMIT, "the agent on the stream", |s| {
+        s.connected && s.handled_seq >= seq
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_prints_tickets_of_its_kiosk_once_on_a_serial_printer() {
+    let (dir, server) = server();
+    let admin = login(&server, "admin").await;
+    // An event before the agent starts, so "following" is visible as handled_seq >= 1.
+    let other = issue_at(&server, &admin, "DKP-KTP", "K2").await;
+    let printer = SimPrinter::start(Answer::State(PrinterState::Ok));
+    let state = state_file(dir.path());
+    let mut agent = Agent::start(&server.base, "K1", PASSWORD, &printer.url(), &state);
+    wait_following(&server, 1).await;
+
+    let ticket = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    let tickets = printer.wait_tickets(1, LIMIT);
+    let t = &tickets[0];
+    let text = lines(t);
+    assert!(text.iter().any(|l| l == &ticket.number), "{text:#?}");
+    assert!(
+        !text.iter().any(|l| l == &other.number),
+        "K2's ticket is not K1's"
+    );
+    let token = ticket.track_token.clone().unwrap();
+    assert_eq!(qr_data(t), Some(format!("{}/t/{token}", server.base)));
+    assert!(text.iter().any(|l| l.contains("Mal Pelayanan Publik")));
+
+    // The server hears that it printed.
+    wait_status(&server.base, "K1", LIMIT, "the job printed", |s| {
+        s.jobs
+            .iter()
+            .any(|j| j.ticket == ticket.id && j.state == JobState::Printed)
+    })
+    .await;
+
+    // A restarted agent resumes from its state file and prints nothing twice, but
+    // prints what was issued while it was away.
+    agent.kill();
+    let while_away = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    let _agent = Agent::start(&server.base, "K1", PASSWORD, &printer.url(), &state);
+    let tickets = printer.wait_tickets(2, LIMIT);
+    let numbers: Vec<String> = tickets
+        .iter()
+        .map(|t| {
+            lines(t)
+                .into_iter()
+                .find(|l| l.starts_with('A'))
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(
+        lines(&tickets[1]).contains(&while_away.number),
+        "{numbers:?}"
+    );
+    // Another ticket after the restart comes out too, and still nothing twice.
+    let after = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    let tickets = printer.wait_tickets(3, LIMIT);
+    assert!(lines(&tickets[2]).contains(&after.number));
+    wait_status(&server.base, "K1", LIMIT, "all printed", |s| {
+        s.queued == 0
+            && s.jobs
+                .iter()
+                .any(|j| j.ticket == after.id && j.state == JobState::Printed)
+    })
+    .await;
+    assert_eq!(printer.tickets().len(), 3, "each ticket printed once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paper_end_reaches_the_server_and_the_ticket_prints_when_paper_is_back() {
+    let (dir, server) = server();
+    let admin = login(&server, "admin").await;
+    issue_at(&server, &admin, "DKP-KTP", "K2").await;
+    let printer = SimPrinter::start(Answer::State(PrinterState::PaperEnd));
+    let state = state_file(dir.path());
+    let mut agent = Agent::start(&server.base, "K1", PASSWORD, &printer.url(), &state);
+    let status = wait_status(&server.base, "K1", LIMIT, "paper end reported", |s| {
+        s.printer
+            .as_ref()
+            .is_some_and(|p| p.state == PrinterState::PaperEnd)
+    })
+    .await;
+    assert_eq!(status.driven_by.as_deref(), Some("agent"));
+    wait_following(&server, 1).await;
+
+    let ticket = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    wait_status(
+        &server.base,
+        "K1",
+        LIMIT,
+        "the job waiting for paper",
+        |s| {
+            s.queued == 1
+                && s.jobs.iter().any(|j| {
+                    j.ticket == ticket.id
+                        && j.state == JobState::Retrying
+                        && j.error.as_deref() == Some("paper end")
+                })
+        },
+    )
+    .await;
+    assert!(
+        printer.tickets().is_empty(),
+        "nothing sent to a printer without paper"
+    );
+
+    // The agent is restarted while the ticket waits: the ticket is not lost.
+    agent.kill();
+    let _agent = Agent::start(&server.base, "K1", PASSWORD, &printer.url(), &state);
+    wait_status(
+        &server.base,
+        "K1",
+        LIMIT,
+        "the restarted agent waiting",
+        |s| {
+            s.connected
+                && s.jobs
+                    .iter()
+                    .any(|j| j.ticket == ticket.id && j.state == JobState::Retrying)
+        },
+    )
+    .await;
+    assert!(printer.tickets().is_empty());
+
+    printer.set(Answer::State(PrinterState::Ok));
+    let tickets = printer.wait_tickets(1, LIMIT);
+    assert!(lines(&tickets[0]).contains(&ticket.number));
+    wait_status(&server.base, "K1", LIMIT, "paper back, job printed", |s| {
+        s.printer
+            .as_ref()
+            .is_some_and(|p| p.state == PrinterState::Ok)
+            && s.queued == 0
+            && s.jobs
+                .iter()
+                .any(|j| j.ticket == ticket.id && j.state == JobState::Printed)
+    })
+    .await;
+    assert_eq!(printer.tickets().len(), 1, "printed once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_printer_answering_garbage_is_unknown_and_still_prints() {
+    let (dir, server) = server();
+    let admin = login(&server, "admin").await;
+    issue_at(&server, &admin, "DKP-KTP", "K2").await;
+    let printer = SimPrinter::start(Answer::Garbage);
+    let _agent = Agent::start(
+        &server.base,
+        "K1",
+        PASSWORD,
+        &printer.url(),
+        &state_file(dir.path()),
+    );
+    wait_status(&server.base, "K1", LIMIT, "unknown status", |s| {
+        s.printer
+            .as_ref()
+            .is_some_and(|p| p.state == PrinterState::Unknown)
+            && s.handled_seq >= 1
+    })
+    .await;
+    let ticket = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    let tickets = printer.wait_tickets(1, LIMIT);
+    assert!(lines(&tickets[0]).contains(&ticket.number));
+    printer.set(Answer::Silence);
+    let second = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    let tickets = printer.wait_tickets(2, LIMIT);
+    assert!(lines(&tickets[1]).contains(&second.number));
+}
+
+#[tokio::test]
+async fn bad_start_up_input_is_a_clear_error() {
+    let (_dir, server) = server();
+    let (code, err) = Agent::run_to_end(&[
+        "--server",
+        &server.base,
+        "--kiosk",
+        "K1",
+        "--token",
+        PASSWORD,
+        "--printer",
+        "serial:/dev/ttyUSB0",
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("printer URL") && err.contains("SCHEME://"),
+        "{err}"
+    );
+
+    let (code, err) = Agent::run_to_end(&[
+        "--server",
+        &server.base,
+        "--kiosk",
+        "K9",
+        "--token",
+        PASSWORD,
+        "--printer",
+        "file:///tmp/antre-never",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("\"K9\"") && err.contains("K1"), "{err}");
+
+    let (code, err) = Agent::run_to_end(&[
+        "--server",
+        &server.base,
+        "--kiosk",
+        "K1",
+        "--token",
+        "salah",
+        "--printer",
+        "file:///tmp/antre-never",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("token"), "{err}");
+}
