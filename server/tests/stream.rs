@@ -188,3 +188,65 @@ async fn shutdown_closes_streams_cleanly_and_exits_zero() {
     }
     assert!(closed, "the stream got a close frame");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_that_stops_reading_does_not_hold_up_the_others() {
+    let server = Server::demo();
+    let site = site(&server).await;
+    let service = site
+        .services
+        .iter()
+        .find(|s| s.daily_quota.is_none())
+        .unwrap()
+        .code
+        .clone();
+    // This one connects with a tiny receive buffer and then never reads again: its
+    // socket, and then the server's side of it, fill up.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(server.addr.parse().unwrap()).await.unwrap();
+    let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+    let (mut stuck, _) = tokio_tungstenite::client_async(server.ws_url(""), stream)
+        .await
+        .unwrap();
+    snapshot(&mut stuck).await;
+    let mut healthy = subscribe(&server, "").await;
+    let first = snapshot(&mut healthy).await;
+    // Enough events (about a kilobyte each) to fill the stuck client's socket buffers
+    // several times over.
+    const EVENTS: u64 = 6000;
+    let issuing = {
+        let base = server.base.clone();
+        let service = service.clone();
+        tokio::spawn(async move {
+            let http = client();
+            let mut tasks = Vec::new();
+            for _ in 0..8 {
+                let (http, base, service) = (http.clone(), base.clone(), service.clone());
+                tasks.push(tokio::spawn(async move {
+                    for _ in 0..EVENTS / 8 {
+                        let res = http
+                            .post(format!("{base}/api/v1/tickets"))
+                            .bearer_auth(PASSWORD)
+                            .json(&serde_json::json!({"service": service}))
+                            .send()
+                            .await
+                            .unwrap();
+                        assert_eq!(res.status(), 201);
+                    }
+                }));
+            }
+            for t in tasks {
+                t.await.unwrap();
+            }
+        })
+    };
+    let mut seq = first.seq;
+    for _ in 0..EVENTS {
+        let e = event(&mut healthy).await;
+        assert_eq!(e.seq, seq + 1);
+        seq = e.seq;
+    }
+    issuing.await.unwrap();
+    drop(stuck);
+}
