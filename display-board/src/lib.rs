@@ -1,12 +1,48 @@
-//! The hall display board, served by the Antre server under `/board/`.
+//! The hall display board: its page (served by the Antre server under `/board/`), the
+//! Indonesian announcements (numbers as words, the call phrase, audio joined from
+//! clips) and the board agent `antre-board` that plays calls on a PC's speakers.
+//!
+//! Everything but the agent is pure: the server calls [`phrase::call`] when it builds a
+//! call event and [`clips::compose`] when a board asks for the audio.
 
-/// The board page's static files, by path relative to `/board/`.
+pub mod clips;
+pub mod phrase;
+pub mod terbilang;
+
+pub use clips::{Clips, Composed, compose, wav_bytes};
+pub use phrase::{Phrase, call};
+pub use terbilang::{english, terbilang};
+
+/// The board page's static files, by path relative to `/board/` (the page) or
+/// `/assets/board/` (the rest).
 pub fn asset(path: &str) -> Option<(&'static str, &'static [u8])> {
     match path {
         "" | "index.html" => Some((
             "text/html; charset=utf-8",
             include_bytes!("../assets/index.html"),
         )),
+        "board.css" => Some((
+            "text/css; charset=utf-8",
+            include_bytes!("../assets/board.css"),
+        )),
+        "board.js" => Some((
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/board.js"),
+        )),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_page_and_its_files_are_served() {
+        for file in ["", "index.html", "board.css", "board.js"] {
+            assert!(
+                super::asset(file).is_some_and(|(_, body)| !body.is_empty()),
+                "{file}"
+            );
+        }
+        assert!(super::asset("../Cargo.toml").is_none());
     }
 }

@@ -36,10 +36,13 @@ pub enum EventKind {
     CounterPaused,
     #[serde(rename = "counter.resumed")]
     CounterResumed,
+    /// A supervisor changed the hall boards' running text (`detail.running_text`).
+    #[serde(rename = "board.running_text")]
+    RunningText,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::TicketIssued,
         EventKind::TicketCalled,
         EventKind::TicketRecalled,
@@ -55,6 +58,7 @@ impl EventKind {
         EventKind::CounterClosed,
         EventKind::CounterPaused,
         EventKind::CounterResumed,
+        EventKind::RunningText,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +78,7 @@ impl EventKind {
             EventKind::CounterClosed => "counter.closed",
             EventKind::CounterPaused => "counter.paused",
             EventKind::CounterResumed => "counter.resumed",
+            EventKind::RunningText => "board.running_text",
         }
     }
 
@@ -124,6 +129,9 @@ pub struct EventDetail {
     /// Calls and recalls: what the hall says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement: Option<Announcement>,
+    /// `board.running_text`: the new text of the boards' ticker (empty: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_text: Option<String>,
 }
 
 impl EventDetail {
@@ -166,6 +174,9 @@ pub struct Snapshot {
     pub queues: Vec<QueueInfo>,
     /// The latest calls, newest first.
     pub recent_calls: Vec<Ticket>,
+    /// The hall boards' running text, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_text: Option<String>,
 }
 
 /// Any message on `GET /api/v1/stream`.

@@ -8,6 +8,7 @@
 //! (`2026-11-23T08:05:12+08:00`), so a client can show local time without a time-zone
 //! database of its own.
 
+mod board;
 mod counter;
 mod error;
 mod event;
@@ -17,6 +18,7 @@ mod request;
 mod site;
 mod ticket;
 
+pub use board::RunningText;
 pub use counter::{CounterStatus, CounterView};
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{

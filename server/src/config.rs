@@ -59,6 +59,9 @@ pub struct SiteSection {
     /// A line printed at the bottom of every ticket.
     #[serde(default)]
     pub ticket_footer: Option<String>,
+    /// What the hall boards' running text says until a supervisor sets one.
+    #[serde(default)]
+    pub running_text: Option<String>,
 }
 
 fn default_hours() -> String {
@@ -363,7 +366,7 @@ impl SiteConfig {
                 services: c.services.clone(),
             })
             .collect();
-        Ok(Arc::new(Site::new(
+        let mut site = Site::new(
             self.site.code.clone(),
             self.site.name.clone(),
             self.site.timezone.clone(),
@@ -404,7 +407,9 @@ impl SiteConfig {
                 .collect(),
             self.site.priority_streak_max,
             i64::from(self.site.no_show_grace_min) * 60,
-        )))
+        );
+        site.running_text = self.site.running_text.clone();
+        Ok(Arc::new(site))
     }
 }
 

@@ -31,6 +31,9 @@ enum Cmd {
         /// Address to listen on; 0.0.0.0:8080 to serve the whole LAN.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// A folder of recorded announcement clips (NAME.wav) replacing the built-in ones.
+        #[arg(long)]
+        clips: Option<PathBuf>,
     },
     /// Run a realistic demo MPP on an embedded SQLite file.
     Demo {
@@ -46,6 +49,9 @@ enum Cmd {
         /// DATA/printers/K1, …), e.g. when antre-kiosk agents drive the kiosks' printers.
         #[arg(long)]
         no_printers: bool,
+        /// A folder of recorded announcement clips (NAME.wav) replacing the built-in ones.
+        #[arg(long)]
+        clips: Option<PathBuf>,
     },
     /// Check the event log's hash chain from the first event to the last.
     Verify {
@@ -85,6 +91,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             config,
             data,
             listen,
+            clips,
         } => {
             let config = SiteConfig::load(&config)?;
             serve_blocking(serve::Options {
@@ -92,12 +99,14 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 data_dir: data,
                 listen,
                 notes: Vec::new(),
+                clips,
             })
         }
         Cmd::Demo {
             data,
             listen,
             demo_password,
+            clips,
             no_printers,
         } => {
             let password = demo_password.unwrap_or_else(|| auth::random_hex(6));
@@ -124,6 +133,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 data_dir: data,
                 listen,
                 notes,
+                clips,
             })
         }
         Cmd::Verify { data } => {

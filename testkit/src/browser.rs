@@ -91,6 +91,30 @@ impl Browser {
         })
     }
 
+    /// Resizes the window so that the page's viewport is exactly `width`×`height`
+    /// (headless Chromium's `--window-size` counts the window's frame too), e.g. so a
+    /// hall board is tested at the real 1920×1080 of its screen.
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        for _ in 0..3 {
+            let inner = self
+                .client
+                .execute("return [innerWidth, innerHeight];", vec![])
+                .await
+                .expect("script runs");
+            let inner: (u32, u32) = serde_json::from_value(inner).expect("two numbers");
+            if inner == (width, height) {
+                return;
+            }
+            let (outer_w, outer_h) = self.client.get_window_size().await.expect("window size");
+            let w = (outer_w as i64 + i64::from(width) - i64::from(inner.0)).max(100);
+            let h = (outer_h as i64 + i64::from(height) - i64::from(inner.1)).max(100);
+            self.client
+                .set_window_size(w as u32, h as u32)
+                .await
+                .expect("resize window");
+        }
+    }
+
     /// Saves a PNG of the viewport under `artifacts/screenshots/NAME.png` in the
     /// workspace and returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {

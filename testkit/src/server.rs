@@ -76,12 +76,23 @@ impl Server {
         )
     }
 
-    fn spawn(mut args: Vec<String>, data: &Path) -> Server {
+    /// `antre demo` on `data`, listening on exactly `listen` (e.g. the address of a
+    /// server that was stopped: a restart that clients find at the same place).
+    pub fn demo_at(data: &Path, listen: &str) -> Server {
+        let args = vec!["demo".into(), "--demo-password".into(), PASSWORD.into()];
+        Server::spawn_listening(args, data, listen)
+    }
+
+    fn spawn(args: Vec<String>, data: &Path) -> Server {
+        Server::spawn_listening(args, data, "127.0.0.1:0")
+    }
+
+    fn spawn_listening(mut args: Vec<String>, data: &Path, listen: &str) -> Server {
         args.extend([
             "--data".into(),
             data.display().to_string(),
             "--listen".into(),
-            "127.0.0.1:0".into(),
+            listen.into(),
         ]);
         let mut child = Command::new(antre_binary())
             .args(&args)

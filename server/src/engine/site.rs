@@ -27,6 +27,8 @@ pub struct Site {
     pub priority_streak_max: u32,
     /// How long after a no-show the ticket may still be reinstated, in seconds.
     pub no_show_grace_s: i64,
+    /// The boards' running text until a supervisor sets one (`[site] running_text`).
+    pub running_text: Option<String>,
     service_index: HashMap<String, usize>,
     counter_index: HashMap<String, usize>,
     service_zones: HashMap<String, Vec<String>>,
@@ -164,6 +166,7 @@ impl Site {
             boards,
             priority_streak_max,
             no_show_grace_s,
+            running_text: None,
             service_index,
             counter_index,
             service_zones,

@@ -1,7 +1,7 @@
 //! The engine's state as clients see it: wire types of `antre-protocol`.
 
 use antre_protocol as wire;
-use antre_protocol::{QueueState, TicketStatus};
+use antre_protocol::{EventDetail, QueueState, TicketStatus};
 use jiff::Timestamp;
 
 use super::{Change, Engine, Hours, Service, Ticket, TicketId};
@@ -142,6 +142,7 @@ impl Engine {
                 .iter()
                 .filter_map(|&id| self.ticket_view_by_id(id))
                 .collect(),
+            running_text: self.running_text().map(str::to_string),
         }
     }
 
@@ -173,7 +174,10 @@ impl Engine {
             zones,
             ticket: ticket.map(|t| self.ticket_view(t)),
             counter: change.counter.as_deref().and_then(|c| self.counter_view(c)),
-            detail: change.detail.clone(),
+            detail: EventDetail {
+                announcement: self.announcement(change.kind, ticket, change.counter.as_deref()),
+                ..change.detail.clone()
+            },
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP and WebSocket API. Each feature module exposes its `router()`; this module
 //! joins them, adds the shared layers and holds the shared context.
 
+pub mod board;
 pub mod counters;
 pub mod error;
 pub mod extract;
@@ -46,6 +47,9 @@ pub struct Ctx {
     pub db: PathBuf,
     /// Turns true when the server shuts down, so streams close cleanly.
     pub shutdown: watch::Receiver<bool>,
+    /// Composes the hall's spoken announcements (built-in clips unless the server was
+    /// given a folder: [`Ctx::with_clips`]).
+    pub announcer: Arc<board::Announcer>,
     /// Kiosks' printer status and what printed tickets need from the site config.
     pub kiosks: Arc<kiosks::Registry>,
 }
@@ -69,8 +73,15 @@ impl Ctx {
             device_check_lock: Arc::default(),
             db,
             shutdown,
+            announcer: Arc::new(board::Announcer::new(antre_board::Clips::builtin())),
             kiosks: Arc::default(),
         }
+    }
+
+    /// Announcements from these clips instead of the built-in ones.
+    pub fn with_clips(mut self, clips: antre_board::Clips) -> Ctx {
+        self.announcer = Arc::new(board::Announcer::new(clips));
+        self
     }
 }
 
@@ -82,6 +93,7 @@ pub fn app(ctx: Ctx) -> Router {
         .merge(counters::router())
         .merge(login::router())
         .merge(stream::router())
+        .merge(board::router())
         .merge(kiosks::router());
     Router::new()
         .nest(antre_protocol::API_PREFIX, api)

@@ -5,7 +5,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{Ctx, counters, kiosks, login, site, stream, tickets};
+use super::{Ctx, board, counters, kiosks, login, site, stream, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,6 +18,7 @@ use super::{Ctx, counters, kiosks, login, site, stream, tickets};
         counters::list, counters::one, counters::act,
         login::login, login::me,
         stream::stream,
+        board::announcement, board::running_text, board::set_running_text,
         kiosks::list, kiosks::one, kiosks::report, kiosks::reprint, kiosks::job, kiosks::qr,
     ),
     components(schemas(

@@ -1,0 +1,9 @@
+use serde::{Deserialize, Serialize};
+
+/// The hall boards' running text: the body of `PUT /api/v1/running-text` and the
+/// answer of `GET` and `PUT`. Empty: no running text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunningText {
+    pub text: String,
+}

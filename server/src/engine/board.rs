@@ -1,0 +1,74 @@
+//! What the hall boards need of the engine: the announcement of a call and the running
+//! text. The words themselves come from `antre-board` (pure functions too).
+
+use antre_protocol::{Announcement, EventDetail, EventKind};
+
+use super::{Answer, Change, Engine, Outcome, Ticket};
+
+/// Longest running text kept: a few sentences that scroll by in a minute or two.
+pub const RUNNING_TEXT_MAX_CHARS: usize = 500;
+
+impl Engine {
+    /// What the hall says for `kind` of `ticket` at `counter`: only calls and recalls
+    /// are announced. The audio URL names the number and the counter, so it stays right
+    /// for this event even when the ticket is later called elsewhere.
+    pub fn announcement(
+        &self,
+        kind: EventKind,
+        ticket: Option<&Ticket>,
+        counter: Option<&str>,
+    ) -> Option<Announcement> {
+        if !matches!(kind, EventKind::TicketCalled | EventKind::TicketRecalled) {
+            return None;
+        }
+        let ticket = ticket?;
+        let counter = self.site.counter(counter?)?;
+        let number = ticket.label();
+        let phrase = antre_board::call(&number, &counter.spoken_name, &counter.name)?;
+        Some(Announcement {
+            text: phrase.text,
+            text_en: Some(phrase.text_en),
+            audio: Some(format!(
+                "{}/announcement.wav?number={number}&counter={}",
+                antre_protocol::API_PREFIX,
+                counter.code
+            )),
+        })
+    }
+
+    /// The running text the boards show now, if any.
+    pub fn running_text(&self) -> Option<&str> {
+        self.running_text.as_deref().filter(|t| !t.is_empty())
+    }
+
+    /// Takes the running text found in the event log at start-up.
+    pub fn restore_running_text(&mut self, text: Option<String>) {
+        if text.is_some() {
+            self.running_text = text;
+        }
+    }
+
+    pub(super) fn set_running_text(&mut self, text: String, by: String) -> Outcome {
+        let text: String = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(RUNNING_TEXT_MAX_CHARS)
+            .collect();
+        self.running_text = Some(text.clone());
+        Outcome {
+            changes: vec![Change {
+                kind: EventKind::RunningText,
+                ticket: None,
+                counter: None,
+                detail: EventDetail {
+                    running_text: Some(text),
+                    by: (!by.is_empty()).then_some(by),
+                    ..EventDetail::default()
+                },
+            }],
+            answer: Answer::Nobody,
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! What the hall boards need besides the stream: the spoken announcement of a call as a
+//! WAV, and the running text that supervisors set.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use antre_board::{Clips, call, compose, wav_bytes};
+use antre_protocol::{ErrorBody, RunningText};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::extract::{JsonBody, User};
+use super::{ApiError, Ctx};
+use crate::auth::Role;
+use crate::engine::{Command, DomainError, board::RUNNING_TEXT_MAX_CHARS};
+
+/// Composed announcements kept: every board of the hall asks for the same call within
+/// a second, and a recall comes within minutes; a few dozen (~150 KB each) cover that.
+const CACHE_ENTRIES: usize = 32;
+
+/// Joins announcement clips into WAVs, and remembers the last few.
+#[derive(Debug)]
+pub struct Announcer {
+    clips: Clips,
+    cache: Mutex<VecDeque<(String, Bytes)>>,
+}
+
+impl Announcer {
+    pub fn new(clips: Clips) -> Announcer {
+        Announcer {
+            clips,
+            cache: Mutex::new(VecDeque::with_capacity(CACHE_ENTRIES)),
+        }
+    }
+
+    /// The WAV of `number` called to a counter said `spoken` and written `name`;
+    /// `None` when `number` is not a ticket number.
+    pub fn wav(&self, number: &str, spoken: &str, name: &str) -> Option<Bytes> {
+        let key = format!("{number}\u{0}{spoken}");
+        if let Some((_, wav)) = self
+            .cache
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .find(|(k, _)| *k == key)
+        {
+            return Some(wav.clone());
+        }
+        let phrase = call(number, spoken, name)?;
+        let composed = compose(&phrase, &self.clips);
+        if !composed.missing.is_empty() {
+            tracing::warn!(
+                missing = ?composed.missing,
+                "announcement clips missing: add them to the --clips folder"
+            );
+        }
+        let wav = Bytes::from(wav_bytes(&composed.samples));
+        let mut cache = self.cache.lock().expect("not poisoned");
+        if cache.len() == CACHE_ENTRIES {
+            cache.pop_front();
+        }
+        cache.push_back((key, wav.clone()));
+        Some(wav)
+    }
+}
+
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/announcement.wav", get(announcement))
+        .route("/running-text", get(running_text).put(set_running_text))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AnnouncementParams {
+    /// The ticket number, e.g. `A123`.
+    pub number: String,
+    /// The counter's code, e.g. `L03`.
+    pub counter: String,
+}
+
+/// The spoken call of a ticket number to a counter, as a 16 kHz mono WAV (chime, then
+/// "Nomor antrian A seratus dua puluh tiga, silakan menuju loket tiga"). Call and recall
+/// events name this URL in `detail.announcement.audio`.
+#[utoipa::path(get, path = "/api/v1/announcement.wav", tag = "board",
+    params(AnnouncementParams),
+    responses((status = 200, content_type = "audio/wav", description = "the announcement"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn announcement(
+    State(ctx): State<Ctx>,
+    params: Result<Query<AnnouncementParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|_| {
+        ApiError::bad_request(
+            "invalid_query",
+            "Sebutkan nomor dan loket: ?number=A123&counter=L03.",
+            "Give the number and the counter: ?number=A123&counter=L03.",
+        )
+    })?;
+    let counter = ctx
+        .queue
+        .site()
+        .counter(&params.counter)
+        .ok_or(DomainError::CounterNotFound)?;
+    let (spoken, name) = (counter.spoken_name.clone(), counter.name.clone());
+    let announcer = ctx.announcer.clone();
+    let wav = tokio::task::spawn_blocking(move || announcer.wav(&params.number, &spoken, &name))
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_number",
+                "Nomor antrian tidak sah (contoh: A123).",
+                "Not a ticket number (e.g. A123).",
+            )
+        })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "audio/wav"),
+            // The same number at the same counter always sounds the same.
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        wav,
+    )
+        .into_response())
+}
+
+/// The running text the hall boards show.
+#[utoipa::path(get, path = "/api/v1/running-text", tag = "board",
+    responses((status = 200, body = RunningText)))]
+pub async fn running_text(State(ctx): State<Ctx>) -> Result<Json<RunningText>, ApiError> {
+    let text = ctx
+        .queue
+        .read(|engine, _, _| engine.running_text().unwrap_or_default().to_string())
+        .await?;
+    Ok(Json(RunningText { text }))
+}
+
+/// Sets the hall boards' running text (supervisors and admins); every board shows it at
+/// once (a `board.running_text` event) and it is kept across restarts. Empty clears it.
+#[utoipa::path(put, path = "/api/v1/running-text", tag = "board",
+    request_body = RunningText, security(("bearer" = [])),
+    responses((status = 200, body = RunningText),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_running_text(
+    State(ctx): State<Ctx>,
+    User(session): User,
+    JsonBody(body): JsonBody<RunningText>,
+) -> Result<Json<RunningText>, ApiError> {
+    if session.role == Role::Officer {
+        return Err(ApiError::forbidden(
+            "Hanya penyelia atau admin yang boleh mengubah teks berjalan.",
+            "Only supervisors and admins may change the running text.",
+        ));
+    }
+    if body.text.chars().count() > RUNNING_TEXT_MAX_CHARS {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "text_too_long",
+            "Teks berjalan paling banyak 500 karakter.",
+            "The running text holds at most 500 characters.",
+        ));
+    }
+    ctx.queue
+        .execute(Command::SetRunningText {
+            text: body.text,
+            by: session.username,
+        })
+        .await?;
+    running_text(State(ctx)).await
+}
