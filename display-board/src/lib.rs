@@ -5,6 +5,7 @@
 //! Everything but the agent is pure: the server calls [`phrase::call`] when it builds a
 //! call event and [`clips::compose`] when a board asks for the audio.
 
+pub mod agent;
 pub mod clips;
 pub mod phrase;
 pub mod terbilang;

@@ -1,0 +1,374 @@
+//! What the hall boards get from the real server besides the page: announcements in
+//! call events and their audio, the running text, a site's own clips, and the board
+//! agent following calls across a server restart.
+
+use std::io::Cursor;
+use std::time::Duration;
+
+use antre_board::agent::{self, Call, Config};
+use antre_protocol::{EventKind, StreamMessage};
+use antre_testkit::*;
+use serde_json::{Value, json};
+
+async fn event_of(ws: &mut Ws, kind: EventKind) -> antre_protocol::Event {
+    loop {
+        if let StreamMessage::Event(e) = next_message(ws).await
+            && e.kind == kind
+        {
+            return *e;
+        }
+    }
+}
+
+fn samples(wav: &[u8]) -> Vec<i16> {
+    let mut reader = hound::WavReader::new(Cursor::new(wav)).expect("a WAV file");
+    let spec = reader.spec();
+    assert_eq!(
+        (spec.channels, spec.sample_rate, spec.bits_per_sample),
+        (1, 16_000, 16)
+    );
+    reader.samples::<i16>().map(Result::unwrap).collect()
+}
+
+async fn error_code(res: reqwest::Response) -> (u16, String) {
+    let status = res.status().as_u16();
+    let body: Value = res.json().await.expect("a JSON error");
+    (status, body["error"]["code"].as_str().unwrap().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_carries_its_announcement_and_the_audio_says_it() {
+    let server = Server::demo();
+    let token = login(&server, "admin").await;
+    let mut ws = subscribe(&server, "?zone=A").await;
+    let ticket = issue(&server, "DKP-KK").await;
+    act(&server, &token, "L03", "open", None).await;
+    assert_eq!(
+        act(&server, &token, "L03", "call-next", None)
+            .await
+            .status(),
+        200
+    );
+    let called = event_of(&mut ws, EventKind::TicketCalled).await;
+    let a = called.detail.announcement.expect("calls are announced");
+    let words = antre_board::call(&ticket.number, "loket tiga", "Loket 3").unwrap();
+    assert_eq!(a.text, words.text);
+    assert!(a.text.starts_with("Nomor antrian "), "{}", a.text);
+    assert!(
+        a.text.ends_with(", silakan menuju loket tiga"),
+        "{}",
+        a.text
+    );
+    assert!(
+        a.text_en
+            .as_deref()
+            .unwrap()
+            .ends_with("please go to counter three")
+    );
+    let audio = a.audio.expect("an audio URL");
+    assert_eq!(
+        audio,
+        format!(
+            "/api/v1/announcement.wav?number={}&counter=L03",
+            ticket.number
+        )
+    );
+
+    // The audio: a valid WAV of a sentence's length, not silent.
+    let res = client().get(server.url(&audio)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "audio/wav");
+    let wav = samples(&res.bytes().await.unwrap());
+    let seconds = wav.len() as f32 / 16_000.0;
+    assert!((3.0..15.0).contains(&seconds), "{seconds} s");
+    assert!(wav.iter().any(|s| s.unsigned_abs() > 8000));
+    // It begins with the chime, as the built-in clips have it.
+    let chime = antre_board::Clips::builtin();
+    let chime = chime.get("chime").unwrap();
+    assert_eq!(&wav[..chime.len()], chime);
+
+    // A recall is announced again, the same way.
+    assert_eq!(
+        act(&server, &token, "L03", "recall", None).await.status(),
+        200
+    );
+    let recalled = event_of(&mut ws, EventKind::TicketRecalled).await;
+    assert_eq!(recalled.detail.announcement.unwrap().text, a.text);
+    // Other events are not.
+    assert_eq!(
+        act(&server, &token, "L03", "start", None).await.status(),
+        200
+    );
+    let serving = event_of(&mut ws, EventKind::TicketServing).await;
+    assert_eq!(serving.detail.announcement, None);
+
+    // Bad requests get clear JSON errors.
+    for (query, status, code) in [
+        ("?number=A1&counter=NOPE", 404, "counter_not_found"),
+        ("?number=1A&counter=L03", 400, "invalid_number"),
+        ("?number=ABCD001&counter=L03", 400, "invalid_number"),
+        ("?counter=L03", 400, "invalid_query"),
+        ("", 400, "invalid_query"),
+    ] {
+        let res = client()
+            .get(server.url(&format!("/api/v1/announcement.wav{query}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(res).await, (status, code.to_string()), "{query}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_running_text_is_set_by_supervisors_and_kept_across_restarts() {
+    let mut server = Server::demo();
+    let put = |token: Option<String>, body: Value| {
+        let req = client().put(server.url("/api/v1/running-text")).json(&body);
+        let req = match token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        req.send()
+    };
+    let officer = login(&server, "petugas-l01").await;
+    let supervisor = login(&server, "penyelia").await;
+    let res = put(None, json!({"text": "x"})).await.unwrap();
+    assert_eq!(error_code(res).await, (401, "unauthorized".into()));
+    let res = put(Some(officer), json!({"text": "x"})).await.unwrap();
+    assert_eq!(error_code(res).await, (403, "forbidden".into()));
+    let res = put(Some(supervisor.clone()), json!({"text": "x".repeat(501)}))
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await, (422, "text_too_long".into()));
+    let res = put(Some(supervisor.clone()), json!({"words": "x"}))
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await, (400, "invalid_body".into()));
+
+    // Set: every board's stream hears it, whatever its zone.
+    let mut ws = subscribe(&server, "?zone=C").await;
+    let first = next_message(&mut ws).await;
+    assert!(matches!(first, StreamMessage::Snapshot(s) if s.running_text.is_none()));
+    let text = "Layanan paspor hari ini sampai pukul 12.00 — Passport service until 12:00 today";
+    let res = put(
+        Some(supervisor.clone()),
+        json!({"text": format!("  {text}\n")}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({"text": text}));
+    let e = event_of(&mut ws, EventKind::RunningText).await;
+    assert_eq!(e.detail.running_text.as_deref(), Some(text));
+    assert_eq!(e.detail.by.as_deref(), Some("penyelia"));
+
+    // Kept across a restart: in the snapshot and on GET.
+    let (data, _dir) = {
+        server.terminate();
+        server.into_data()
+    };
+    let server = Server::demo_in(&data);
+    let got: Value = client()
+        .get(server.url("/api/v1/running-text"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got, json!({"text": text}));
+    let mut ws = subscribe(&server, "").await;
+    assert!(
+        matches!(next_message(&mut ws).await, StreamMessage::Snapshot(s) if s.running_text.as_deref() == Some(text))
+    );
+    // Cleared with an empty text.
+    let supervisor = login(&server, "penyelia").await;
+    let res = client()
+        .put(server.url("/api/v1/running-text"))
+        .bearer_auth(supervisor)
+        .json(&json!({"text": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({"text": ""}));
+    let mut ws = subscribe(&server, "").await;
+    assert!(
+        matches!(next_message(&mut ws).await, StreamMessage::Snapshot(s) if s.running_text.is_none())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sites_recorded_clips_replace_the_built_in_ones() {
+    // A "recording" of the word "loket": a tone, 16 kHz mono like the built-in clips, so
+    // its samples go into the announcement unchanged.
+    let clips = tempfile::tempdir().unwrap();
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let tone: Vec<i16> = (0..6000)
+        .map(|i| ((i as f32 * 0.2).sin() * 12_000.0) as i16)
+        .collect();
+    let mut w = hound::WavWriter::create(clips.path().join("loket.wav"), spec).unwrap();
+    for &s in &tone {
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let clips_arg = clips.path().display().to_string();
+    let server = Server::start_in(&data.path().join("data"), &["--clips", &clips_arg]);
+    let wav = client()
+        .get(server.url("/api/v1/announcement.wav?number=A7&counter=L02"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let wav = samples(&wav);
+    let at = wav
+        .windows(tone.len())
+        .position(|w| w == tone.as_slice())
+        .expect("the site's clip is in the announcement");
+    // "loket" is the next-to-last word ("… menuju loket dua").
+    let dua = antre_board::Clips::builtin();
+    let dua = dua.get("dua").unwrap();
+    assert_eq!(&wav[wav.len() - dua.len()..], dua);
+    assert!(at + tone.len() < wav.len() - dua.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_follows_its_boards_calls_across_a_restart() {
+    let mut server = Server::demo();
+    let token = login(&server, "admin").await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Call>();
+    let config = Config {
+        server: server.base.clone(),
+        board: "B2".into(),
+        token: PASSWORD.into(),
+    };
+    let follower = tokio::spawn(agent::follow(config, tx));
+    let next = async |rx: &mut tokio::sync::mpsc::UnboundedReceiver<Call>| {
+        tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            .await
+            .expect("a call within 30 s")
+            .expect("the agent runs")
+    };
+    // Call at L15 until the agent, connecting meanwhile, hears one.
+    act(&server, &token, "L15", "open", None).await;
+    act(&server, &token, "L01", "open", None).await;
+    let mut issued = Vec::new();
+    let first = loop {
+        issued.push(issue(&server, "IMG-PASPOR-BARU").await.number);
+        assert_eq!(
+            act(&server, &token, "L15", "call-next", None)
+                .await
+                .status(),
+            200
+        );
+        if let Ok(call) = tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+            break call.expect("the agent runs");
+        }
+        assert!(issued.len() < 30, "the agent never heard a call");
+    };
+    assert!(issued.contains(&first.number), "{first:?}");
+    // A call in zone A is not for board B2: the next it hears is zone B's.
+    let zone_a = issue(&server, "DKP-KTP").await;
+    let zone_b = issue(&server, "IMG-PASPOR-BARU").await;
+    assert_eq!(
+        act(&server, &token, "L01", "call-next", None)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        act(&server, &token, "L15", "call-next", None)
+            .await
+            .status(),
+        200
+    );
+    let mut call = next(&mut rx).await;
+    while issued.contains(&call.number) {
+        // A call made while the agent was connecting, heard late.
+        call = next(&mut rx).await;
+    }
+    assert_eq!(
+        (call.number.as_str(), call.counter.as_str()),
+        (zone_b.number.as_str(), "L15"),
+        "board B2 shows zone B only, not {}",
+        zone_a.number
+    );
+    assert!(!call.stale);
+    assert!(
+        call.text.ends_with("silakan menuju loket lima belas"),
+        "{}",
+        call.text
+    );
+
+    // The agent plays it with the player it is given (here: a copy to a file).
+    let out = tempfile::tempdir().unwrap();
+    let played = out.path().join("played.wav");
+    let player: Vec<String> = vec![
+        "sh".into(),
+        "-c".into(),
+        format!("cat \"$0\" > '{}'", played.display()),
+    ];
+    agent::play(&agent::http_client(), &call, &player)
+        .await
+        .unwrap();
+    let wav = samples(&std::fs::read(&played).unwrap());
+    assert!(wav.len() > 3 * 16_000);
+    assert!(agent::describe(&call).contains(&zone_b.number));
+
+    // The server restarts on the same address; the agent reconnects and gets the calls
+    // made meanwhile (since=SEQ), the recall included.
+    let addr = server.addr.clone();
+    server.terminate();
+    let (data, _dir) = server.into_data();
+    let server = Server::demo_at(&data, &addr);
+    let token = login(&server, "admin").await;
+    assert_eq!(
+        act(&server, &token, "L15", "recall", None).await.status(),
+        200
+    );
+    let later = issue(&server, "IMG-PASPOR-BARU").await;
+    assert_eq!(
+        act(&server, &token, "L16", "open", None).await.status(),
+        200
+    );
+    assert_eq!(
+        act(&server, &token, "L16", "call-next", None)
+            .await
+            .status(),
+        200
+    );
+    let recall = next(&mut rx).await;
+    assert!(recall.recall);
+    assert_eq!(recall.number, zone_b.number);
+    let call = next(&mut rx).await;
+    assert_eq!(
+        (call.number, call.counter),
+        (later.number, "L16".to_string())
+    );
+    assert!(call.seq > recall.seq);
+    follower.abort();
+
+    // An unknown board is a clear error, not a silent agent.
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel::<Call>();
+    let err = agent::follow(
+        Config {
+            server: server.base.clone(),
+            board: "B9".into(),
+            token: PASSWORD.into(),
+        },
+        tx,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("unknown board \"B9\""),
+        "{err:#}"
+    );
+}
