@@ -133,8 +133,8 @@ const minutes = (sec) => (S.lang === 'id' ? '±' : '~') + Math.ceil(sec / 60) + 
 class ApiError extends Error { constructor(status, code, message) { super(message); this.status = status; this.code = code; } }
 class NetError extends Error {}
 
-async function api(method, path, body) {
-  const headers = {};
+async function api(method, path, body, extra) {
+  const headers = { ...(extra || {}) };
   if (S.token) headers.Authorization = 'Bearer ' + S.token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const abort = new AbortController();
@@ -175,8 +175,17 @@ function tookEffect(action, body, before, after) {
   }
 }
 
+// One key per press, kept across retries: the server answers a repeat (ours, or one the
+// browser makes by itself when a connection drops) with the first answer.
+function newKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
 async function reliable(action, body) {
   const path = `/counters/${encodeURIComponent(S.counter)}`;
+  const key = { 'Idempotency-Key': newKey() };
   let before = null, sent = false, pause = FIRST_BACKOFF_MS, last = null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (attempt > 0) { say('warn', t('net_retrying')); await sleep(pause); pause *= 2; }
@@ -186,7 +195,7 @@ async function reliable(action, body) {
       else if (sent && tookEffect(action, body, before, now)) return outcomeFrom(action, before, now);
     } catch (e) { if (e instanceof NetError) { last = e; continue; } throw e; }
     sent = true;
-    try { return await api('POST', `${path}/${action}`, body); } catch (e) { if (e instanceof NetError) last = e; else throw e; }
+    try { return await api('POST', `${path}/${action}`, body, key); } catch (e) { if (e instanceof NetError) last = e; else throw e; }
   }
   if (sent && before) {
     try { const now = await api('GET', path); if (tookEffect(action, body, before, now)) return outcomeFrom(action, before, now); } catch { /* reported below */ }

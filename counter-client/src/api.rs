@@ -168,6 +168,16 @@ impl Failure {
     }
 }
 
+/// A key unique to one press of one client: process, clock and a counter.
+fn new_key() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("ac-{}-{nanos:x}-{n}", std::process::id())
+}
+
 fn network(e: reqwest::Error) -> Failure {
     let what = if e.is_timeout() {
         "timeout".to_string()
@@ -303,8 +313,19 @@ impl Client {
 
     /// Sends an action once.
     pub async fn act_once(&self, counter: &str, action: &Action) -> Result<Outcome, Failure> {
+        self.act_keyed(counter, action, &new_key()).await
+    }
+
+    /// Sends an action with an `Idempotency-Key`: the server answers a repeat of the
+    /// same key with its first answer instead of acting twice.
+    async fn act_keyed(
+        &self,
+        counter: &str,
+        action: &Action,
+        key: &str,
+    ) -> Result<Outcome, Failure> {
         let url = self.url(&format!("/counters/{counter}/{}", action.path()));
-        let req = self.http.post(url);
+        let req = self.http.post(url).header("Idempotency-Key", key);
         let req = match action.body() {
             Some(body) => req.json(&body),
             None => req,
@@ -329,6 +350,7 @@ impl Client {
     /// Sends an action, retrying over network failures without ever doing it twice
     /// (see the module comment). A refusal by the server is returned at once.
     pub async fn act(&self, counter: &str, action: &Action) -> Result<Outcome, Failure> {
+        let key = new_key();
         let mut before: Option<CounterView> = None;
         let mut sent = false;
         let mut pause = FIRST_BACKOFF;
@@ -353,7 +375,7 @@ impl Client {
                 Err(e) => return Err(e),
             }
             sent = true;
-            match self.act_once(counter, action).await {
+            match self.act_keyed(counter, action, &key).await {
                 Err(e) if e.retryable() => last = e,
                 other => return other,
             }

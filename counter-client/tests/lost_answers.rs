@@ -1,0 +1,252 @@
+//! A network drop at the worst moment: the server carries out `call-next` but its answer
+//! never reaches the counter. The client must neither lose the call nor make a second
+//! one (which would call another visitor and complete the first). A small TCP proxy on
+//! loopback between client and the real server cuts the connection right after
+//! forwarding the request.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use antre_protocol::{EventKind, StreamMessage, Ticket};
+use antre_testkit::browser::Browser;
+use antre_testkit::*;
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Page changes come within a second on an idle machine; a shared, busy one gets more.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Forwards loopback connections to `upstream`; the first `drops` requests to
+/// `.../call-next` reach the server but their answers are thrown away and the
+/// connection is cut.
+async fn lossy_proxy(upstream: String, drops: usize) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let left = Arc::new(AtomicUsize::new(drops));
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let counted = dropped.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = TcpStream::connect(&upstream).await else {
+                continue;
+            };
+            let left = left.clone();
+            let dropped = dropped.clone();
+            tokio::spawn(async move {
+                let (mut cr, mut cw) = client.into_split();
+                let (mut sr, mut sw) = server.into_split();
+                let (cut_tx, mut cut_rx) = tokio::sync::watch::channel(false);
+                let up = tokio::spawn(async move {
+                    let mut buf = vec![0u8; 16 * 1024];
+                    while let Ok(n) = cr.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                        let chunk = &buf[..n];
+                        let is_call = chunk.starts_with(b"POST ")
+                            && String::from_utf8_lossy(chunk)
+                                .lines()
+                                .next()
+                                .is_some_and(|l| l.contains("/call-next"));
+                        if is_call
+                            && left
+                                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| {
+                                    l.checked_sub(1)
+                                })
+                                .is_ok()
+                        {
+                            let _ = cut_tx.send(true);
+                            dropped.fetch_add(1, Ordering::SeqCst);
+                        }
+                        if sw.write_all(chunk).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut buf = vec![0u8; 16 * 1024];
+                while let Ok(n) = sr.read(&mut buf).await {
+                    if n == 0 || *cut_rx.borrow_and_update() {
+                        break; // the answer is lost, the connection cut
+                    }
+                    if cw.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+                up.abort();
+            });
+        }
+    });
+    (format!("http://{addr}"), counted)
+}
+
+async fn called_events(ws: &mut Ws, until_other: EventKind) -> Vec<Ticket> {
+    let mut called = Vec::new();
+    loop {
+        if let StreamMessage::Event(e) = next_message(ws).await {
+            if e.kind == EventKind::TicketCalled {
+                called.push(e.ticket.unwrap());
+            } else if e.kind == until_other {
+                return called;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_client_recovers_a_lost_answer_without_calling_twice() {
+    let server = Server::demo();
+    let (proxy, dropped) = lossy_proxy(server.addr.clone(), 1).await;
+    let officer = login(&server, "petugas-l01").await;
+    assert_eq!(
+        act(&server, &officer, "L01", "open", None).await.status(),
+        200
+    );
+    let first = issue(&server, "DKP-KTP").await;
+    let second = issue(&server, "DKP-KTP").await;
+    let mut ws = subscribe(&server, "").await;
+    assert!(matches!(
+        next_message(&mut ws).await,
+        StreamMessage::Snapshot(_)
+    ));
+
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_antre-counter"))
+        .args([
+            "--server",
+            &proxy,
+            "--user",
+            "petugas-l01",
+            "--password",
+            PASSWORD,
+        ])
+        .args(["call-next", "--counter", "L01"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        1,
+        "the answer was really lost"
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), first.number);
+
+    // A marker event after the client finished: every call came before it.
+    issue(&server, "DKP-IKD").await;
+    let calls = called_events(&mut ws, EventKind::TicketIssued).await;
+    assert_eq!(
+        calls.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![first.id],
+        "called once, and only the first visitor"
+    );
+    let admin = login(&server, "admin").await;
+    let line: Vec<Ticket> = client()
+        .get(server.url("/api/v1/services/DKP-KTP/waiting"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        line.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![second.id]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_recovers_a_lost_answer_without_calling_twice() {
+    let server = Server::demo();
+    let Some(browser) = Browser::start(1366, 768).await else {
+        return;
+    };
+    let (proxy, dropped) = lossy_proxy(server.addr.clone(), 1).await;
+    let first = issue(&server, "DKP-KTP").await;
+    issue(&server, "DKP-KTP").await;
+    let mut ws = subscribe(&server, "").await;
+    assert!(matches!(
+        next_message(&mut ws).await,
+        StreamMessage::Snapshot(_)
+    ));
+
+    browser
+        .client
+        .goto(&format!("{proxy}/counter"))
+        .await
+        .unwrap();
+    browser
+        .wait_for("!document.getElementById('login-view').hidden", WAIT)
+        .await;
+    let user = browser
+        .client
+        .find(Locator::Id("login-user"))
+        .await
+        .unwrap();
+    user.send_keys("petugas-l01").await.unwrap();
+    let password = browser
+        .client
+        .find(Locator::Id("login-password"))
+        .await
+        .unwrap();
+    password.send_keys(PASSWORD).await.unwrap();
+    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    browser
+        .wait_for(
+            "document.body.dataset.view === 'counter' && window.antreCounter.view",
+            WAIT,
+        )
+        .await;
+    let keys = |k: String| {
+        let client = browser.client.clone();
+        async move {
+            client
+                .active_element()
+                .await
+                .unwrap()
+                .send_keys(&k)
+                .await
+                .unwrap()
+        }
+    };
+    keys("/".into()).await;
+    browser
+        .wait_for("window.antreCounter.view.status === 'open'", WAIT)
+        .await;
+    keys(Key::Enter.to_string()).await;
+    browser
+        .wait_for(
+            &format!(
+                "window.antreCounter.actions === 2 && !window.antreCounter.busy \
+                 && document.getElementById('current-number').textContent === '{}'",
+                first.number
+            ),
+            WAIT,
+        )
+        .await;
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        1,
+        "the answer was really lost"
+    );
+    let failed = browser
+        .client
+        .execute("return window.antreCounter.failed.length;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(failed.as_u64(), Some(0), "recovered, so nothing to report");
+    issue(&server, "DKP-IKD").await;
+    let calls = called_events(&mut ws, EventKind::TicketIssued).await;
+    assert_eq!(
+        calls.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![first.id]
+    );
+    browser.screenshot("counter-lost-answer-recovered").await;
+    browser.close().await;
+}
