@@ -45,7 +45,7 @@ const T = {
     none: '—', recalls: 'dipanggil ulang', transfers: 'dialihkan', note_label: 'Catatan',
     session_expired: 'Sesi Anda berakhir. Masuk lagi untuk melanjutkan di loket yang sama — tiket Anda tetap tersimpan.',
     failed_title: 'Tindakan gagal karena jaringan (belum tercatat di server):', retry: 'Coba lagi', dismiss: 'Abaikan',
-    net_retrying: 'Jaringan bermasalah, mencoba lagi…', no_counters: 'Akun ini tidak ditugaskan di loket mana pun.',
+    net_retrying: 'Jaringan bermasalah, mencoba lagi…', net_check: 'Server tidak dapat dihubungi. Periksa jaringan, lalu tekan Coba lagi.', no_counters: 'Akun ini tidak ditugaskan di loket mana pun.',
     st_waiting: 'dialihkan', st_called: 'dipanggil', st_serving: 'dilayani', st_held: 'ditahan', st_done: 'selesai',
     st_no_show: 'tidak hadir', st_cancelled: 'batal', min: 'mnt', place: 'urutan ke-',
   },
@@ -70,7 +70,7 @@ const T = {
     none: '—', recalls: 'recalled', transfers: 'transferred', note_label: 'Note',
     session_expired: 'Your session has expired. Log in again to continue at the same counter — your ticket is kept.',
     failed_title: 'Actions that failed on the network (not recorded by the server):', retry: 'Retry', dismiss: 'Dismiss',
-    net_retrying: 'Network trouble, retrying…', no_counters: 'This account is not assigned to any counter.',
+    net_retrying: 'Network trouble, retrying…', net_check: 'The server cannot be reached. Check the network, then press Retry.', no_counters: 'This account is not assigned to any counter.',
     st_waiting: 'transferred', st_called: 'called', st_serving: 'serving', st_held: 'on hold', st_done: 'done',
     st_no_show: 'no-show', st_cancelled: 'cancelled', min: 'min', place: 'place ',
   },
@@ -221,8 +221,8 @@ async function act(action, body, name) {
       S.retryAfterLogin = { action, body, name };
       askLogin(t('session_expired'));
     } else if (e instanceof NetError) {
-      S.failed.push({ action, body, name, at: new Date(), why: e.message });
-      say('error', `${t(name)}: ${e.message}`);
+      S.failed.push({ action, body, name, at: new Date() });
+      say('error', t('net_check'));
     } else {
       say('warn', `${t(name)}: ${half(e.message)}`);
     }
@@ -358,7 +358,7 @@ async function onLogin(ev) {
     if (S.counter) enterCounter(); else chooseCounter();
   } catch (e) {
     $('login-error').hidden = false;
-    $('login-error').textContent = e instanceof NetError ? `${t('offline')} (${e.message})` : half(e.message);
+    $('login-error').textContent = e instanceof NetError ? t('net_check').split('.')[0] + '.' : half(e.message);
     $('login-password').value = '';
     $('login-password').focus();
   } finally { $('login-submit').disabled = false; }
@@ -489,9 +489,10 @@ function renderMessage() {
 function renderFailed() {
   const box = $('failed');
   box.hidden = !S.failed.length;
+  document.body.classList.toggle('has-failed', S.failed.length > 0);
   if (!S.failed.length) return;
   box.innerHTML = `<b>${esc(t('failed_title'))}</b><ul>` + S.failed.map((f, i) =>
-    `<li>${esc(f.at.toLocaleTimeString(S.lang === 'id' ? 'id-ID' : 'en-GB'))} — ${esc(t(f.name))} (${esc(f.why)})` +
+    `<li>${esc(f.at.toLocaleTimeString(S.lang === 'id' ? 'id-ID' : 'en-GB'))} — ${esc(t(f.name))}` +
     `<button type="button" data-retry="${i}">${esc(t('retry'))}</button><button type="button" data-dismiss="${i}">${esc(t('dismiss'))}</button></li>`).join('') + '</ul>';
   box.querySelectorAll('[data-retry]').forEach((b) => b.addEventListener('click', () => {
     const [f] = S.failed.splice(Number(b.dataset.retry), 1);

@@ -16,10 +16,17 @@ use crate::keys::Cmd;
 const KEY_BAR: [Cmd; 14] = Cmd::ALL;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    // The key bar wraps: as many rows as its text needs at this width, plus its border.
+    let bar: usize = KEY_BAR
+        .iter()
+        .map(|c| c.key().chars().count() + c.label(app.lang).chars().count() + 5)
+        .sum();
+    let width = usize::from(frame.area().width.max(1));
+    let bar_rows = u16::try_from(bar.div_ceil(width) + 1).unwrap_or(u16::MAX);
     let [header, body, keys, message] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(8),
-        Constraint::Length(4),
+        Constraint::Length(bar_rows),
         Constraint::Length(1),
     ])
     .areas(frame.area());

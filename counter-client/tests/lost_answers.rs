@@ -250,3 +250,160 @@ async fn the_page_recovers_a_lost_answer_without_calling_twice() {
     browser.screenshot("counter-lost-answer-recovered").await;
     browser.close().await;
 }
+
+/// Forwards loopback connections to `upstream` until told the network is down: then it
+/// cuts every open connection and refuses new ones, until told it is back.
+async fn switchable_proxy(upstream: String) -> (String, tokio::sync::watch::Sender<bool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (down_tx, down) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            if *down.borrow() {
+                drop(client);
+                continue;
+            }
+            let Ok(server) = TcpStream::connect(&upstream).await else {
+                continue;
+            };
+            let mut down = down.clone();
+            tokio::spawn(async move {
+                let (mut cr, mut cw) = client.into_split();
+                let (mut sr, mut sw) = server.into_split();
+                tokio::select! {
+                    _ = tokio::io::copy(&mut cr, &mut sw) => {}
+                    _ = tokio::io::copy(&mut sr, &mut cw) => {}
+                    _ = down.wait_for(|d| *d) => {}
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), down_tx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_reports_an_action_lost_to_a_network_drop_and_retries_it_on_request() {
+    let server = Server::demo();
+    let Some(browser) = Browser::start(1366, 768).await else {
+        return;
+    };
+    let (proxy, network_down) = switchable_proxy(server.addr.clone()).await;
+    let first = issue(&server, "DKP-KTP").await;
+    let mut ws = subscribe(&server, "").await;
+    assert!(matches!(
+        next_message(&mut ws).await,
+        StreamMessage::Snapshot(_)
+    ));
+
+    browser
+        .client
+        .goto(&format!("{proxy}/counter"))
+        .await
+        .unwrap();
+    browser
+        .wait_for("!document.getElementById('login-view').hidden", WAIT)
+        .await;
+    let user = browser
+        .client
+        .find(Locator::Id("login-user"))
+        .await
+        .unwrap();
+    user.send_keys("petugas-l01").await.unwrap();
+    let password = browser
+        .client
+        .find(Locator::Id("login-password"))
+        .await
+        .unwrap();
+    password.send_keys(PASSWORD).await.unwrap();
+    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    browser
+        .wait_for(
+            "document.body.dataset.view === 'counter' && window.antreCounter.online",
+            WAIT,
+        )
+        .await;
+    let press = |k: String| {
+        let client = browser.client.clone();
+        async move {
+            client
+                .active_element()
+                .await
+                .unwrap()
+                .send_keys(&k)
+                .await
+                .unwrap()
+        }
+    };
+    press("/".into()).await;
+    browser
+        .wait_for("window.antreCounter.view.status === 'open'", WAIT)
+        .await;
+
+    // The network goes down: the page says so, and a call made now is reported as
+    // failed after its retries — not dropped, not done.
+    network_down.send(true).unwrap();
+    browser
+        .wait_for(
+            "!window.antreCounter.online \
+             && document.getElementById('conn').textContent.includes('terputus')",
+            WAIT,
+        )
+        .await;
+    press(Key::Enter.to_string()).await;
+    browser
+        .wait_for(
+            "window.antreCounter.failed.length === 1 \
+             && !document.getElementById('failed').hidden",
+            WAIT,
+        )
+        .await;
+    let banner = browser
+        .client
+        .find(Locator::Id("failed"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(banner.contains("Panggil berikutnya"), "{banner}");
+    assert!(banner.contains("gagal karena jaringan"), "{banner}");
+    browser.screenshot("counter-network-down").await;
+    let view: antre_protocol::CounterView = client()
+        .get(server.url("/api/v1/counters/L01"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(view.ticket.is_none(), "nothing was called while down");
+
+    // Back: the stream reconnects by itself; the officer retries the reported action.
+    network_down.send(false).unwrap();
+    browser.wait_for("window.antreCounter.online", WAIT).await;
+    browser
+        .client
+        .find(Locator::Css("#failed [data-retry]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "window.antreCounter.failed.length === 0 \
+                 && document.getElementById('current-number').textContent === '{}'",
+                first.number
+            ),
+            WAIT,
+        )
+        .await;
+    issue(&server, "DKP-IKD").await;
+    let calls = called_events(&mut ws, EventKind::TicketIssued).await;
+    assert_eq!(
+        calls.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![first.id]
+    );
+    browser.close().await;
+}
