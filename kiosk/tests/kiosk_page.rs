@@ -1,0 +1,299 @@
+//! The kiosk and phone pages in a real headless Chromium, against the real server, with
+//! the real agent printing on a simulated printer behind a pseudo-terminal.
+//!
+//! Screenshots are kept under artifacts/screenshots (kiosk-*.png, track-*.png).
+
+mod common;
+
+use std::time::Duration;
+
+use antre_protocol::PrinterState;
+use antre_testkit::browser::Browser;
+use antre_testkit::*;
+use common::*;
+use fantoccini::Locator;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn server() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_in(&dir.path().join("data"), &["--no-printers"]);
+    (dir, server)
+}
+
+/// Makes the page's viewport exactly `w`×`h` (the window's frame is not part of it).
+async fn viewport(browser: &Browser, w: i64, h: i64) {
+    for _ in 0..3 {
+        let inner = browser
+            .client
+            .execute("return [innerWidth, innerHeight];", vec![])
+            .await
+            .unwrap();
+        let inner: (i64, i64) = serde_json::from_value(inner).unwrap();
+        if inner == (w, h) {
+            return;
+        }
+        let (ow, oh) = browser.client.get_window_size().await.unwrap();
+        let nw = (ow as i64 + w - inner.0).max(100) as u32;
+        let nh = (oh as i64 + h - inner.1).max(100) as u32;
+        browser.client.set_window_size(nw, nh).await.unwrap();
+    }
+}
+
+async fn click(browser: &Browser, css: &str) {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn text(browser: &Browser, script: &str) -> String {
+    let v = browser
+        .client
+        .execute(&format!("return {script};"), vec![])
+        .await
+        .unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Whether no button sticks out of the viewport sideways and no button's text spills
+/// out of it (a quick layout check beside looking at the screenshots).
+async fn fits(browser: &Browser) -> bool {
+    let v = browser
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= innerWidth && \
+             [...document.querySelectorAll('.view:not([hidden]) button')].every(b => { \
+               const r = b.getBoundingClientRect(); \
+               return r.width === 0 || (r.left >= 0 && r.right <= innerWidth + 1 && b.scrollHeight <= b.clientHeight + 2); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_bool() == Some(true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
+    let (dir, server) = server();
+    let printer = SimPrinter::start(Answer::State(PrinterState::Ok));
+    let _agent = Agent::start(
+        &server.base,
+        "K1",
+        PASSWORD,
+        &printer.url(),
+        &state_file(dir.path()),
+    );
+    wait_status(&server.base, "K1", LIMIT, "the agent connected", |s| {
+        s.connected
+    })
+    .await;
+    // The agent joins the stream right after its first report; give it an event to
+    // prove it follows before the page takes a ticket.
+    let admin = login(&server, "admin").await;
+    let warm = client()
+        .post(server.url("/api/v1/tickets"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"service": "DKP-KK", "kiosk": "K2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(warm.status(), 201);
+    wait_status(&server.base, "K1", LIMIT, "the agent following", |s| {
+        s.handled_seq >= 1
+    })
+    .await;
+
+    let Some(browser) = Browser::start(1080, 1920).await else {
+        return;
+    };
+    viewport(&browser, 1080, 1920).await;
+    browser
+        .client
+        .goto(&server.url(&format!("/kiosk/K1#token={PASSWORD}")))
+        .await
+        .unwrap();
+    browser
+        .wait_for("document.body.dataset.ready === '1'", LIMIT)
+        .await;
+    // The token left the address bar and went to local storage.
+    assert_eq!(text(&browser, "location.hash").await, "");
+    browser
+        .wait_for(
+            "document.querySelectorAll('#agencies .tile').length >= 10",
+            LIMIT,
+        )
+        .await;
+    assert!(fits(&browser).await, "home fits 1080x1920");
+    browser.screenshot("kiosk-home-portrait").await;
+
+    click(&browser, "button[data-agency='DUKCAPIL']").await;
+    browser
+        .wait_for("!document.getElementById('view-agency').hidden", LIMIT)
+        .await;
+    browser
+        .wait_for(
+            "document.querySelector(\"button[data-service='DKP-KTP'] .badge.open\")",
+            LIMIT,
+        )
+        .await;
+    assert!(fits(&browser).await, "agency fits 1080x1920");
+    browser.screenshot("kiosk-agency-portrait").await;
+
+    click(&browser, "button[data-service='DKP-KTP']").await;
+    browser
+        .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
+        .await;
+    let number = text(
+        &browser,
+        "document.getElementById('ticket-number').textContent",
+    )
+    .await;
+    assert!(number.starts_with('A') && number.len() >= 4, "{number:?}");
+    // The QR code image loaded (the SVG endpoint answered).
+    browser
+        .wait_for("document.getElementById('ticket-qr').complete && document.getElementById('ticket-qr').naturalWidth > 0", LIMIT)
+        .await;
+
+    // The bytes arrive on the printer, with the number the screen shows.
+    let tickets = printer.wait_tickets(1, LIMIT);
+    assert!(
+        lines(&tickets[0]).contains(&number),
+        "{:#?}",
+        lines(&tickets[0])
+    );
+    let qr = qr_data(&tickets[0]).expect("a QR code");
+    assert!(qr.starts_with(&format!("{}/t/", server.base)), "{qr}");
+    // The screen says it printed.
+    browser
+        .wait_for(
+            "document.getElementById('print-state').classList.contains('ok')",
+            LIMIT,
+        )
+        .await;
+    assert!(fits(&browser).await, "ticket fits 1080x1920");
+    browser.screenshot("kiosk-ticket-portrait").await;
+
+    // "Done" goes back home, ready for the next visitor.
+    click(&browser, "#done").await;
+    browser
+        .wait_for("!document.getElementById('view-home').hidden", LIMIT)
+        .await;
+
+    // The QR code's page on a phone.
+    browser.client.goto(&qr).await.unwrap();
+    viewport(&browser, 390, 844).await;
+    browser
+        .wait_for(
+            &format!("document.getElementById('number').textContent === '{number}'"),
+            LIMIT,
+        )
+        .await;
+    browser
+        .wait_for("document.body.dataset.status === 'waiting'", LIMIT)
+        .await;
+    browser.screenshot("track-waiting-phone").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searching_paspor_finds_imigrasi_in_landscape() {
+    let (_dir, server) = server();
+    let Some(browser) = Browser::start(1920, 1080).await else {
+        return;
+    };
+    viewport(&browser, 1920, 1080).await;
+    browser.client.goto(&server.url("/kiosk/K2")).await.unwrap();
+    browser
+        .wait_for("document.body.dataset.ready === '1'", LIMIT)
+        .await;
+    assert!(fits(&browser).await, "home fits 1920x1080");
+    browser.screenshot("kiosk-home-landscape").await;
+
+    click(&browser, "#search-box").await;
+    for key in ["p", "a", "s", "p", "o", "r"] {
+        click(&browser, &format!("#keyboard button[data-key='{key}']")).await;
+    }
+    browser
+        .wait_for(
+            "document.getElementById('search-echo').textContent === 'paspor'",
+            LIMIT,
+        )
+        .await;
+    let found = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#results .tile')].map(t => t.dataset.service);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let found: Vec<String> = serde_json::from_value(found).unwrap();
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|s| s.starts_with("IMG-")), "{found:?}");
+    assert!(found.contains(&"IMG-PASPOR-BARU".to_string()), "{found:?}");
+    assert!(fits(&browser).await, "search fits 1920x1080");
+    browser.screenshot("kiosk-search-landscape").await;
+
+    // Typos still find it, and the words people type find their service first.
+    for (typed, expected, first) in [
+        ("pasport", "IMG-PASPOR-BARU", false),
+        ("psapor", "IMG-PASPOR-BARU", false),
+        ("ktp", "DKP-KTP", true),
+        ("npwp", "KPP-NPWP", true),
+        ("sim", "POL-SIM", true),
+        ("bpjs", "BPJSK-DAFTAR", false),
+    ] {
+        click(&browser, "#keyboard button[data-key='clear']").await;
+        for c in typed.chars() {
+            click(&browser, &format!("#keyboard button[data-key='{c}']")).await;
+        }
+        let found = browser
+            .client
+            .execute(
+                "return [...document.querySelectorAll('#results .tile')].map(t => t.dataset.service);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let found: Vec<String> = serde_json::from_value(found).unwrap();
+        assert!(found.contains(&expected.to_string()), "{typed}: {found:?}");
+        if first {
+            assert_eq!(found[0], expected, "{typed}: {found:?}");
+        }
+    }
+
+    // English: the labels switch.
+    click(&browser, "#lang-button").await;
+    let heading = text(
+        &browser,
+        "document.querySelector('#view-search .back b').textContent",
+    )
+    .await;
+    assert_eq!(heading, "Back");
+
+    // A ticket from a kiosk without a printer agent says so and keeps the number visible.
+    click(&browser, "#keyboard button[data-key='clear']").await;
+    for c in "paspor".chars() {
+        click(&browser, &format!("#keyboard button[data-key='{c}']")).await;
+    }
+    click(&browser, "#results button[data-service='IMG-PASPOR-BARU']").await;
+    browser
+        .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
+        .await;
+    browser
+        .wait_for(
+            "document.getElementById('print-state').classList.contains('warn')",
+            LIMIT,
+        )
+        .await;
+    assert!(fits(&browser).await, "ticket fits 1920x1080");
+    browser
+        .screenshot("kiosk-ticket-landscape-no-printer")
+        .await;
+    browser.close().await;
+}
