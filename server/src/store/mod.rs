@@ -137,8 +137,11 @@ impl Store {
         let payload: Option<String> = self
             .conn
             .query_row(
-                "SELECT payload FROM events WHERE kind = ?1 ORDER BY seq DESC LIMIT 1",
-                [antre_protocol::EventKind::RunningText.as_str()],
+                // The kind written out, so the partial index `events_running_text`
+                // answers it (a bound parameter would not match the index).
+                "SELECT payload FROM events INDEXED BY events_running_text
+                 WHERE kind = 'board.running_text' ORDER BY seq DESC LIMIT 1",
+                [],
                 |r| r.get(0),
             )
             .optional()?;

@@ -56,6 +56,11 @@ CREATE TABLE counters (
     officer TEXT,
     streak  INTEGER NOT NULL DEFAULT 0
 );
+"#,
+// The boards' running text is read back at start-up from its last event: this index
+// finds it at once instead of scanning the whole log.
+r#"
+CREATE INDEX events_running_text ON events (seq) WHERE kind = 'board.running_text';
 "#];
 
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
