@@ -13,6 +13,8 @@ pub mod api;
 #[cfg(feature = "terminal")]
 pub mod app;
 #[cfg(feature = "terminal")]
+pub mod big;
+#[cfg(feature = "terminal")]
 pub mod i18n;
 #[cfg(feature = "terminal")]
 pub mod keys;

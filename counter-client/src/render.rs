@@ -95,17 +95,36 @@ fn draw_current(frame: &mut Frame<'_>, area: Rect, app: &App) {
     match app.current() {
         Some(t) => {
             lines.push(Line::raw(""));
-            lines.push(
-                Line::styled(
-                    format!("  {}  ", t.number),
-                    Style::new()
-                        .add_modifier(Modifier::BOLD | Modifier::REVERSED)
-                        .fg(Color::Cyan),
-                )
-                .centered(),
-            );
-            lines.push(Line::raw(""));
-            lines.push(Line::raw(app.service_name(&t.service)).centered());
+            let inner = block.inner(area);
+            let big = crate::big::lines(&t.number).filter(|_| {
+                usize::from(inner.width) >= crate::big::width(&t.number)
+                    && usize::from(inner.height) >= crate::big::HEIGHT + 5
+            });
+            let number_style = Style::new().add_modifier(Modifier::BOLD).fg(Color::Cyan);
+            match big {
+                // The block font when it fits; the number stays in plain text below.
+                Some(rows) => {
+                    for row in rows {
+                        lines.push(Line::styled(row, number_style).centered());
+                    }
+                    lines.push(Line::raw(""));
+                    lines.push(
+                        Line::raw(format!("{} · {}", t.number, app.service_name(&t.service)))
+                            .centered(),
+                    );
+                }
+                None => {
+                    lines.push(
+                        Line::styled(
+                            format!("  {}  ", t.number),
+                            number_style.add_modifier(Modifier::REVERSED),
+                        )
+                        .centered(),
+                    );
+                    lines.push(Line::raw(""));
+                    lines.push(Line::raw(app.service_name(&t.service)).centered());
+                }
+            }
             let state = match t.status {
                 TicketStatus::Serving => l.pick("Dilayani", "Serving"),
                 _ => l.pick("Dipanggil", "Called"),

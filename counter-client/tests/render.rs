@@ -109,6 +109,12 @@ fn the_screen_shows_the_current_number_timer_counts_and_a_late_warning() {
     ] {
         assert!(text.contains(expected), "{expected:?} missing in:\n{text}");
     }
+    // The number is also drawn large, in the block font.
+    let big = antre_counter::big::lines("A017").unwrap();
+    assert!(
+        text.contains(big[0].as_str()),
+        "big number missing in:\n{text}"
+    );
     // Only the service past its target is flagged.
     let kk_line = text.lines().find(|l| l.contains("Kartu Keluarga")).unwrap();
     assert!(!kk_line.contains("lewat target"), "{kk_line}");
