@@ -214,6 +214,29 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     assert!(fits(&browser).await, "home fits 1920x1080");
     browser.screenshot("kiosk-home-landscape").await;
 
+    // The priority button offers the four categories with pictograms.
+    click(&browser, "#priority-button").await;
+    browser
+        .wait_for("!document.getElementById('dialog').hidden", LIMIT)
+        .await;
+    let choices = browser
+        .client
+        .execute(
+            "return document.querySelectorAll('#dialog .choice svg').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(choices.as_u64(), Some(4));
+    browser.screenshot("kiosk-priority-landscape").await;
+    click(&browser, "#dialog button[data-choice='0']").await; // lansia
+    browser
+        .wait_for(
+            "document.getElementById('priority-button').getAttribute('aria-pressed') === 'true'",
+            LIMIT,
+        )
+        .await;
+
     click(&browser, "#search-box").await;
     for key in ["p", "a", "s", "p", "o", "r"] {
         click(&browser, &format!("#keyboard button[data-key='{key}']")).await;
@@ -291,9 +314,137 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
             LIMIT,
         )
         .await;
+    // The lansia choice made it onto the ticket.
+    let shown = text(
+        &browser,
+        "document.getElementById('ticket-priority').textContent",
+    )
+    .await;
+    assert!(shown.contains("Elderly"), "{shown}");
     assert!(fits(&browser).await, "ticket fits 1920x1080");
     browser
         .screenshot("kiosk-ticket-landscape-no-printer")
         .await;
+    browser.close().await;
+}
+
+/// A site where one service is closed now (opens in eleven hours) and one has a daily
+/// quota of one ticket.
+fn closed_and_tiny_quota_config(dir: &std::path::Path) -> (std::path::PathBuf, String) {
+    let site = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/demo/site.toml"),
+    )
+    .unwrap();
+    // The demo's zone is WITA (UTC+8); the window is far from now, so never open.
+    let now_utc_hour = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 3600)
+        % 24;
+    let opens = (now_utc_hour + 8 + 11) % 24;
+    let opens_at = format!("{opens:02}:00");
+    let hours = format!("{opens_at}-{:02}:00", opens + 1);
+    let site = site
+        .replacen(
+            "avg_service_min = 12\ndaily_quota = 60\n",
+            &format!("avg_service_min = 12\ndaily_quota = 60\nhours = \"{hours}\"\n"),
+            1,
+        )
+        .replacen(
+            "avg_service_min = 25\ndaily_quota = 10\n",
+            "avg_service_min = 25\ndaily_quota = 1\n",
+            1,
+        );
+    let path = dir.join("site.toml");
+    std::fs::write(&path, site).unwrap();
+    (path, opens_at)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, opens_at) = closed_and_tiny_quota_config(dir.path());
+    let mut server = Server::serve(&config, &dir.path().join("data"));
+    let Some(browser) = Browser::start(1080, 1920).await else {
+        return;
+    };
+    viewport(&browser, 1080, 1920).await;
+    browser.client.goto(&server.url("/kiosk/K1")).await.unwrap();
+    browser
+        .wait_for("document.body.dataset.ready === '1'", LIMIT)
+        .await;
+    click(&browser, "button[data-agency='IMIGRASI']").await;
+    let tile = |code: &str| format!("document.querySelector(\"button[data-service='{code}']\")");
+    browser
+        .wait_for(
+            &format!("{}.classList.contains('closed')", tile("IMG-PASPOR-GANTI")),
+            LIMIT,
+        )
+        .await;
+    let closed = text(
+        &browser,
+        &format!("{}.textContent", tile("IMG-PASPOR-GANTI")),
+    )
+    .await;
+    assert!(
+        closed.contains(&format!("buka pukul {opens_at}")),
+        "{closed}"
+    );
+    assert!(closed.contains(&format!("opens at {opens_at}")), "{closed}");
+    browser
+        .wait_for(
+            &format!("{}.classList.contains('open')", tile("IMG-PASPOR-HILANG")),
+            LIMIT,
+        )
+        .await;
+
+    // Someone takes the last ticket of the day elsewhere: the tile turns "full" live.
+    let res = client()
+        .post(server.url("/api/v1/tickets"))
+        .json(&serde_json::json!({"service": "IMG-PASPOR-HILANG"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    browser
+        .wait_for(
+            &format!("{}.classList.contains('full')", tile("IMG-PASPOR-HILANG")),
+            LIMIT,
+        )
+        .await;
+    let full = text(
+        &browser,
+        &format!("{}.textContent", tile("IMG-PASPOR-HILANG")),
+    )
+    .await;
+    assert!(full.contains("Kuota hari ini habis"), "{full}");
+    assert!(fits(&browser).await);
+    browser.screenshot("kiosk-closed-full-portrait").await;
+
+    // Tapping it explains instead of failing.
+    click(&browser, "button[data-service='IMG-PASPOR-HILANG']").await;
+    browser
+        .wait_for("!document.getElementById('dialog').hidden", LIMIT)
+        .await;
+    let msg = text(
+        &browser,
+        "document.getElementById('dialog-body').textContent",
+    )
+    .await;
+    assert!(msg.contains("Kuota hari ini"), "{msg}");
+    click(&browser, "#dialog button[data-choice='0']").await;
+
+    // The server goes away: the page says so plainly, and keeps trying.
+    server.kill();
+    browser
+        .wait_for("!document.getElementById('banner').hidden", LIMIT)
+        .await;
+    let banner = text(&browser, "document.getElementById('banner').textContent").await;
+    assert!(
+        banner.contains("menghubungkan ulang") && banner.contains("reconnecting"),
+        "{banner}"
+    );
+    browser.screenshot("kiosk-reconnecting-portrait").await;
     browser.close().await;
 }
