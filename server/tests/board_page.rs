@@ -363,6 +363,75 @@ async fn the_board_survives_a_server_restart_and_catches_up() {
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_4k_board_keeps_its_lists_bounded_through_many_calls() {
+    let server = Server::demo();
+    let Some(browser) = Browser::start(3840, 2160).await else {
+        return;
+    };
+    browser.set_viewport(3840, 2160).await;
+    let token = login(&server, "admin").await;
+    // An unknown board says so instead of showing nothing.
+    browser.client.goto(&server.url("/board/B9")).await.unwrap();
+    browser
+        .wait_for("!document.getElementById('fatal').hidden", WAIT)
+        .await;
+    assert!(text(&browser, "fatal").await.contains("tidak dikenal"));
+
+    open(&browser, &server, "/board/B1").await;
+    js(&browser, "document.getElementById('mute').click();").await;
+    // BANK-BAYAR has no daily quota; L08 and L09 both serve it.
+    for counter in ["L08", "L09"] {
+        assert_eq!(
+            act(&server, &token, counter, "open", None).await.status(),
+            200
+        );
+    }
+    let footprint = "return [document.getElementsByTagName('*').length, board.recent.length, \
+                     board.said.length, board.audioQueue.length, board.counters.size];";
+    let mut after_warm_up = Value::Null;
+    let mut last = String::new();
+    for i in 0..150 {
+        let ticket = issue(&server, "BANK-BAYAR").await;
+        let counter = if i % 2 == 0 { "L08" } else { "L09" };
+        assert_eq!(
+            act(&server, &token, counter, "call-next", None)
+                .await
+                .status(),
+            200
+        );
+        last = ticket.number;
+        if i == 19 {
+            browser
+                .wait_for(
+                    &format!("board.latest && board.latest.number === '{last}'"),
+                    WAIT,
+                )
+                .await;
+            after_warm_up = js(&browser, footprint).await;
+        }
+    }
+    browser
+        .wait_for(
+            &format!("board.latest && board.latest.number === '{last}'"),
+            WAIT,
+        )
+        .await;
+    // 130 calls later the page holds exactly as much as before: bounded lists, no
+    // leftover elements.
+    assert_eq!(js(&browser, footprint).await, after_warm_up);
+    assert_eq!(after_warm_up[1], 8, "the last eight calls are kept");
+    let size = js(
+        &browser,
+        "const n = document.getElementById('latest-number'); \
+         return parseFloat(getComputedStyle(n).fontSize) / innerHeight;",
+    )
+    .await;
+    assert!(size.as_f64().unwrap() >= 0.12, "{size}");
+    browser.screenshot("board-3840x2160").await;
+    browser.close().await;
+}
+
 /// Call → shown on the board, through the real API and a real browser on loopback:
 /// `cargo test -p antre-server --test board_page -- --ignored --nocapture`. Prints the
 /// figures for docs/performance.md; asserts nothing about them.
