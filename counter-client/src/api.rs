@@ -227,6 +227,30 @@ impl Client {
         self.token.as_deref()
     }
 
+    /// Uses a token got elsewhere (or, in tests, one that has run out).
+    pub fn set_token(&mut self, token: &str) {
+        self.token = Some(token.to_string());
+    }
+
+    /// [`Client::act`], logging in again once when the session has run out mid-shift
+    /// (tokens last a shift): the server kept the counter and its ticket, so the
+    /// action simply goes through after the new login.
+    pub async fn act_or_relogin(
+        &mut self,
+        counter: &str,
+        action: &Action,
+        username: &str,
+        password: &str,
+    ) -> Result<Outcome, Failure> {
+        match self.act(counter, action).await {
+            Err(f) if f.needs_login() => {
+                self.login(username, password).await?;
+                self.act(counter, action).await
+            }
+            other => other,
+        }
+    }
+
     /// The WebSocket address of the live stream, resuming after `since`.
     pub fn stream_url(&self, since: Option<u64>) -> String {
         let ws = if let Some(rest) = self.base.strip_prefix("https://") {

@@ -147,11 +147,10 @@ pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
                         // The server kept the counter and its ticket.
                         app.say(Level::Warning, "Sesi berakhir; masuk ulang…", "Session expired; logging in again…");
                         terminal.draw(|f| crate::render::draw(f, &app))?;
-                        let relogin = setup.client.login(&setup.username, &setup.password).await;
-                        let result = match relogin {
-                            Ok(_) => setup.client.act(&setup.counter, &action).await,
-                            Err(e) => Err(e),
-                        };
+                        let result = setup
+                            .client
+                            .act_or_relogin(&setup.counter, &action, &setup.username, &setup.password)
+                            .await;
                         app.on_outcome(&action, result);
                     } else {
                         app.on_outcome(&action, result);

@@ -327,3 +327,69 @@ async fn acting_on_a_counter_someone_else_opened_is_refused_with_a_clear_message
     browser.screenshot("counter-not-yours").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_chooses_among_all_counters() {
+    let server = Server::demo();
+    let Some(browser) = Browser::start(1366, 768).await else {
+        return;
+    };
+    browser.client.goto(&server.url("/counter")).await.unwrap();
+    browser
+        .wait_for("!document.getElementById('login-view').hidden", WAIT)
+        .await;
+    let user = browser
+        .client
+        .find(Locator::Id("login-user"))
+        .await
+        .unwrap();
+    user.send_keys("penyelia").await.unwrap();
+    let password = browser
+        .client
+        .find(Locator::Id("login-password"))
+        .await
+        .unwrap();
+    password.send_keys(PASSWORD).await.unwrap();
+    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    browser
+        .wait_for("document.body.dataset.view === 'choose'", WAIT)
+        .await;
+    let site = site(&server).await;
+    let buttons = browser
+        .client
+        .execute(
+            "return document.querySelectorAll('#counter-list button').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(buttons.as_u64(), Some(site.counters.len() as u64));
+    browser.screenshot("counter-choose").await;
+    browser
+        .client
+        .find(Locator::Css("#counter-list button[data-code='L03']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "document.body.dataset.view === 'counter' \
+             && document.getElementById('counter-title').textContent.includes('L03')",
+            WAIT,
+        )
+        .await;
+    // L03's own services are the ones counted.
+    let rows = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#queues tr')].map(r => r.dataset.service);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let l03 = site.counters.iter().find(|c| c.code == "L03").unwrap();
+    assert_eq!(rows, serde_json::json!(l03.services));
+    browser.close().await;
+}
