@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 
-use crate::phrase::{Part, Phrase};
+use crate::phrase::Part;
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/clips.rs"));
@@ -169,12 +169,12 @@ fn silence(ms: u32) -> usize {
     (RATE * ms / 1000) as usize
 }
 
-/// Joins the clips of `phrase` with short gaps and its pauses.
-pub fn compose(phrase: &Phrase, clips: &Clips) -> Composed {
+/// Joins the clips of `parts` (a [`Phrase`](crate::Phrase)'s) with short gaps and its pauses.
+pub fn compose(parts: &[Part], clips: &Clips) -> Composed {
     let mut samples = Vec::new();
     let mut missing = Vec::new();
     let mut previous_was_clip = false;
-    for part in &phrase.parts {
+    for part in parts {
         match part {
             Part::Clip(name) => match clips.get(name) {
                 Some(clip) => {
@@ -220,7 +220,7 @@ pub fn wav_bytes(samples: &[i16]) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::phrase::{CHIME, call, letter_name};
-    use crate::terbilang::terbilang;
+    use crate::terbilang::{english, terbilang};
 
     /// Where `needle` occurs in `haystack` at or after `from`.
     fn find(haystack: &[i16], needle: &[i16], from: usize) -> Option<usize> {
@@ -236,9 +236,14 @@ mod tests {
         let mut needed: Vec<String> = vec![CHIME.into()];
         needed.extend(["nomor", "antrian", "silakan", "menuju", "loket"].map(String::from));
         needed.extend(('A'..='Z').map(|c| letter_name(c).unwrap().to_string()));
+        needed.extend(["number", "please", "go", "to", "counter"].map(|w| format!("en-{w}")));
+        needed.extend(('a'..='z').map(|c| format!("en-{c}")));
         for n in 0..=9999 {
             needed.extend(terbilang(n).split(' ').map(String::from));
+            needed.extend(english(n).split([' ', '-']).map(|w| format!("en-{w}")));
         }
+        needed.sort();
+        needed.dedup();
         for word in needed {
             let clip = clips
                 .get(&word)
@@ -260,7 +265,7 @@ mod tests {
     fn a_call_is_a_valid_wav_of_its_words_in_order() {
         let clips = Clips::builtin();
         let phrase = call("B215", "loket dua belas", "Loket 12").unwrap();
-        let composed = compose(&phrase, &clips);
+        let composed = compose(&phrase.parts, &clips);
         assert!(composed.missing.is_empty(), "{:?}", composed.missing);
         let wav = wav_bytes(&composed.samples);
         // Valid: hound reads back what was written, as 16 kHz mono 16-bit.
@@ -294,13 +299,27 @@ mod tests {
         }
         // Nothing but silence after the last word.
         assert_eq!(at, read.len());
+
+        // Both languages: the Indonesian words, then the English ones, all in order.
+        let both = phrase.bilingual();
+        let composed = compose(&both, &clips);
+        assert!(composed.missing.is_empty(), "{:?}", composed.missing);
+        let mut at = 0;
+        for word in crate::phrase::clip_names(&both) {
+            let clip = clips.get(word).unwrap();
+            at = find(&composed.samples, clip, at)
+                .unwrap_or_else(|| panic!("{word} missing after sample {at}"))
+                + clip.len();
+        }
+        assert_eq!(at, composed.samples.len());
+        assert!(composed.samples.len() > read.len() + 2 * RATE as usize);
     }
 
     #[test]
     fn a_missing_clip_is_reported_and_the_rest_said() {
         let clips = Clips::builtin();
         let phrase = call("A1", "meja informasi", "Meja Informasi").unwrap();
-        let composed = compose(&phrase, &clips);
+        let composed = compose(&phrase.parts, &clips);
         assert_eq!(composed.missing, ["meja", "informasi"]);
         let menuju = clips.get("menuju").unwrap();
         let at = find(&composed.samples, menuju, 0).unwrap();

@@ -17,7 +17,11 @@ pub enum Part {
 /// A call as spoken and as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phrase {
+    /// The Indonesian announcement: chime, then the words.
     pub parts: Vec<Part>,
+    /// The English one, said after the Indonesian where a site wants it (clips named
+    /// `en-WORD`); no chime of its own.
+    pub parts_en: Vec<Part>,
     /// "Nomor antrian A seratus dua puluh tiga, silakan menuju loket tiga".
     pub text: String,
     /// "Number A one hundred twenty-three, please go to counter three".
@@ -25,22 +29,47 @@ pub struct Phrase {
 }
 
 impl Phrase {
-    /// The clip names in the order they are played.
+    /// The clip names of the Indonesian announcement in the order they are played.
     pub fn clips(&self) -> Vec<&str> {
-        self.parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Clip(c) => Some(c.as_str()),
-                Part::Pause(_) => None,
-            })
-            .collect()
+        clip_names(&self.parts)
     }
+
+    /// Both languages: the Indonesian announcement, a pause, the English one.
+    pub fn bilingual(&self) -> Vec<Part> {
+        let mut parts = self.parts.clone();
+        parts.push(Part::Pause(BETWEEN_LANGUAGES_MS));
+        parts.extend(self.parts_en.iter().cloned());
+        parts
+    }
+}
+
+/// The clip names among `parts`, in order.
+pub fn clip_names(parts: &[Part]) -> Vec<&str> {
+    parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Clip(c) => Some(c.as_str()),
+            Part::Pause(_) => None,
+        })
+        .collect()
 }
 
 /// After the chime, before the voice: lets the hall turn its heads.
 const AFTER_CHIME_MS: u32 = 400;
 /// At the comma between the number and the counter.
 const COMMA_MS: u32 = 300;
+/// Between the Indonesian and the English announcement: a new sentence.
+const BETWEEN_LANGUAGES_MS: u32 = 700;
+
+/// The clip of an English word: `en-` and the word.
+fn en(word: &str) -> Part {
+    Part::Clip(format!("en-{}", word.to_lowercase()))
+}
+
+/// English words as clips: "twenty-three" is said as "twenty", "three".
+fn en_words(text: &str) -> impl Iterator<Item = Part> + '_ {
+    text.split([' ', '-']).filter(|w| !w.is_empty()).map(en)
+}
 
 /// How Indonesians say a letter of the alphabet: B "be", K "ka", Q "ki", W "we".
 pub fn letter_name(c: char) -> Option<&'static str> {
@@ -135,16 +164,23 @@ pub fn call(number: &str, spoken_counter: &str, counter_name: &str) -> Option<Ph
         .map(|c| c.to_ascii_uppercase().to_string())
         .collect();
     let spaced = spaced.join(" ");
+    let counter_en = counter_in_english(counter_name);
+    let mut parts_en = vec![en("number")];
+    parts_en.extend(letters.chars().map(|c| en(&c.to_string())));
+    parts_en.extend(en_words(&english(value)));
+    parts_en.push(Part::Pause(COMMA_MS));
+    parts_en.extend(["please", "go", "to"].map(en));
+    parts_en.extend(en_words(&counter_en));
     Some(Phrase {
         parts,
+        parts_en,
         text: format!(
             "Nomor antrian {spaced} {number_words}, silakan menuju {}",
             counter_words.join(" ")
         ),
         text_en: format!(
-            "Number {spaced} {}, please go to {}",
+            "Number {spaced} {}, please go to {counter_en}",
             english(value),
-            counter_in_english(counter_name)
         ),
     })
 }
@@ -171,6 +207,25 @@ mod tests {
                 "menuju", "loket", "tiga"
             ]
         );
+        assert_eq!(
+            clip_names(&p.parts_en),
+            [
+                "en-number",
+                "en-a",
+                "en-one",
+                "en-hundred",
+                "en-twenty",
+                "en-three",
+                "en-please",
+                "en-go",
+                "en-to",
+                "en-counter",
+                "en-three"
+            ]
+        );
+        let both = p.bilingual();
+        assert_eq!(clip_names(&both).len(), p.clips().len() + 11);
+        assert_eq!(both[p.parts.len()], Part::Pause(BETWEEN_LANGUAGES_MS));
         // A pause after the chime and one at the comma.
         assert_eq!(p.parts[1], Part::Pause(AFTER_CHIME_MS));
         let comma = p.parts.iter().position(|x| *x == Part::Pause(COMMA_MS));

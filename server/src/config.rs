@@ -62,6 +62,9 @@ pub struct SiteSection {
     /// What the hall boards' running text says until a supervisor sets one.
     #[serde(default)]
     pub running_text: Option<String>,
+    /// Say every call in English too, after the Indonesian.
+    #[serde(default)]
+    pub announce_english: bool,
 }
 
 fn default_hours() -> String {
@@ -409,6 +412,7 @@ impl SiteConfig {
             i64::from(self.site.no_show_grace_min) * 60,
         );
         site.running_text = self.site.running_text.clone();
+        site.announce_english = self.site.announce_english;
         Ok(Arc::new(site))
     }
 }

@@ -87,6 +87,25 @@ async fn a_call_carries_its_announcement_and_the_audio_says_it() {
     let chime = chime.get("chime").unwrap();
     assert_eq!(&wav[..chime.len()], chime);
 
+    // English after the Indonesian, where a site wants it: the same start, longer, and
+    // the English words' clips in it.
+    let res = client()
+        .get(server.url(&format!("{audio}&lang=id,en")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let both = samples(&res.bytes().await.unwrap());
+    assert_eq!(&both[..wav.len()], wav.as_slice());
+    assert!(both.len() > wav.len() + 2 * 16_000);
+    let builtin = antre_board::Clips::builtin();
+    let counter = builtin.get("en-counter").unwrap();
+    assert!(
+        both[wav.len()..]
+            .windows(counter.len())
+            .any(|w| w == counter)
+    );
+
     // A recall is announced again, the same way.
     assert_eq!(
         act(&server, &token, "L03", "recall", None).await.status(),
@@ -107,6 +126,7 @@ async fn a_call_carries_its_announcement_and_the_audio_says_it() {
         ("?number=A1&counter=NOPE", 404, "counter_not_found"),
         ("?number=1A&counter=L03", 400, "invalid_number"),
         ("?number=ABCD001&counter=L03", 400, "invalid_number"),
+        ("?number=A1&counter=L03&lang=fr", 400, "invalid_lang"),
         ("?counter=L03", 400, "invalid_query"),
         ("", 400, "invalid_query"),
     ] {

@@ -29,9 +29,14 @@ impl Engine {
             text: phrase.text,
             text_en: Some(phrase.text_en),
             audio: Some(format!(
-                "{}/announcement.wav?number={number}&counter={}",
+                "{}/announcement.wav?number={number}&counter={}{}",
                 antre_protocol::API_PREFIX,
-                counter.code
+                counter.code,
+                if self.site.announce_english {
+                    "&lang=id,en"
+                } else {
+                    ""
+                }
             )),
         })
     }

@@ -29,6 +29,8 @@ pub struct Site {
     pub no_show_grace_s: i64,
     /// The boards' running text until a supervisor sets one (`[site] running_text`).
     pub running_text: Option<String>,
+    /// Calls are said in English too, after the Indonesian (`[site] announce_english`).
+    pub announce_english: bool,
     service_index: HashMap<String, usize>,
     counter_index: HashMap<String, usize>,
     service_zones: HashMap<String, Vec<String>>,
@@ -167,6 +169,7 @@ impl Site {
             priority_streak_max,
             no_show_grace_s,
             running_text: None,
+            announce_english: false,
             service_index,
             counter_index,
             service_zones,

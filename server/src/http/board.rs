@@ -41,8 +41,8 @@ impl Announcer {
 
     /// The WAV of `number` called to a counter said `spoken` and written `name`;
     /// `None` when `number` is not a ticket number.
-    pub fn wav(&self, number: &str, spoken: &str, name: &str) -> Option<Bytes> {
-        let key = format!("{number}\u{0}{spoken}");
+    pub fn wav(&self, number: &str, spoken: &str, name: &str, english: bool) -> Option<Bytes> {
+        let key = format!("{number}\u{0}{spoken}\u{0}{name}\u{0}{english}");
         if let Some((_, wav)) = self
             .cache
             .lock()
@@ -53,7 +53,12 @@ impl Announcer {
             return Some(wav.clone());
         }
         let phrase = call(number, spoken, name)?;
-        let composed = compose(&phrase, &self.clips);
+        let parts = if english {
+            phrase.bilingual()
+        } else {
+            phrase.parts
+        };
+        let composed = compose(&parts, &self.clips);
         if !composed.missing.is_empty() {
             tracing::warn!(
                 missing = ?composed.missing,
@@ -82,11 +87,14 @@ pub struct AnnouncementParams {
     pub number: String,
     /// The counter's code, e.g. `L03`.
     pub counter: String,
+    /// `id` (the default) or `id,en`: Indonesian, then English.
+    pub lang: Option<String>,
 }
 
 /// The spoken call of a ticket number to a counter, as a 16 kHz mono WAV (chime, then
-/// "Nomor antrian A seratus dua puluh tiga, silakan menuju loket tiga"). Call and recall
-/// events name this URL in `detail.announcement.audio`.
+/// "Nomor antrian A seratus dua puluh tiga, silakan menuju loket tiga"; with
+/// `lang=id,en` then "Number A one hundred twenty-three, please go to counter three").
+/// Call and recall events name this URL in `detail.announcement.audio`.
 #[utoipa::path(get, path = "/api/v1/announcement.wav", tag = "board",
     params(AnnouncementParams),
     responses((status = 200, content_type = "audio/wav", description = "the announcement"),
@@ -107,18 +115,30 @@ pub async fn announcement(
         .site()
         .counter(&params.counter)
         .ok_or(DomainError::CounterNotFound)?;
+    let english = match params.lang.as_deref() {
+        None | Some("id") => false,
+        Some("id,en") => true,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_lang",
+                "Bahasa: id atau id,en.",
+                "Languages: id or id,en.",
+            ));
+        }
+    };
     let (spoken, name) = (counter.spoken_name.clone(), counter.name.clone());
     let announcer = ctx.announcer.clone();
-    let wav = tokio::task::spawn_blocking(move || announcer.wav(&params.number, &spoken, &name))
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_number",
-                "Nomor antrian tidak sah (contoh: A123).",
-                "Not a ticket number (e.g. A123).",
-            )
-        })?;
+    let wav =
+        tokio::task::spawn_blocking(move || announcer.wav(&params.number, &spoken, &name, english))
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_number",
+                    "Nomor antrian tidak sah (contoh: A123).",
+                    "Not a ticket number (e.g. A123).",
+                )
+            })?;
     Ok((
         [
             (header::CONTENT_TYPE, "audio/wav"),
