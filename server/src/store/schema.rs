@@ -4,7 +4,8 @@ use rusqlite::Connection;
 
 /// Migrations in order; `PRAGMA user_version` counts how many have run. Append only:
 /// a released migration is never edited.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE events (
     seq       INTEGER PRIMARY KEY,
     at_ms     INTEGER NOT NULL,
@@ -57,11 +58,12 @@ CREATE TABLE counters (
     streak  INTEGER NOT NULL DEFAULT 0
 );
 "#,
-// The boards' running text is read back at start-up from its last event: this index
-// finds it at once instead of scanning the whole log.
-r#"
+    // The boards' running text is read back at start-up from its last event: this index
+    // finds it at once instead of scanning the whole log.
+    r#"
 CREATE INDEX events_running_text ON events (seq) WHERE kind = 'board.running_text';
-"#];
+"#,
+];
 
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
