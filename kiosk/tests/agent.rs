@@ -253,3 +253,71 @@ async fn bad_start_up_input_is_a_clear_error() {
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("token"), "{err}");
 }
+
+/// Not a check: measures the time from taking a ticket to its last byte on the printer
+/// (server → stream → agent → print job → ESC/POS → pty) for docs/performance.md.
+/// `cargo test -p antre-kiosk --test agent print_latency -- --ignored --nocapture`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn print_latency() {
+    const TICKETS: usize = 40;
+    let (dir, server) = server();
+    let admin = login(&server, "admin").await;
+    issue_at(&server, &admin, "DKP-KTP", "K2").await;
+    let printer = SimPrinter::start(Answer::State(PrinterState::Ok));
+    let _agent = Agent::start(
+        &server.base,
+        "K1",
+        PASSWORD,
+        &printer.url(),
+        &state_file(dir.path()),
+    );
+    wait_following(&server, 1).await;
+    let mut took = Vec::new();
+    for i in 0..TICKETS {
+        let start = std::time::Instant::now();
+        issue_at(&server, &admin, "DKP-KTP", "K1").await;
+        printer.wait_tickets(i + 1, LIMIT);
+        took.push(start.elapsed());
+    }
+    took.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "issue → printed, {TICKETS} tickets one after another: median {:.0} ms, p90 {:.0} ms, max {:.0} ms",
+        ms(took[TICKETS / 2]),
+        ms(took[TICKETS * 9 / 10]),
+        ms(took[TICKETS - 1])
+    );
+    let job = antre_protocol::PrintJob {
+        site_name: "Mal Pelayanan Publik Kota Makassar".into(),
+        ticket: issue_at(&server, &admin, "DKP-KTP", "K2").await,
+        service_name: "Perekaman & Pencetakan KTP-el".into(),
+        service_name_en: "Electronic ID card".into(),
+        agency_short: "Dukcapil".into(),
+        agency_name: "Dinas Kependudukan dan Pencatatan Sipil Kota Makassar".into(),
+        public_url: None,
+        footer: None,
+    };
+    for qr in [antre_kiosk::QrMode::Native, antre_kiosk::QrMode::Raster] {
+        let options = antre_kiosk::LayoutOptions {
+            paper: antre_kiosk::Paper::Mm80,
+            qr,
+        };
+        let start = std::time::Instant::now();
+        let mut bytes = 0;
+        for _ in 0..200 {
+            bytes = antre_kiosk::layout::render(
+                &job,
+                "http://192.168.1.10:8080/t/0123456789abcdef0123456789abcdef",
+                options,
+                false,
+            )
+            .unwrap()
+            .len();
+        }
+        println!(
+            "layout {qr:?}: {:.2} ms per ticket, {bytes} bytes",
+            ms(start.elapsed()) / 200.0
+        );
+    }
+}

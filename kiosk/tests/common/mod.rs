@@ -143,7 +143,7 @@ impl SimPrinter {
                 "{} of {n} tickets printed",
                 t.len()
             );
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 }
