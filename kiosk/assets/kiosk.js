@@ -210,6 +210,9 @@
         try { msg = JSON.parse(m.data); } catch (_) { return; }
         if (msg.type === "snapshot") {
           backoff = 1000;
+          // Back after a drop: the server may have restarted with a changed site.
+          if (!connected && everConnected) reloadSite();
+          everConnected = true;
           setConnected(true);
           if (Array.isArray(msg.queues)) applyQueues(msg.queues);
         } else if (typeof msg.type === "string" && msg.type.startsWith("ticket.")) {
@@ -226,6 +229,20 @@
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     };
     open();
+  }
+
+  let everConnected = false;
+  async function reloadSite() {
+    try {
+      const res = await request("GET", "/api/v1/site");
+      if (res.status !== 200 || !res.data) return;
+      site = res.data;
+      buildIndex();
+      renderChrome();
+      if (view === "home") renderHome();
+      if (view === "agency") renderAgency();
+      if (view === "search") renderResults();
+    } catch (_) { /* the next reconnect tries again */ }
   }
 
   function setConnected(on) {

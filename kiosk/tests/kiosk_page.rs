@@ -365,12 +365,14 @@ fn closed_and_tiny_quota_config(dir: &std::path::Path) -> (std::path::PathBuf, S
 async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
     let dir = tempfile::tempdir().unwrap();
     let (config, opens_at) = closed_and_tiny_quota_config(dir.path());
-    let mut server = Server::serve(&config, &dir.path().join("data"));
+    let data = dir.path().join("data");
+    let mut server = Server::serve(&config, &data);
+    let relay = Relay::start(&server.addr).await;
     let Some(browser) = Browser::start(1080, 1920).await else {
         return;
     };
     viewport(&browser, 1080, 1920).await;
-    browser.client.goto(&server.url("/kiosk/K1")).await.unwrap();
+    browser.client.goto(&relay.url("/kiosk/K1")).await.unwrap();
     browser
         .wait_for("document.body.dataset.ready === '1'", LIMIT)
         .await;
@@ -435,7 +437,13 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
     assert!(msg.contains("Kuota hari ini"), "{msg}");
     click(&browser, "#dialog button[data-choice='0']").await;
 
-    // The server goes away: the page says so plainly, and keeps trying.
+    // The server goes away: the page says so plainly, and keeps trying. (A marker in
+    // the page's memory proves later that it was never reloaded.)
+    browser
+        .client
+        .execute("window.antreMarker = 42;", vec![])
+        .await
+        .unwrap();
     server.kill();
     browser
         .wait_for("!document.getElementById('banner').hidden", LIMIT)
@@ -446,5 +454,29 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
         "{banner}"
     );
     browser.screenshot("kiosk-reconnecting-portrait").await;
+
+    // The server comes back (restarted, on its data): the page recovers by itself,
+    // without a reload, and takes tickets again.
+    let server = Server::serve(&config, &data);
+    relay.point_to(&server.addr);
+    browser
+        .wait_for("document.getElementById('banner').hidden", LIMIT)
+        .await;
+    click(&browser, "button[data-service='IMG-INFO']").await;
+    browser
+        .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
+        .await;
+    let number = text(
+        &browser,
+        "document.getElementById('ticket-number').textContent",
+    )
+    .await;
+    assert_eq!(number, "BA001");
+    let marker = browser
+        .client
+        .execute("return window.antreMarker;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker.as_u64(), Some(42), "the page was not reloaded");
     browser.close().await;
 }

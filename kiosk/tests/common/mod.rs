@@ -256,3 +256,48 @@ pub async fn wait_status(
 pub fn state_file(dir: &Path) -> PathBuf {
     dir.join("agent-state.json")
 }
+
+/// A TCP relay in front of the server, so a browser keeps one address while the server
+/// behind it is restarted (on another port).
+pub struct Relay {
+    pub base: String,
+    target: Arc<Mutex<String>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Relay {
+    pub async fn start(target_addr: &str) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let target = Arc::new(Mutex::new(target_addr.to_string()));
+        let task = {
+            let target = target.clone();
+            tokio::spawn(async move {
+                while let Ok((mut inbound, _)) = listener.accept().await {
+                    let addr = target.lock().unwrap().clone();
+                    tokio::spawn(async move {
+                        if let Ok(mut outbound) = tokio::net::TcpStream::connect(addr).await {
+                            let _ =
+                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        }
+                    });
+                }
+            })
+        };
+        Relay { base, target, task }
+    }
+
+    pub fn point_to(&self, addr: &str) {
+        *self.target.lock().unwrap() = addr.to_string();
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
