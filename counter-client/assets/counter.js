@@ -48,6 +48,9 @@ const T = {
     net_retrying: 'Jaringan bermasalah, mencoba lagi…', net_check: 'Server tidak dapat dihubungi. Periksa jaringan, lalu tekan Coba lagi.', no_counters: 'Akun ini tidak ditugaskan di loket mana pun.',
     st_waiting: 'dialihkan', st_called: 'dipanggil', st_serving: 'dilayani', st_held: 'ditahan', st_done: 'selesai',
     st_no_show: 'tidak hadir', st_cancelled: 'batal', min: 'mnt', place: 'urutan ke-',
+    done_callNext: 'dipanggil', done_recall: 'dipanggil ulang', done_start: 'sedang dilayani',
+    done_complete: 'selesai', done_noShow: 'tidak hadir', done_hold: 'ditahan', done_resumeHeld: 'dipanggil kembali',
+    p_lansia: 'lansia', p_disabilitas: 'penyandang disabilitas', p_ibu_hamil: 'ibu hamil', p_anak: 'anak',
   },
   en: {
     connecting: 'Connecting to the server…', login_title: 'Counter officer login',
@@ -73,6 +76,9 @@ const T = {
     net_retrying: 'Network trouble, retrying…', net_check: 'The server cannot be reached. Check the network, then press Retry.', no_counters: 'This account is not assigned to any counter.',
     st_waiting: 'transferred', st_called: 'called', st_serving: 'serving', st_held: 'on hold', st_done: 'done',
     st_no_show: 'no-show', st_cancelled: 'cancelled', min: 'min', place: 'place ',
+    done_callNext: 'called', done_recall: 'recalled', done_start: 'now being served',
+    done_complete: 'completed', done_noShow: 'marked no-show', done_hold: 'on hold', done_resumeHeld: 'called back',
+    p_lansia: 'elderly', p_disabilitas: 'disability', p_ibu_hamil: 'pregnant', p_anak: 'child',
   },
 };
 
@@ -242,7 +248,7 @@ function onAnswer(action, name, answer) {
   if (answer.number) {
     remember(answer);
     const n = answer.number;
-    let text = `${n} — ${t(name)}`;
+    let text = `${n} ${t('done_' + name)}`;
     if (action === 'transfer') {
       text = `${n} → ${serviceName(answer.service)}` + (answer.position != null ? ` (${t('place')}${answer.position + 1})` : '');
     }
@@ -340,6 +346,8 @@ async function onLogin(ev) {
   try {
     const me = await api('POST', '/auth/login', { username: $('login-user').value.trim(), password: $('login-password').value });
     $('login-password').value = '';
+    // The session's list belongs to one officer: someone else starts a fresh one.
+    if (me.username !== S.user) S.recent = [];
     S.token = me.token; S.user = me.username; S.role = me.role; S.counters = me.counters;
     if (S.counter && !S.counters.includes(S.counter)) S.counter = null;
     save();
@@ -373,6 +381,7 @@ function chooseCounter() {
     return `<button type="button" data-code="${esc(code)}"><b>${esc(c ? c.name : code)}</b>${esc(code)}${c ? ' · ' + esc(c.zone) : ''}</button>`;
   }).join('');
   list.querySelectorAll('button').forEach((b) => b.addEventListener('click', () => {
+    if (S.counter !== b.dataset.code) S.recent = [];
     S.counter = b.dataset.code; S.view = null; save(); enterCounter();
   }));
 }
@@ -446,7 +455,7 @@ function render() {
   $('current-service').textContent = tk ? serviceName(tk.service) : t(v?.status === 'paused' ? 'none_paused' : v?.status === 'open' ? 'none_open' : 'none_closed');
   $('current-state').textContent = tk ? t(tk.status === 'serving' ? 'serving' : 'called') : '';
   const extra = [];
-  if (tk?.priority) extra.push(`${t('priority')}: ${tk.priority.replace('_', ' ')}`);
+  if (tk?.priority) extra.push(`${t('priority')}: ${t('p_' + tk.priority)}`);
   if (tk?.recalls) extra.push(`${t('recalls')} ${tk.recalls}×`);
   if (tk?.transfers) extra.push(`${t('transfers')} ${tk.transfers}×`);
   if (tk?.note) extra.push(`${t('note_label')}: ${tk.note}`);

@@ -1,8 +1,8 @@
-//! A network drop at the worst moment: the server carries out `call-next` but its answer
-//! never reaches the counter. The client must neither lose the call nor make a second
-//! one (which would call another visitor and complete the first). A small TCP proxy on
-//! loopback between client and the real server cuts the connection right after
-//! forwarding the request.
+//! Network trouble between the counter and the server, made by small TCP proxies on
+//! loopback in front of the real server: an answer lost at the worst moment (the server
+//! carried out `call-next`, the counter never heard), a network drop, a server restart.
+//! The clients must neither lose an action nor do it twice (a second call-next would
+//! call another visitor and complete the first).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -252,8 +252,11 @@ async fn the_page_recovers_a_lost_answer_without_calling_twice() {
 }
 
 /// Forwards loopback connections to `upstream` until told the network is down: then it
-/// cuts every open connection and refuses new ones, until told it is back.
-async fn switchable_proxy(upstream: String) -> (String, tokio::sync::watch::Sender<bool>) {
+/// cuts every open connection and refuses new ones, until told it is back. `upstream`
+/// may change meanwhile (a restarted server listens elsewhere).
+async fn switchable_proxy(
+    upstream: Arc<std::sync::Mutex<String>>,
+) -> (String, tokio::sync::watch::Sender<bool>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (down_tx, down) = tokio::sync::watch::channel(false);
@@ -263,7 +266,8 @@ async fn switchable_proxy(upstream: String) -> (String, tokio::sync::watch::Send
                 drop(client);
                 continue;
             }
-            let Ok(server) = TcpStream::connect(&upstream).await else {
+            let target = upstream.lock().unwrap().clone();
+            let Ok(server) = TcpStream::connect(&target).await else {
                 continue;
             };
             let mut down = down.clone();
@@ -287,7 +291,8 @@ async fn the_page_reports_an_action_lost_to_a_network_drop_and_retries_it_on_req
     let Some(browser) = Browser::start(1366, 768).await else {
         return;
     };
-    let (proxy, network_down) = switchable_proxy(server.addr.clone()).await;
+    let upstream = Arc::new(std::sync::Mutex::new(server.addr.clone()));
+    let (proxy, network_down) = switchable_proxy(upstream).await;
     let first = issue(&server, "DKP-KTP").await;
     let mut ws = subscribe(&server, "").await;
     assert!(matches!(
@@ -405,5 +410,120 @@ async fn the_page_reports_an_action_lost_to_a_network_drop_and_retries_it_on_req
         calls.iter().map(|t| t.id).collect::<Vec<_>>(),
         vec![first.id]
     );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_keeps_its_place_across_a_server_restart() {
+    let server = Server::demo();
+    let Some(browser) = Browser::start(1366, 768).await else {
+        return;
+    };
+    let upstream = Arc::new(std::sync::Mutex::new(server.addr.clone()));
+    let (proxy, network_down) = switchable_proxy(upstream.clone()).await;
+    let first = issue(&server, "DKP-KTP").await;
+    let second = issue(&server, "DKP-KTP").await;
+
+    browser
+        .client
+        .goto(&format!("{proxy}/counter"))
+        .await
+        .unwrap();
+    browser
+        .wait_for("!document.getElementById('login-view').hidden", WAIT)
+        .await;
+    let user = browser
+        .client
+        .find(Locator::Id("login-user"))
+        .await
+        .unwrap();
+    user.send_keys("petugas-l01").await.unwrap();
+    let password = browser
+        .client
+        .find(Locator::Id("login-password"))
+        .await
+        .unwrap();
+    password.send_keys(PASSWORD).await.unwrap();
+    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    browser
+        .wait_for(
+            "document.body.dataset.view === 'counter' && window.antreCounter.online",
+            WAIT,
+        )
+        .await;
+    let press = |k: String| {
+        let client = browser.client.clone();
+        async move {
+            client
+                .active_element()
+                .await
+                .unwrap()
+                .send_keys(&k)
+                .await
+                .unwrap()
+        }
+    };
+    press("/".into()).await;
+    browser
+        .wait_for("window.antreCounter.view.status === 'open'", WAIT)
+        .await;
+    press(Key::Enter.to_string()).await;
+    browser
+        .wait_for(
+            &format!(
+                "document.getElementById('current-number').textContent === '{}'",
+                first.number
+            ),
+            WAIT,
+        )
+        .await;
+
+    // The server dies (no clean shutdown) and comes back on the same data.
+    network_down.send(true).unwrap();
+    let (data, _dir) = server.into_data();
+    browser.wait_for("!window.antreCounter.online", WAIT).await;
+    let server = Server::demo_in(&data);
+    *upstream.lock().unwrap() = server.addr.clone();
+    network_down.send(false).unwrap();
+    browser.wait_for("window.antreCounter.online", WAIT).await;
+    // Same counter, same visitor; the token still works; the next press goes on.
+    assert_eq!(
+        browser
+            .client
+            .find(Locator::Id("current-number"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        first.number
+    );
+    press("0".into()).await;
+    browser
+        .wait_for(
+            "window.antreCounter.view.ticket?.status === 'serving'",
+            WAIT,
+        )
+        .await;
+    press(Key::Enter.to_string()).await;
+    browser
+        .wait_for(
+            &format!(
+                "document.getElementById('current-number').textContent === '{}' \
+                 && !document.body.classList.contains('relogin')",
+                second.number
+            ),
+            WAIT,
+        )
+        .await;
+    // A ticket taken after the restart shows in the waiting count (stream resumed).
+    issue(&server, "DKP-KTP").await;
+    browser
+        .wait_for(
+            "document.querySelector('#queues tr[data-service=\"DKP-KTP\"] .count').textContent === '1'",
+            WAIT,
+        )
+        .await;
+    browser.screenshot("counter-after-restart").await;
     browser.close().await;
 }
