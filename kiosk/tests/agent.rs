@@ -108,6 +108,56 @@ async fn the_agent_prints_tickets_of_its_kiosk_once_on_a_serial_printer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_rides_out_a_server_restart_and_prints_what_came_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Server::start_in(&data, &["--no-printers"]);
+    // The agent reaches the server through a relay, so the restarted server (on
+    // another port) is at the same address for it.
+    let relay = Relay::start(&server.addr).await;
+    let admin = login(&server, "admin").await;
+    issue_at(&server, &admin, "DKP-KTP", "K2").await;
+    let printer = SimPrinter::start(Answer::State(PrinterState::Ok));
+    let _agent = Agent::start(
+        &relay.base,
+        "K1",
+        PASSWORD,
+        &printer.url(),
+        &state_file(dir.path()),
+    );
+    wait_following(&server, 1).await;
+    let before = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    printer.wait_tickets(1, LIMIT);
+
+    server.kill();
+    let server = Server::start_in(&data, &["--no-printers"]);
+    let admin = login(&server, "admin").await;
+    // Issued while the agent is still cut off from the server.
+    let meanwhile = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    relay.point_to(&server.addr);
+    let tickets = printer.wait_tickets(2, LIMIT);
+    assert!(lines(&tickets[0]).contains(&before.number));
+    assert!(lines(&tickets[1]).contains(&meanwhile.number));
+    let after = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    let tickets = printer.wait_tickets(3, LIMIT);
+    assert!(lines(&tickets[2]).contains(&after.number));
+    wait_status(
+        &server.base,
+        "K1",
+        LIMIT,
+        "reporting to the new server",
+        |s| {
+            s.connected
+                && s.jobs
+                    .iter()
+                    .any(|j| j.ticket == after.id && j.state == JobState::Printed)
+        },
+    )
+    .await;
+    assert_eq!(printer.tickets().len(), 3, "each ticket once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paper_end_reaches_the_server_and_the_ticket_prints_when_paper_is_back() {
     let (dir, server) = server();
     let admin = login(&server, "admin").await;
@@ -206,6 +256,23 @@ async fn a_printer_answering_garbage_is_unknown_and_still_prints() {
     let second = issue_at(&server, &admin, "DKP-KTP", "K1").await;
     let tickets = printer.wait_tickets(2, LIMIT);
     assert!(lines(&tickets[1]).contains(&second.number));
+
+    // A reprint asked for on the kiosk screen reaches the agent with its next report.
+    let res = client()
+        .post(server.url("/api/v1/kiosks/K1/reprint"))
+        .bearer_auth(PASSWORD)
+        .json(&json!({"ticket": second.id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let tickets = printer.wait_tickets(3, LIMIT);
+    let copy = lines(&tickets[2]);
+    assert!(copy.contains(&second.number), "{copy:#?}");
+    assert!(
+        copy.iter().any(|l| l.contains("CETAK ULANG / REPRINT")),
+        "{copy:#?}"
+    );
 }
 
 #[tokio::test]
