@@ -412,9 +412,8 @@ impl Client {
             return Ok(self.outcome_of(action, b, now).await);
         }
         Err(match last {
-            Failure::Network(why) => {
-                Failure::Network(format!("{why}; {ATTEMPTS} percobaan / {ATTEMPTS} attempts"))
-            }
+            // "×" rather than words: the message is already "Indonesian / English".
+            Failure::Network(why) => Failure::Network(format!("{why}; {ATTEMPTS}×")),
             other => other,
         })
     }

@@ -203,9 +203,7 @@ fn keys_ask_for_actions_one_at_a_time_and_answers_become_messages() {
     );
     app.on_outcome(
         &Action::Complete,
-        Err(Failure::Network(
-            "connection refused; 4 percobaan / 4 attempts".into(),
-        )),
+        Err(Failure::Network("connection refused; 4×".into())),
     );
     let text = screen(&app);
     assert!(
