@@ -29,6 +29,10 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 /// at once and a server that is down for long is not flooded.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
+/// First reconnect pause: a server restart takes about a second, so the first retry
+/// usually finds it back.
+const MIN_BACKOFF: Duration = Duration::from_secs(1);
+
 /// HTTP requests to the server on the LAN; a server that takes longer is treated as
 /// away.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -104,7 +108,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             Err(ReportError::Refused(why)) => bail!("{why}"),
             Err(ReportError::Away(why)) => {
                 tracing::warn!("server away ({why}); retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tokio::time::sleep(MIN_BACKOFF).await;
             }
         }
     }
@@ -130,7 +134,7 @@ impl Agent {
     /// The site description, retried until the server answers (a kiosk PC often boots
     /// before the server).
     async fn site(&self) -> SiteInfo {
-        let mut backoff = Duration::from_secs(1);
+        let mut backoff = MIN_BACKOFF;
         loop {
             let answer = self
                 .http
@@ -228,7 +232,7 @@ impl Agent {
     /// Follows the stream forever, reconnecting with backoff.
     async fn follow(&self, spool: &Spool, mut since: u64) -> anyhow::Result<()> {
         let ws_base = self.base.replacen("http", "ws", 1);
-        let mut backoff = Duration::from_secs(1);
+        let mut backoff = MIN_BACKOFF;
         loop {
             let url = if since > 0 {
                 format!("{ws_base}/api/v1/stream?since={since}")
@@ -238,7 +242,7 @@ impl Agent {
             match tokio_tungstenite::connect_async(&url).await {
                 Ok((mut ws, _)) => {
                     tracing::info!("connected to {url}");
-                    backoff = Duration::from_secs(1);
+                    backoff = MIN_BACKOFF;
                     while let Some(msg) = ws.next().await {
                         let Ok(msg) = msg else { break };
                         let Message::Text(text) = msg else { continue };

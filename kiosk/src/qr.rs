@@ -10,6 +10,14 @@ const EC_LEVEL: EcLevel = EcLevel::M;
 /// Blank modules around the code, as the QR standard asks (phones find it faster).
 const QUIET_ZONE: usize = 4;
 
+/// Most dots per module of the raster fallback: 8 dots (1 mm at 203 dpi) is already a
+/// large, easily scanned code; more only wastes paper and serial-line time.
+const MAX_MODULE_DOTS: usize = 8;
+
+/// Smallest SVG size in pixels; the page scales it anyway, this only keeps the
+/// drawing's own coordinates integral and crisp.
+const SVG_MIN_PX: u32 = 256;
+
 fn code(data: &str) -> Option<QrCode> {
     QrCode::with_error_correction_level(data.as_bytes(), EC_LEVEL).ok()
 }
@@ -20,7 +28,7 @@ pub fn svg(data: &str) -> Option<String> {
     let code = code(data)?;
     Some(
         code.render::<qrcode::render::svg::Color<'_>>()
-            .min_dimensions(256, 256)
+            .min_dimensions(SVG_MIN_PX, SVG_MIN_PX)
             .dark_color(qrcode::render::svg::Color("#000000"))
             .light_color(qrcode::render::svg::Color("#ffffff"))
             .build(),
@@ -34,7 +42,7 @@ pub fn raster(data: &str, max_dots: usize) -> Option<Vec<u8>> {
     let modules = code.width();
     let colors = code.to_colors();
     let total = modules + 2 * QUIET_ZONE;
-    let scale = (max_dots / total).clamp(1, 8);
+    let scale = (max_dots / total).clamp(1, MAX_MODULE_DOTS);
     let width_dots = total * scale;
     let width_bytes = width_dots.div_ceil(8);
     let height = width_dots;

@@ -27,7 +27,9 @@ use crate::store;
 /// Reports as often as an agent does (see `http::kiosks::STALE_AFTER`).
 const HEARTBEAT: Duration = Duration::from_secs(5);
 
-/// Events read back from the log per round when catching up.
+/// Events read back from the log per round when catching up: a few hundred kilobytes
+/// of JSON, small enough not to hold a read connection long, large enough that a
+/// day's backlog takes a handful of rounds.
 const CATCH_UP_BATCH: u64 = 1000;
 
 #[derive(Debug, Default, Serialize, Deserialize)]

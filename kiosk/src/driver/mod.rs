@@ -106,6 +106,8 @@ fn write_until(w: &mut dyn io::Write, mut bytes: &[u8], deadline: Instant) -> io
                     ));
                 }
                 if e.kind() == io::ErrorKind::WouldBlock {
+                    // Non-blocking devices (usblp) say "later" at once: 5 ms is a few
+                    // dozen bytes at printing speed, short enough not to slow a ticket.
                     std::thread::sleep(Duration::from_millis(5));
                 }
             }

@@ -12,6 +12,10 @@ use super::{Connection, Port, query_status, send_deadline, write_until};
 /// Wi-Fi without hanging the spool when the printer is switched off.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// One write call may block this long; longer waits loop until the job's deadline, so
+/// a printer that stopped taking data is noticed without hanging the spool.
+const WRITE_TIMEOUT: Duration = Duration::from_millis(500);
+
 /// 100 kB/s is far below any LAN and above what a printer swallows; the deadline
 /// only has to be generous.
 const BYTES_PER_S: u32 = 100_000;
@@ -27,7 +31,7 @@ impl Tcp {
         })?;
         let stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)?;
         stream.set_nodelay(true)?;
-        stream.set_write_timeout(Some(Duration::from_millis(500)))?;
+        stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
         Ok(Tcp { stream })
     }
 }

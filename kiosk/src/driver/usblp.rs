@@ -53,6 +53,8 @@ impl Port for Usblp {
             if Instant::now() >= deadline {
                 return Ok(None);
             }
+            // A status answer takes a few milliseconds; checking every 10 ms keeps the
+            // wait short without spinning.
             std::thread::sleep(Duration::from_millis(10));
         }
     }
