@@ -164,8 +164,10 @@ pub async fn act(
         return perform(ctx, session, code, action, bytes).await;
     };
     let cell = reply_cell(format!("{}\n{code}\n{action}\n{key}", session.username));
-    let stored = cell
-        .get_or_try_init(|| async {
+    // Carried out in its own task: if the client goes away mid-request (the very case
+    // keys are for), the action still finishes and its answer is kept for the repeat.
+    let task = tokio::spawn(async move {
+        cell.get_or_try_init(|| async {
             let response = match perform(ctx, session, code, action, bytes).await {
                 Ok(r) => r,
                 Err(e) => e.into_response(),
@@ -184,8 +186,10 @@ pub async fn act(
             }
             Ok(Stored { status, body })
         })
-        .await;
-    match stored {
+        .await
+        .cloned()
+    });
+    match task.await.map_err(ApiError::internal)? {
         Ok(s) if s.status == StatusCode::NO_CONTENT => Ok(StatusCode::NO_CONTENT.into_response()),
         Ok(s) => Ok((
             s.status,
