@@ -237,6 +237,47 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
     let serving = next_event(&mut ws, EventKind::TicketServing).await;
     assert_eq!(serving.ticket.unwrap().id, second.id);
 
+    // Hold (4), a break (7, 8), and the held visitor back (6).
+    press(&browser, "4").await;
+    browser
+        .wait_for(
+            &format!(
+                "document.getElementById('held').textContent.includes('{}') \
+                 && document.getElementById('current-number').textContent === '—'",
+                second.number
+            ),
+            WAIT,
+        )
+        .await;
+    press(&browser, "7").await;
+    browser
+        .wait_for(
+            "document.getElementById('status-pill').textContent === 'ISTIRAHAT'",
+            WAIT,
+        )
+        .await;
+    browser.screenshot("counter-break-with-held").await;
+    press(&browser, "8").await;
+    browser
+        .wait_for(
+            "document.getElementById('status-pill').textContent === 'BUKA'",
+            WAIT,
+        )
+        .await;
+    press(&browser, "6").await;
+    browser
+        .wait_for(
+            &format!(
+                "document.getElementById('current-number').textContent === '{}' \
+                 && window.antreCounter.view.held.length === 0",
+                second.number
+            ),
+            WAIT,
+        )
+        .await;
+    let resumed = next_event(&mut ws, EventKind::TicketResumed).await;
+    assert_eq!(resumed.ticket.unwrap().id, second.id);
+
     // A reload (or a restarted browser) comes back to the same counter and ticket.
     browser.client.refresh().await.unwrap();
     browser
