@@ -197,6 +197,26 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
         .wait_for("document.body.dataset.status === 'waiting'", LIMIT)
         .await;
     browser.screenshot("track-waiting-phone").await;
+
+    // Called at a counter: the phone says where to go, prominently.
+    let officer = login(&server, "petugas-l01").await;
+    assert!(
+        act(&server, &officer, "L01", "open", None)
+            .await
+            .status()
+            .is_success()
+    );
+    let called = act(&server, &officer, "L01", "call-next", None).await;
+    assert_eq!(called.status(), 200);
+    browser
+        .wait_for("document.body.dataset.status === 'called'", LIMIT)
+        .await;
+    let go = text(&browser, "document.getElementById('called').textContent").await;
+    assert!(
+        go.contains("Silakan menuju") && go.contains("Loket 1"),
+        "{go}"
+    );
+    browser.screenshot("track-called-phone").await;
     browser.close().await;
 }
 
@@ -325,6 +345,42 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     browser
         .screenshot("kiosk-ticket-landscape-no-printer")
         .await;
+
+    // On the phone, the visitor gives the ticket up.
+    let qr = text(
+        &browser,
+        "document.getElementById('ticket-qr').getAttribute('src')",
+    )
+    .await;
+    let token = qr
+        .strip_prefix("/api/v1/track/")
+        .and_then(|t| t.strip_suffix("/qr.svg"))
+        .expect("the QR image of the ticket's track token")
+        .to_string();
+    browser
+        .client
+        .goto(&server.url(&format!("/t/{token}")))
+        .await
+        .unwrap();
+    viewport(&browser, 390, 844).await;
+    browser
+        .wait_for("document.body.dataset.status === 'waiting'", LIMIT)
+        .await;
+    click(&browser, "#cancel").await;
+    browser.client.accept_alert().await.unwrap();
+    browser
+        .wait_for("document.body.dataset.status === 'cancelled'", LIMIT)
+        .await;
+    let status: antre_protocol::Ticket = client()
+        .get(server.url(&format!("/api/v1/track/{token}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status.status, antre_protocol::TicketStatus::Cancelled);
+    browser.screenshot("track-cancelled-phone").await;
     browser.close().await;
 }
 
