@@ -532,8 +532,10 @@ function renderQueues() {
 
 function renderHeld() {
   const held = S.view?.held || [];
+  // Only an open counter with nobody at it can take a held visitor back.
+  const can = S.view?.status === 'open' && !S.view?.ticket ? '' : ' disabled';
   $('held').innerHTML = held.length ? held.map((h) =>
-    `<li><b>${esc(h.number)}</b><span class="svc">${esc(h.note || serviceName(h.service))}</span><button type="button" data-resume="${h.id}">${esc(t('resume_btn'))}</button></li>`).join('')
+    `<li><b>${esc(h.number)}</b><span class="svc">${esc(h.note || serviceName(h.service))}</span><button type="button" data-resume="${h.id}"${can}>${esc(t('resume_btn'))}</button></li>`).join('')
     : `<li class="empty">${t('none')}</li>`;
   $('held').querySelectorAll('[data-resume]').forEach((b) => b.addEventListener('click', () =>
     act('resume', { ticket: Number(b.dataset.resume) }, 'resumeHeld')));
