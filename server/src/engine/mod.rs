@@ -662,11 +662,7 @@ impl Engine {
     }
 
     fn recall(&mut self, code: &str, changes: &mut Vec<Change>) -> Result<Answer, DomainError> {
-        let id = self.active(code)?;
-        let ticket = self.tickets.get_mut(&id).expect("active exists");
-        if ticket.status != TicketStatus::Called {
-            return Err(DomainError::InvalidState);
-        }
+        let (id, ticket) = self.active_called(code)?;
         ticket.recalls += 1;
         changes.push(ticket_change(EventKind::TicketRecalled, id, Some(code)));
         Ok(Answer::Ticket(id))
@@ -678,11 +674,7 @@ impl Engine {
         now: Timestamp,
         changes: &mut Vec<Change>,
     ) -> Result<Answer, DomainError> {
-        let id = self.active(code)?;
-        let ticket = self.tickets.get_mut(&id).expect("active exists");
-        if ticket.status != TicketStatus::Called {
-            return Err(DomainError::InvalidState);
-        }
+        let (id, ticket) = self.active_called(code)?;
         ticket.status = TicketStatus::Serving;
         ticket.started_at = Some(now);
         changes.push(ticket_change(EventKind::TicketServing, id, Some(code)));
@@ -717,11 +709,7 @@ impl Engine {
         now: Timestamp,
         changes: &mut Vec<Change>,
     ) -> Result<Answer, DomainError> {
-        let id = self.active(code)?;
-        let ticket = self.tickets.get_mut(&id).expect("active exists");
-        if ticket.status != TicketStatus::Called {
-            return Err(DomainError::InvalidState);
-        }
+        let (id, ticket) = self.active_called(code)?;
         ticket.status = TicketStatus::NoShow;
         ticket.finished_at = Some(now);
         self.counters.get_mut(code).expect("known").active = None;
@@ -872,6 +860,17 @@ impl Engine {
         self.counters[code]
             .active
             .ok_or(DomainError::NoActiveTicket)
+    }
+
+    /// The counter's active ticket, which must be called but not yet served (recall,
+    /// start and no-show apply only then).
+    fn active_called(&mut self, code: &str) -> Result<(TicketId, &mut Ticket), DomainError> {
+        let id = self.active(code)?;
+        let ticket = self.tickets.get_mut(&id).expect("active tickets exist");
+        if ticket.status != TicketStatus::Called {
+            return Err(DomainError::InvalidState);
+        }
+        Ok((id, ticket))
     }
 
     /// Adds a ticket to the indexes, and to its lane or counter as its status says.
