@@ -12,6 +12,34 @@ use super::Ctx;
 use super::error::ApiError;
 use crate::auth::{Principal, Session};
 
+/// Longest accepted `Idempotency-Key`: a UUID is 36 characters; 128 leaves room for
+/// any scheme a client might use without letting keys become storage.
+const MAX_IDEMPOTENCY_KEY: usize = 128;
+
+/// The `Idempotency-Key` header, if given: 1 to 128 visible ASCII characters.
+pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| {
+            !k.is_empty()
+                && k.len() <= MAX_IDEMPOTENCY_KEY
+                && k.chars().all(|c| c.is_ascii_graphic())
+        })
+        .map(|k| Some(k.to_string()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key harus 1–128 karakter ASCII yang terlihat.",
+                "Idempotency-Key must be 1 to 128 visible ASCII characters.",
+            )
+        })
+}
+
 /// Most a request body may hold. Every request of this API fits in a few hundred bytes;
 /// 16 KiB leaves room for long notes and refuses junk early.
 pub const BODY_LIMIT: usize = 16 * 1024;

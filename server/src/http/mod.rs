@@ -9,6 +9,7 @@ pub mod kiosks;
 pub mod login;
 pub mod openapi;
 pub mod pages;
+pub mod replies;
 pub mod site;
 pub mod stream;
 pub mod tickets;
@@ -52,6 +53,8 @@ pub struct Ctx {
     pub announcer: Arc<board::Announcer>,
     /// Kiosks' printer status and what printed tickets need from the site config.
     pub kiosks: Arc<kiosks::Registry>,
+    /// First answers of counter actions sent with an `Idempotency-Key`.
+    pub replies: Arc<replies::Replies>,
 }
 
 impl Ctx {
@@ -75,6 +78,7 @@ impl Ctx {
             shutdown,
             announcer: Arc::new(board::Announcer::new(antre_board::Clips::builtin())),
             kiosks: Arc::default(),
+            replies: Arc::default(),
         }
     }
 

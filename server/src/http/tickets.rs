@@ -6,15 +6,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-use super::extract::{Caller, JsonBody, OptionalJsonBody, User};
+use super::extract::{Caller, JsonBody, OptionalJsonBody, User, idempotency_key};
 use super::{ApiError, Ctx};
 use crate::auth::{DeviceKind, Principal, Role, random_hex};
 use crate::engine::{Command, Issue};
 use crate::writer::Answered;
-
-/// Longest accepted `Idempotency-Key`: a UUID is 36 characters; 128 leaves room for
-/// any scheme a kiosk might use without letting keys become storage.
-const MAX_IDEMPOTENCY_KEY: usize = 128;
 
 pub fn router() -> Router<Ctx> {
     Router::new()
@@ -80,26 +76,7 @@ pub async fn issue(
             (format!("ip:{}", addr.ip()), req.kiosk.clone())
         }
     };
-    let key = match headers.get("idempotency-key") {
-        None => None,
-        Some(value) => {
-            let key = value.to_str().ok().map(str::trim).filter(|k| {
-                !k.is_empty()
-                    && k.len() <= MAX_IDEMPOTENCY_KEY
-                    && k.chars().all(|c| c.is_ascii_graphic())
-            });
-            match key {
-                Some(k) => Some(format!("{scope}:{k}")),
-                None => {
-                    return Err(ApiError::bad_request(
-                        "invalid_idempotency_key",
-                        "Idempotency-Key harus 1–128 karakter ASCII yang terlihat.",
-                        "Idempotency-Key must be 1 to 128 visible ASCII characters.",
-                    ));
-                }
-            }
-        }
-    };
+    let key = idempotency_key(&headers)?.map(|k| format!("{scope}:{k}"));
     let command = Command::Issue(Issue {
         service: req.service,
         priority: req.priority,
