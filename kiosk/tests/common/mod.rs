@@ -26,6 +26,11 @@ pub enum Answer {
 }
 
 /// A printer on the master side of a pty pair; the agent opens the slave side.
+///
+/// The agent opens its serial line exclusively (TIOCEXCL). A killed agent cannot take
+/// that back, and on a pseudo-terminal it outlives the agent, so the tests that restart
+/// an agent on the same line need root (as CI has); a real serial port is released when
+/// its last user closes it.
 pub struct SimPrinter {
     /// Everything the printer received.
     pub received: Arc<Mutex<Vec<u8>>>,
