@@ -396,6 +396,17 @@ function enterCounter() {
 }
 
 // ---- Rendering ------------------------------------------------------------------
+/** A time of day in the site's time zone (the counter PC's own clock may be set to
+ * another zone), in the page's language. */
+function localTime(date, options = {}) {
+  const locale = S.lang === 'id' ? 'id-ID' : 'en-GB';
+  try {
+    return date.toLocaleTimeString(locale, { ...options, timeZone: S.site?.timezone });
+  } catch {
+    return date.toLocaleTimeString(locale, options);
+  }
+}
+
 const counterInfo = () => S.site?.counters.find((c) => c.code === S.counter);
 const service = (code) => S.site?.services.find((s) => s.code === code);
 const serviceName = (code) => { const s = service(code); return s ? (S.lang === 'id' ? s.name : s.name_en) : code; };
@@ -501,7 +512,7 @@ function renderFailed() {
   document.body.classList.toggle('has-failed', S.failed.length > 0);
   if (!S.failed.length) return;
   box.innerHTML = `<b>${esc(t('failed_title'))}</b><ul>` + S.failed.map((f, i) =>
-    `<li>${esc(f.at.toLocaleTimeString(S.lang === 'id' ? 'id-ID' : 'en-GB'))} — ${esc(t(f.name))}` +
+    `<li>${esc(localTime(f.at))} — ${esc(t(f.name))}` +
     `<button type="button" data-retry="${i}">${esc(t('retry'))}</button><button type="button" data-dismiss="${i}">${esc(t('dismiss'))}</button></li>`).join('') + '</ul>';
   box.querySelectorAll('[data-retry]').forEach((b) => b.addEventListener('click', () => {
     const [f] = S.failed.splice(Number(b.dataset.retry), 1);
@@ -542,7 +553,7 @@ function renderHeld() {
 }
 
 function renderRecent() {
-  const time = (s) => s ? new Date(Date.parse(s)).toLocaleTimeString(S.lang === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit' }) : '';
+  const time = (s) => s ? localTime(new Date(Date.parse(s)), { hour: '2-digit', minute: '2-digit' }) : '';
   $('recent').innerHTML = S.recent.length ? S.recent.map((r) =>
     `<li><b>${esc(r.number)}</b><span class="svc">${esc(serviceName(r.service))}</span><span class="st">${esc(t('st_' + r.status))} ${esc(time(r.finished_at || r.started_at || r.called_at))}</span></li>`).join('')
     : `<li class="empty">${t('none')}</li>`;
