@@ -78,9 +78,11 @@ struct Agent {
 /// fix: an unknown kiosk or a refused token.
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let base = options.server.trim_end_matches('/').to_string();
+    // The agent talks to the server on the MPP's own LAN and carries no TLS stack
+    // (building needs no system libraries).
     anyhow::ensure!(
-        base.starts_with("http://") || base.starts_with("https://"),
-        "--server {base:?}: expected http://HOST:PORT"
+        base.starts_with("http://"),
+        "--server {base:?}: expected http://HOST:PORT (the server on the LAN; https is not supported)"
     );
     let http = reqwest::Client::builder().timeout(HTTP_TIMEOUT).build()?;
     let agent = Agent {

@@ -296,6 +296,19 @@ async fn bad_start_up_input_is_a_clear_error() {
 
     let (code, err) = Agent::run_to_end(&[
         "--server",
+        "https://antre.example",
+        "--kiosk",
+        "K1",
+        "--token",
+        PASSWORD,
+        "--printer",
+        "file:///tmp/antre-never",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("http://HOST:PORT"), "{err}");
+
+    let (code, err) = Agent::run_to_end(&[
+        "--server",
         &server.base,
         "--kiosk",
         "K9",

@@ -206,6 +206,26 @@ async fn status_reports_need_the_kiosks_own_token() {
     assert_eq!(after.queued, 2);
     assert_eq!(after.driven_by.as_deref(), Some("agent"));
 
+    // A kiosk prints only its own tickets, whoever asks.
+    let other: Ticket = client()
+        .post(server.url("/api/v1/tickets"))
+        .bearer_auth(&admin)
+        .json(&json!({"service": "DKP-KK", "kiosk": "K2"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = client()
+        .post(server.url("/api/v1/kiosks/K1/reprint"))
+        .bearer_auth(&admin)
+        .json(&json!({"ticket": other.id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+
     // A reprint from the kiosk page without a token: only its own tickets.
     let ticket: Ticket = issue(&server, "DKP-KTP").await;
     let res = client()

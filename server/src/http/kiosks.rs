@@ -202,9 +202,8 @@ pub async fn report(
     Ok(Json(ctx.kiosks.report(&code, report, "agent", at)))
 }
 
-/// Asks the kiosk's printer to print a ticket again. The kiosk itself and staff may
-/// ask for any ticket; the kiosk page without a token only for tickets issued at
-/// that kiosk, rate-limited like taking tickets.
+/// Asks the kiosk's printer to print one of its tickets again: the kiosk itself, staff,
+/// or the kiosk page without a token (rate-limited like taking tickets).
 #[utoipa::path(post, path = "/api/v1/kiosks/{code}/reprint", tag = "kiosks",
     params(("code" = String, Path)), request_body = ReprintRequest,
     responses((status = 202, description = "queued for the kiosk's printer"),
@@ -222,6 +221,11 @@ pub async fn reprint(
         .read(move |engine, _, _| engine.ticket(req.ticket).map(|t| t.kiosk.clone()))
         .await?
         .ok_or(DomainError::TicketNotFound)?;
+    // A kiosk prints only its own tickets: the print job carries the track token,
+    // which belongs to whoever took the ticket there.
+    if ticket_kiosk.as_deref() != Some(code.as_str()) {
+        return Err(DomainError::TicketNotFound.into());
+    }
     match &caller {
         Some(Principal::User(_)) => {}
         Some(Principal::Device(d)) if d.kind == DeviceKind::Kiosk && d.code == code => {}
@@ -232,9 +236,6 @@ pub async fn reprint(
             ));
         }
         None => {
-            if ticket_kiosk.as_deref() != Some(code.as_str()) {
-                return Err(DomainError::TicketNotFound.into());
-            }
             if ctx.limiter.check_key(&addr.ip()).is_err() {
                 return Err(super::tickets::rate_limited());
             }
