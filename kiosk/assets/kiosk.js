@@ -551,7 +551,7 @@
     const job = (k.jobs || []).filter((j) => j.ticket === id).pop();
     $("reprint").hidden = !(k.connected && job && job.state === "printed");
     if (job && job.state === "printed") {
-      setPrintState("ok", reprintAsked && job.reprint ? both("printed") : both("printed"));
+      setPrintState("ok", both("printed"));
       return;
     }
     if (!k.connected || !k.printer) { setPrintState("warn", both("no_printer")); return; }
