@@ -536,3 +536,102 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
     assert_eq!(marker.as_u64(), Some(42), "the page was not reloaded");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_paper_keeps_the_number_on_screen_and_prints_when_paper_is_back() {
+    let (dir, server) = server();
+    let printer = SimPrinter::start(Answer::State(PrinterState::PaperEnd));
+    let _agent = Agent::start(
+        &server.base,
+        "K1",
+        PASSWORD,
+        &printer.url(),
+        &state_file(dir.path()),
+    );
+    let admin = login(&server, "admin").await;
+    let warm = client()
+        .post(server.url("/api/v1/tickets"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"service": "DKP-KK", "kiosk": "K2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(warm.status(), 201);
+    wait_status(
+        &server.base,
+        "K1",
+        LIMIT,
+        "the agent following, paper out",
+        |s| {
+            s.handled_seq >= 1
+                && s.printer
+                    .as_ref()
+                    .is_some_and(|p| p.state == PrinterState::PaperEnd)
+        },
+    )
+    .await;
+
+    let Some(browser) = Browser::start(1080, 1920).await else {
+        return;
+    };
+    viewport(&browser, 1080, 1920).await;
+    browser
+        .client
+        .goto(&server.url(&format!("/kiosk/K1#token={PASSWORD}")))
+        .await
+        .unwrap();
+    browser
+        .wait_for("document.body.dataset.ready === '1'", LIMIT)
+        .await;
+    click(&browser, "button[data-agency='SAMSAT']").await;
+    browser
+        .wait_for("!document.getElementById('view-agency').hidden", LIMIT)
+        .await;
+    click(&browser, "#services .tile").await;
+    browser
+        .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
+        .await;
+    browser
+        .wait_for(
+            "document.getElementById('print-state').classList.contains('warn')",
+            LIMIT,
+        )
+        .await;
+    let state = text(
+        &browser,
+        "document.getElementById('print-state').textContent",
+    )
+    .await;
+    assert!(
+        state.contains("kertas habis") && state.contains("out of paper"),
+        "{state}"
+    );
+    let number = text(
+        &browser,
+        "document.getElementById('ticket-number').textContent",
+    )
+    .await;
+    assert!(!number.is_empty());
+    assert!(printer.tickets().is_empty());
+    browser.screenshot("kiosk-ticket-paper-end-portrait").await;
+
+    // A new roll: the ticket comes out and the screen says so.
+    printer.set(Answer::State(PrinterState::Ok));
+    let tickets = printer.wait_tickets(1, LIMIT);
+    assert!(lines(&tickets[0]).contains(&number));
+    browser
+        .wait_for(
+            "document.getElementById('print-state').classList.contains('ok')",
+            LIMIT,
+        )
+        .await;
+    assert_eq!(
+        text(
+            &browser,
+            "document.getElementById('ticket-number').textContent"
+        )
+        .await,
+        number
+    );
+    browser.close().await;
+}
