@@ -112,6 +112,14 @@
   let issuing = false;
 
   const $ = (id) => document.getElementById(id);
+  // Replaces an element's content only when it changed: live updates then never swap
+  // a tile out from under a finger that is tapping it.
+  function setHtml(el, html) {
+    if (el._html !== html) {
+      el.innerHTML = html;
+      el._html = html;
+    }
+  }
 
   function setView(name) {
     view = name;
@@ -287,7 +295,7 @@
     if (!site) return;
     const counts = {};
     for (const s of site.services) counts[s.agency] = (counts[s.agency] || 0) + 1;
-    $("agencies").innerHTML = site.agencies
+    setHtml($("agencies"), site.agencies
       .filter((a) => counts[a.code])
       .map((a) =>
         '<button class="tile" type="button" data-agency="' + esc(a.code) + '">' +
@@ -295,7 +303,7 @@
         '<span class="tile-sub">' + esc(agencyName(a)) + "</span>" +
         '<span class="tile-meta">' + counts[a.code] + " " + esc(tr("services")) + " / " + esc(tr2("services")) + "</span>" +
         "</button>")
-      .join("");
+      .join(""));
   }
 
   function stateOf(s) {
@@ -331,7 +339,7 @@
     const a = site.agencies.find((x) => x.code === currentAgency);
     if (!a) return;
     $("agency-title").innerHTML = esc(a.short) + "<small>" + esc(agencyName(a)) + "</small>";
-    $("services").innerHTML = site.services.filter((s) => s.agency === a.code).map(serviceTile).join("");
+    setHtml($("services"), site.services.filter((s) => s.agency === a.code).map(serviceTile).join(""));
   }
 
   // ---------------------------------------------------------------- search
@@ -412,11 +420,11 @@
   function renderResults() {
     const box = $("results");
     if (!query.trim()) {
-      box.innerHTML = '<div class="empty">' + both("type_to_search") + "</div>";
+      setHtml(box, '<div class="empty">' + both("type_to_search") + "</div>");
       return;
     }
     const list = search(query);
-    box.innerHTML = list.length ? list.map(serviceTile).join("") : '<div class="empty">' + both("no_results") + "</div>";
+    setHtml(box, list.length ? list.map(serviceTile).join("") : '<div class="empty">' + both("no_results") + "</div>");
   }
 
   function renderKeyboard() {

@@ -40,15 +40,23 @@ async fn viewport(browser: &Browser, w: i64, h: i64) {
     }
 }
 
+/// Clicks the element, finding it again if a live update replaced it in between.
 async fn click(browser: &Browser, css: &str) {
-    browser
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    let mut last = None;
+    for _ in 0..5 {
+        let element = browser
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        match element.click().await {
+            Ok(()) => return,
+            Err(e) if e.to_string().contains("stale element") => last = Some(e),
+            Err(e) => panic!("click {css}: {e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("click {css}: {last:?}");
 }
 
 async fn text(browser: &Browser, script: &str) -> String {
