@@ -257,8 +257,18 @@ impl Agent {
                                         s.seq
                                     );
                                 }
+                                if s.seq < since {
+                                    // Not the log printed from before (a new
+                                    // database): follow this one from here.
+                                    tracing::warn!(
+                                        "the server's log ends at {} before {since}: a new database",
+                                        s.seq
+                                    );
+                                    spool.restart_at(s.seq);
+                                } else {
+                                    spool.seen(s.seq);
+                                }
                                 since = s.seq;
-                                spool.seen(since);
                             }
                             Ok(StreamMessage::Event(e)) => {
                                 if e.kind == EventKind::TicketIssued

@@ -64,6 +64,7 @@ pub struct SpoolReport {
 enum Msg {
     Print(PrintTask),
     Seen(u64),
+    Restart(u64),
     Stop,
 }
 
@@ -106,6 +107,12 @@ impl Spool {
     /// Every ticket up to event `seq` has been handed over with [`Spool::print`].
     pub fn seen(&self, seq: u64) {
         let _ = self.tx.send(Msg::Seen(seq));
+    }
+
+    /// The server's log ends before what this spool remembers (its database was
+    /// replaced): follow it from `seq` on.
+    pub fn restart_at(&self, seq: u64) {
+        let _ = self.tx.send(Msg::Restart(seq));
     }
 
     pub fn reports(&self) -> watch::Receiver<SpoolReport> {
@@ -200,6 +207,7 @@ impl Worker {
                 match msg {
                     Msg::Print(task) => self.enqueue(task),
                     Msg::Seen(seq) => self.seen = self.seen.max(seq),
+                    Msg::Restart(seq) => self.seen = seq,
                     Msg::Stop => return,
                 }
             }

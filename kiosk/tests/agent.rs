@@ -401,3 +401,36 @@ async fn print_latency() {
         );
     }
 }
+
+/// A state file from another database (the server was reinstalled): the agent follows
+/// the new log from where it is, and still prints what is issued while it is away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_file_from_another_database_is_not_trusted() {
+    let (dir, server) = server();
+    let state = state_file(dir.path());
+    std::fs::write(&state, r#"{"handled_seq":5000}"#).unwrap();
+    let admin = login(&server, "admin").await;
+    issue_at(&server, &admin, "DKP-KTP", "K2").await;
+    let printer = SimPrinter::start(Answer::State(PrinterState::Ok));
+    let mut agent = Agent::start(&server.base, "K1", PASSWORD, &printer.url(), &state);
+    wait_status(&server.base, "K1", LIMIT, "following the new log", |s| {
+        s.connected && s.handled_seq == 1
+    })
+    .await;
+    let first = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    printer.wait_tickets(1, LIMIT);
+    wait_status(&server.base, "K1", LIMIT, "the first printed", |s| {
+        s.queued == 0
+            && s.jobs
+                .iter()
+                .any(|j| j.ticket == first.id && j.state == JobState::Printed)
+    })
+    .await;
+    agent.kill();
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(!saved.contains("5000"), "{saved}");
+    let away = issue_at(&server, &admin, "DKP-KTP", "K1").await;
+    let _agent = Agent::start(&server.base, "K1", PASSWORD, &printer.url(), &state);
+    let tickets = printer.wait_tickets(2, LIMIT);
+    assert!(lines(&tickets[1]).contains(&away.number));
+}

@@ -85,25 +85,36 @@ impl Printer {
             .and_then(|b| serde_json::from_slice::<State>(&b).ok())
             .unwrap_or_default()
             .handled_seq;
-        let spool = Spool::start(self.url.clone(), handled);
+        // Subscribe first: whatever is committed after this arrives on the channel, and
+        // whatever came before is in the log.
+        let events = self.ctx.queue.subscribe();
+        let Ok(head) = self.ctx.queue.read(|_, seq, _| seq).await else {
+            return;
+        };
+        // Nothing remembered: start from now. Remembered beyond the log's end: the
+        // database is not the one printed from before (a new install); start from now.
+        let start = if handled == 0 || handled > head {
+            head
+        } else {
+            handled
+        };
+        let spool = Spool::start(self.url.clone(), start);
         let this = Arc::new(self);
         let reporter = tokio::spawn(this.clone().report_loop(spool.reports(), spool.handle()));
-        this.follow(&spool, handled).await;
+        this.follow(&spool, events, start, head).await;
         reporter.abort();
     }
 
     /// Prints the tickets issued at this kiosk, from the writer's broadcast, catching
     /// up from the event log after a restart or when it fell behind.
-    async fn follow(&self, spool: &Spool, handled: u64) {
-        let mut events = self.ctx.queue.subscribe();
-        let Ok(head) = self.ctx.queue.read(|_, seq, _| seq).await else {
-            return;
-        };
-        let mut last = if handled == 0 || handled > head {
-            head
-        } else {
-            handled
-        };
+    async fn follow(
+        &self,
+        spool: &Spool,
+        mut events: tokio::sync::broadcast::Receiver<Arc<crate::writer::Frame>>,
+        start: u64,
+        head: u64,
+    ) {
+        let mut last = start;
         if !self.catch_up(spool, &mut last, head).await {
             return;
         }

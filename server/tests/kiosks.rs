@@ -352,3 +352,37 @@ fn a_malformed_printer_url_in_the_site_config_stops_the_start() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_restarted_server_prints_nothing_twice() {
+    let server = Server::demo();
+    let first = issue(&server, "DKP-KTP").await;
+    wait_kiosk(&server, "K1", "printed", |k| {
+        k.jobs
+            .iter()
+            .any(|j| j.ticket == first.id && j.state == JobState::Printed)
+    })
+    .await;
+    // The printer's place in the log is saved with its report.
+    let state = server.data.join("printers").join("K1.json");
+    let deadline = Instant::now() + LIMIT;
+    while !std::fs::read_to_string(&state).is_ok_and(|s| s.contains("\"handled_seq\":1")) {
+        assert!(Instant::now() < deadline, "state not saved");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (data, _dir) = server.into_data();
+    let server = Server::demo_in(&data);
+    let second = issue(&server, "DKP-KTP").await;
+    wait_kiosk(&server, "K1", "the second printed", |k| {
+        k.jobs
+            .iter()
+            .any(|j| j.ticket == second.id && j.state == JobState::Printed)
+    })
+    .await;
+    let names: Vec<String> = files(&data.join("printers").join("K1"), "bin")
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().any(|n| n.contains(&second.number)));
+}
