@@ -616,9 +616,16 @@
   // Long presses and pinches must not open menus or zoom on a public kiosk.
   document.addEventListener("contextmenu", (e) => e.preventDefault());
 
+  // The site's local time, whatever zone the kiosk PC's own clock is set to.
   function tickClock() {
-    const d = new Date();
-    $("clock").textContent = String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    let text;
+    try {
+      text = new Date().toLocaleTimeString("id-ID", { ...options, timeZone: site?.timezone });
+    } catch {
+      text = new Date().toLocaleTimeString("id-ID", options);
+    }
+    $("clock").textContent = text.replace(".", ":");
   }
 
   // ---------------------------------------------------------------- start
