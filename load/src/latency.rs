@@ -1,12 +1,14 @@
 //! Call → stream latency: from a counter's call-next request until every one of M
 //! stream subscribers has the `ticket.called` event.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use antre_protocol::{SiteInfo, Ticket};
 use futures_util::StreamExt;
 use serde_json::json;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
@@ -87,8 +89,15 @@ pub async fn run(target: &Target, args: &Args) -> anyhow::Result<String> {
         anyhow::ensure!(res.status() == 201, "issue failed: {}", res.status());
     }
 
-    // Subscribers report (ticket id, arrival) for every ticket.called they see.
-    let (tx, mut rx) = mpsc::unbounded_channel::<(u64, Instant)>();
+    // Round n is the n-th call: every subscriber marks its n-th `ticket.called` in it,
+    // and the last one to arrive wakes the driver. Atomics instead of a channel, so the
+    // tool's own work per received event stays tiny: it runs on the server's cores.
+    let base = Instant::now();
+    let rounds: Arc<Vec<Round>> = Arc::new(
+        (0..WARM_UP + args.calls)
+            .map(|_| Round::default())
+            .collect(),
+    );
     let mut ready = Vec::new();
     for _ in 0..args.subscribers {
         // Events are about a kilobyte: a small read buffer saves clearing 128 KiB per
@@ -100,58 +109,58 @@ pub async fn run(target: &Target, args: &Args) -> anyhow::Result<String> {
             true,
         )
         .await?;
-        let tx = tx.clone();
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
         ready.push(ready_rx);
+        let (rounds, subscribers) = (rounds.clone(), args.subscribers);
         tokio::spawn(async move {
             let mut ws = ws;
             let mut ready_tx = Some(ready_tx);
+            let mut n = 0;
             while let Some(Ok(msg)) = ws.next().await {
                 let Message::Text(text) = msg else { continue };
                 if let Some(r) = ready_tx.take() {
                     let _ = r.send(()); // the snapshot arrived
                     continue;
                 }
-                let at = Instant::now();
-                if let Some(id) = called_ticket(&text)
-                    && tx.send((id, at)).is_err()
-                {
-                    break;
-                }
+                let at = base.elapsed().as_nanos() as u64;
+                let Some(id) = called_ticket(&text) else {
+                    continue;
+                };
+                let Some(round) = rounds.get(n) else { break };
+                round.arrive(id, at, subscribers);
+                n += 1;
             }
         });
     }
     for r in ready {
         r.await?;
     }
-    drop(tx);
 
     let mut samples = Vec::new();
     let mut firsts = Vec::new();
-    for call in 0..WARM_UP + args.calls {
-        let sent = Instant::now();
+    for (call, round) in rounds.iter().enumerate() {
+        let sent = base.elapsed().as_nanos() as u64;
         let res = act("call-next").await?;
         anyhow::ensure!(res.status() == 200, "call-next answered {}", res.status());
         let called: Ticket = res.json().await?;
-        let mut got = 0;
-        let mut last = sent;
-        let mut first: Option<Instant> = None;
-        while got < args.subscribers {
-            let (id, at) = tokio::time::timeout(CALL_LIMIT, rx.recv())
-                .await
-                .map_err(|_| {
-                    anyhow::anyhow!("subscribers did not all get call {} in time", called.number)
-                })?
-                .ok_or_else(|| anyhow::anyhow!("subscribers went away"))?;
-            if id == called.id {
-                got += 1;
-                last = last.max(at);
-                first = Some(first.map_or(at, |f| f.min(at)));
-            }
-        }
+        tokio::time::timeout(CALL_LIMIT, round.all_arrived.notified())
+            .await
+            .map_err(|_| {
+                anyhow::anyhow!("subscribers did not all get call {} in time", called.number)
+            })?;
+        let id = round.ticket.load(Ordering::Acquire);
+        anyhow::ensure!(
+            id == called.id && !round.mixed.load(Ordering::Acquire),
+            "subscribers saw ticket {id} for call {} (ticket {})",
+            called.number,
+            called.id
+        );
         if call >= WARM_UP {
-            samples.push(last - sent);
-            firsts.push(first.unwrap_or(last) - sent);
+            let nanos = |at: &AtomicU64| {
+                Duration::from_nanos(at.load(Ordering::Acquire).saturating_sub(sent))
+            };
+            samples.push(nanos(&round.last));
+            firsts.push(nanos(&round.first));
         }
     }
     samples.sort();
@@ -167,6 +176,51 @@ pub async fn run(target: &Target, args: &Args) -> anyhow::Result<String> {
         ms(percentile(&firsts, 50.0)),
         ms(percentile(&firsts, 99.0)),
     ))
+}
+
+/// One call as the subscribers see it.
+#[derive(Debug)]
+struct Round {
+    /// Subscribers that have the event.
+    arrived: AtomicUsize,
+    /// Earliest and latest arrival, nanoseconds since the run's base instant.
+    first: AtomicU64,
+    last: AtomicU64,
+    /// The ticket the first arrival named; `mixed` if any other named another.
+    ticket: AtomicU64,
+    mixed: AtomicBool,
+    all_arrived: Notify,
+}
+
+impl Default for Round {
+    fn default() -> Round {
+        Round {
+            arrived: AtomicUsize::new(0),
+            first: AtomicU64::new(u64::MAX),
+            last: AtomicU64::new(0),
+            ticket: AtomicU64::new(0),
+            mixed: AtomicBool::new(false),
+            all_arrived: Notify::new(),
+        }
+    }
+}
+
+impl Round {
+    fn arrive(&self, ticket: u64, at: u64, subscribers: usize) {
+        if let Err(other) =
+            self.ticket
+                .compare_exchange(0, ticket, Ordering::AcqRel, Ordering::Acquire)
+            && other != ticket
+        {
+            self.mixed.store(true, Ordering::Release);
+        }
+        self.first.fetch_min(at, Ordering::AcqRel);
+        self.last.fetch_max(at, Ordering::AcqRel);
+        if self.arrived.fetch_add(1, Ordering::AcqRel) + 1 == subscribers {
+            // A permit is kept if the driver is not waiting yet: no wake-up is lost.
+            self.all_arrived.notify_one();
+        }
+    }
 }
 
 /// The ticket id of a `ticket.called` event, read without parsing the whole event: a
