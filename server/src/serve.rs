@@ -42,9 +42,15 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         notes,
         clips,
     } = options;
+    let site = config.site()?;
+    // Claim the address before touching the data directory, so a second server
+    // started on the same port by mistake stops at once and changes nothing.
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
-    let site = config.site()?;
     let auth = Arc::new(Auth::new(&config, load_or_create_key(&data_dir)?)?);
     let db = store::db_path(&data_dir);
     let started = Instant::now();
@@ -67,10 +73,6 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         tracing::info!(clips = ?taken, "announcement clips from {}", dir.display());
         ctx = ctx.with_clips(clips);
     }
-    let listener = TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    let addr = listener.local_addr()?;
     ctx.kiosks = Arc::new(crate::http::kiosks::Registry::from_config(&config));
     crate::printing::start(&config, &ctx, &data_dir, &format!("http://{addr}"))?;
     print_banner(&site.name, addr, &site, &notes);
@@ -88,6 +90,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             }
         }
     });
+    let writer_lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // Calls are small messages that must leave at once: no Nagle delay.
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
@@ -96,10 +99,22 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         listener,
         app(ctx).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        tracing::info!("shutting down: finishing requests in flight");
-        let _ = shutdown_tx.send(true);
+    .with_graceful_shutdown({
+        let queue = queue.clone();
+        let writer_lost = writer_lost.clone();
+        async move {
+            tokio::select! {
+                () = shutdown_signal() => {}
+                // Without its writer the server can only refuse: stop, and let the
+                // service manager start it again from the database.
+                () = queue.stopped() => {
+                    tracing::error!("the writer stopped; shutting down");
+                    writer_lost.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = shutdown_tx.send(true);
+        }
     })
     .await?;
     ticker.abort();
@@ -108,6 +123,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     tokio::task::spawn_blocking(move || writer.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    anyhow::ensure!(
+        !writer_lost.load(std::sync::atomic::Ordering::SeqCst),
+        "the writer stopped unexpectedly (see the log above)"
+    );
     tracing::info!("stopped");
     Ok(())
 }

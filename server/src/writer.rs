@@ -162,6 +162,12 @@ impl Queue {
         answer.await.map_err(|_| QueueError::Closed)
     }
 
+    /// Completes when the writer has stopped (after [`Queue::shutdown`], or because it
+    /// could not go on).
+    pub async fn stopped(&self) {
+        self.tx.closed().await;
+    }
+
     pub async fn tick(&self) {
         let _ = self.tx.send(Msg::Tick).await;
     }

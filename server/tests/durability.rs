@@ -171,3 +171,29 @@ async fn the_hash_chain_verifies_and_shows_tampering() {
 fn rusqlite_open(data: &std::path::Path) -> rusqlite::Connection {
     rusqlite::Connection::open(data.join("antre.sqlite3")).unwrap()
 }
+
+#[test]
+fn a_second_server_on_a_taken_address_stops_without_touching_its_data() {
+    let first = Server::demo();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("second");
+    let out = Command::new(antre_binary())
+        .args([
+            "demo",
+            "--demo-password",
+            PASSWORD,
+            "--listen",
+            &first.addr,
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot listen"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!data.exists(), "nothing was written for the second server");
+}
