@@ -7,23 +7,17 @@
 //! it is back, and each ticket once.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use antre_protocol::{
-    EventKind, KioskStatusAnswer, KioskStatusReport, PrintJob, SiteInfo, StreamMessage,
-};
+use antre_protocol::{KioskStatusAnswer, PrintJob, SiteInfo, StreamMessage};
 use anyhow::bail;
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::layout::{render, track_url};
-use crate::spool::{PrintTask, Spool, SpoolHandle, SpoolReport};
+use crate::follow::{self, Follower, load_state, status_report};
+use crate::spool::{Spool, SpoolReport};
 use crate::url::PrinterUrl;
-
-/// A report goes out at least this often, so the server can tell a live kiosk from a
-/// dead one (it allows three missed heartbeats) and hand over reprint requests.
-const HEARTBEAT: Duration = Duration::from_secs(5);
 
 /// Reconnect pauses grow from one second to this, so a restarting server is rejoined
 /// at once and a server that is down for long is not flooded.
@@ -45,27 +39,6 @@ pub struct Options {
     pub token: String,
     pub printer: PrinterUrl,
     pub state: PathBuf,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct State {
-    handled_seq: u64,
-}
-
-fn load_state(path: &std::path::Path) -> State {
-    std::fs::read(path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
-}
-
-fn save_state(path: &std::path::Path, state: &State) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(
-        &tmp,
-        serde_json::to_vec(state).map_err(std::io::Error::other)?,
-    )?;
-    std::fs::rename(tmp, path)
 }
 
 struct Agent {
@@ -100,12 +73,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             known.join(", ")
         );
     }
-    let state = load_state(&agent.options.state);
-    let spool = Spool::start(agent.options.printer.clone(), state.handled_seq);
+    let handled_seq = load_state(&agent.options.state);
+    let spool = Spool::start(agent.options.printer.clone(), handled_seq);
     // The first report checks the token before anything is printed.
     let first = spool.reports().borrow().clone();
     loop {
-        match agent.report(&first).await {
+        match agent.post_status(&first).await {
             Ok(_) => break,
             Err(ReportError::Refused(why)) => bail!("{why}"),
             Err(ReportError::Away(why)) => {
@@ -117,12 +90,22 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     tracing::info!(
         kiosk = agent.options.kiosk,
         printer = agent.options.printer.text,
-        resume = state.handled_seq,
+        resume = handled_seq,
         "kiosk agent running"
     );
-    let agent = std::sync::Arc::new(agent);
-    let reporter = tokio::spawn(report_loop(agent.clone(), spool.reports(), spool.handle()));
-    let result = agent.follow(&spool, state.handled_seq).await;
+    let follower = Arc::new(Follower {
+        kiosk: agent.options.kiosk.clone(),
+        layout: agent.options.printer.layout,
+        base: agent.base.clone(),
+        state: agent.options.state.clone(),
+        server: agent,
+    });
+    let reporter = tokio::spawn(
+        follower
+            .clone()
+            .report_loop(spool.reports(), spool.handle()),
+    );
+    let result = follow(&follower, &spool, handled_seq).await;
     reporter.abort();
     result
 }
@@ -156,14 +139,8 @@ impl Agent {
         }
     }
 
-    async fn report(&self, report: &SpoolReport) -> Result<KioskStatusAnswer, ReportError> {
-        let body = KioskStatusReport {
-            printer: report.printer.clone(),
-            jobs: report.jobs.clone(),
-            queued: report.queued,
-            handled_seq: report.handled_seq,
-            agent: Some(format!("antre-kiosk {}", env!("CARGO_PKG_VERSION"))),
-        };
+    async fn post_status(&self, report: &SpoolReport) -> Result<KioskStatusAnswer, ReportError> {
+        let body = status_report(report, format!("antre-kiosk {}", env!("CARGO_PKG_VERSION")));
         let res = self
             .http
             .post(format!(
@@ -194,7 +171,7 @@ impl Agent {
     }
 
     /// The print job of a ticket; `None` when the ticket is gone or no longer waits.
-    async fn job(&self, ticket: u64) -> Result<Option<PrintJob>, String> {
+    async fn fetch_job(&self, ticket: u64) -> Result<Option<PrintJob>, String> {
         let res = self
             .http
             .get(format!(
@@ -211,145 +188,78 @@ impl Agent {
             s => Err(format!("status {s}")),
         }
     }
+}
 
-    fn task(&self, job: &PrintJob, seq: u64, reprint: bool) -> Option<PrintTask> {
-        let token = job.ticket.track_token.as_deref()?;
-        let base = job.public_url.as_deref().unwrap_or(&self.base);
-        let url = track_url(base, token);
-        match render(job, &url, self.options.printer.layout, reprint) {
-            Ok(bytes) => Some(PrintTask {
-                ticket: job.ticket.id,
-                number: job.ticket.number.clone(),
-                seq,
-                bytes,
-                reprint,
-            }),
-            Err(e) => {
-                tracing::error!(ticket = job.ticket.id, "cannot lay out the ticket: {e}");
-                None
-            }
-        }
+/// Over HTTP: the print job and status endpoints of `/api/v1/kiosks/{code}`.
+impl follow::Server for Agent {
+    async fn job(&self, ticket: u64) -> Result<Option<PrintJob>, String> {
+        self.fetch_job(ticket).await
     }
 
-    /// Follows the stream forever, reconnecting with backoff.
-    async fn follow(&self, spool: &Spool, mut since: u64) -> anyhow::Result<()> {
-        let ws_base = self.base.replacen("http", "ws", 1);
-        let mut backoff = MIN_BACKOFF;
-        loop {
-            let url = if since > 0 {
-                format!("{ws_base}/api/v1/stream?since={since}")
-            } else {
-                format!("{ws_base}/api/v1/stream")
-            };
-            match tokio_tungstenite::connect_async(&url).await {
-                Ok((mut ws, _)) => {
-                    tracing::info!("connected to {url}");
-                    backoff = MIN_BACKOFF;
-                    while let Some(msg) = ws.next().await {
-                        let Ok(msg) = msg else { break };
-                        let Message::Text(text) = msg else { continue };
-                        match serde_json::from_str::<StreamMessage>(&text) {
-                            Ok(StreamMessage::Snapshot(s)) => {
-                                if since > 0 && s.seq > since {
-                                    tracing::warn!(
-                                        "the server sent a snapshot instead of events {since}..{}: \
-                                         tickets issued meanwhile cannot be printed",
-                                        s.seq
-                                    );
-                                }
-                                if s.seq < since {
-                                    // Not the log printed from before (a new
-                                    // database): follow this one from here.
-                                    tracing::warn!(
-                                        "the server's log ends at {} before {since}: a new database",
-                                        s.seq
-                                    );
-                                    spool.restart_at(s.seq);
-                                } else {
-                                    spool.seen(s.seq);
-                                }
-                                since = s.seq;
-                            }
-                            Ok(StreamMessage::Event(e)) => {
-                                if e.kind == EventKind::TicketIssued
-                                    && let Some(t) = &e.ticket
-                                    && t.kiosk.as_deref() == Some(self.options.kiosk.as_str())
-                                {
-                                    match self.job(t.id).await {
-                                        Ok(Some(job)) if job.ticket.status.is_live() => {
-                                            if let Some(task) = self.task(&job, e.seq, false) {
-                                                spool.print(task);
-                                            }
-                                        }
-                                        Ok(_) => tracing::info!(
-                                            ticket = t.id,
-                                            "not printed: the ticket no longer waits"
-                                        ),
-                                        Err(why) => {
-                                            tracing::warn!("cannot fetch ticket {}: {why}", t.id);
-                                            // Come back for it: reconnect from before it.
-                                            break;
-                                        }
-                                    }
-                                }
-                                since = e.seq;
-                                spool.seen(since);
-                            }
-                            Err(e) => tracing::warn!("unreadable stream message: {e}"),
-                        }
-                    }
-                    tracing::warn!("stream lost; reconnecting (menghubungkan ulang)");
-                }
-                Err(e) => tracing::warn!("cannot reach {url}: {e}; reconnecting"),
-            }
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(MAX_BACKOFF);
+    async fn report(&self, report: &SpoolReport) -> Result<Vec<u64>, String> {
+        match self.post_status(report).await {
+            Ok(answer) => Ok(answer.reprint),
+            Err(ReportError::Refused(why) | ReportError::Away(why)) => Err(why),
         }
     }
 }
 
-/// Sends a report whenever the spool's state changes and at every heartbeat; keeps the
-/// state file; turns reprint requests into print jobs.
-async fn report_loop(
-    agent: std::sync::Arc<Agent>,
-    mut reports: tokio::sync::watch::Receiver<SpoolReport>,
-    spool: SpoolHandle,
-) {
-    let mut saved = None;
+/// Follows the stream forever, reconnecting with backoff and rejoining with
+/// `since=SEQ`, so a ticket whose job could not be fetched is met again.
+async fn follow(follower: &Follower<Agent>, spool: &Spool, mut since: u64) -> anyhow::Result<()> {
+    let ws_base = follower.base.replacen("http", "ws", 1);
+    let mut backoff = MIN_BACKOFF;
     loop {
-        let report = reports.borrow_and_update().clone();
-        if saved != Some(report.handled_seq) {
-            let state = State {
-                handled_seq: report.handled_seq,
-            };
-            match save_state(&agent.options.state, &state) {
-                Ok(()) => saved = Some(report.handled_seq),
-                Err(e) => tracing::warn!("cannot save {}: {e}", agent.options.state.display()),
-            }
-        }
-        match agent.report(&report).await {
-            Ok(answer) => {
-                for ticket in answer.reprint {
-                    match agent.job(ticket).await {
-                        Ok(Some(job)) => {
-                            if let Some(task) = agent.task(&job, 0, true) {
-                                spool.print(task);
+        let url = if since > 0 {
+            format!("{ws_base}/api/v1/stream?since={since}")
+        } else {
+            format!("{ws_base}/api/v1/stream")
+        };
+        match tokio_tungstenite::connect_async(&url).await {
+            Ok((mut ws, _)) => {
+                tracing::info!("connected to {url}");
+                backoff = MIN_BACKOFF;
+                while let Some(msg) = ws.next().await {
+                    let Ok(msg) = msg else { break };
+                    let Message::Text(text) = msg else { continue };
+                    match serde_json::from_str::<StreamMessage>(&text) {
+                        Ok(StreamMessage::Snapshot(s)) => {
+                            if since > 0 && s.seq > since {
+                                tracing::warn!(
+                                    "the server sent a snapshot instead of events {since}..{}: \
+                                         tickets issued meanwhile cannot be printed",
+                                    s.seq
+                                );
                             }
+                            if s.seq < since {
+                                // Not the log printed from before (a new
+                                // database): follow this one from here.
+                                tracing::warn!(
+                                    "the server's log ends at {} before {since}: a new database",
+                                    s.seq
+                                );
+                                spool.restart_at(s.seq);
+                            } else {
+                                spool.seen(s.seq);
+                            }
+                            since = s.seq;
                         }
-                        Ok(None) => tracing::warn!(ticket, "reprint of an unknown ticket"),
-                        Err(why) => tracing::warn!(ticket, "cannot fetch ticket to reprint: {why}"),
+                        Ok(StreamMessage::Event(e)) => {
+                            if follower.handle(spool, e.seq, &e).await.is_err() {
+                                // Come back for it: reconnect from before it.
+                                break;
+                            }
+                            since = e.seq;
+                            spool.seen(since);
+                        }
+                        Err(e) => tracing::warn!("unreadable stream message: {e}"),
                     }
                 }
+                tracing::warn!("stream lost; reconnecting (menghubungkan ulang)");
             }
-            Err(ReportError::Refused(why) | ReportError::Away(why)) => {
-                tracing::warn!("status report not delivered: {why}");
-            }
+            Err(e) => tracing::warn!("cannot reach {url}: {e}; reconnecting"),
         }
-        if matches!(
-            tokio::time::timeout(HEARTBEAT, reports.changed()).await,
-            Ok(Err(_))
-        ) {
-            return; // the spool stopped
-        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod driver;
+pub mod follow;
 pub mod layout;
 pub mod qr;
 pub mod spool;
