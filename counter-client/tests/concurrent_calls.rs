@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use antre_protocol::{EventKind, StreamMessage};
 use antre_testkit::browser::Browser;
+use antre_testkit::pages::counter_log_in;
 use antre_testkit::*;
-use fantoccini::Locator;
 use fantoccini::key::Key;
 
 /// Visitors in line: enough for both counters to call many times while the other does.
@@ -78,23 +78,7 @@ async fn the_page_and_the_terminal_client_never_call_the_same_ticket() {
     ));
 
     // The page: petugas-l01 logs in and opens L01.
-    browser.client.goto(&server.url("/counter")).await.unwrap();
-    browser
-        .wait_for("!document.getElementById('login-view').hidden", WAIT)
-        .await;
-    let user = browser
-        .client
-        .find(Locator::Id("login-user"))
-        .await
-        .unwrap();
-    user.send_keys("petugas-l01").await.unwrap();
-    let password = browser
-        .client
-        .find(Locator::Id("login-password"))
-        .await
-        .unwrap();
-    password.send_keys(PASSWORD).await.unwrap();
-    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    counter_log_in(&browser, &server.base, "petugas-l01", PASSWORD).await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.view",

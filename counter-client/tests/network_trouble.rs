@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use antre_protocol::{EventKind, StreamMessage, Ticket};
 use antre_testkit::browser::Browser;
+use antre_testkit::pages::counter_log_in;
 use antre_testkit::*;
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -176,27 +177,7 @@ async fn the_page_recovers_a_lost_answer_without_calling_twice() {
         StreamMessage::Snapshot(_)
     ));
 
-    browser
-        .client
-        .goto(&format!("{proxy}/counter"))
-        .await
-        .unwrap();
-    browser
-        .wait_for("!document.getElementById('login-view').hidden", WAIT)
-        .await;
-    let user = browser
-        .client
-        .find(Locator::Id("login-user"))
-        .await
-        .unwrap();
-    user.send_keys("petugas-l01").await.unwrap();
-    let password = browser
-        .client
-        .find(Locator::Id("login-password"))
-        .await
-        .unwrap();
-    password.send_keys(PASSWORD).await.unwrap();
-    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    counter_log_in(&browser, &proxy, "petugas-l01", PASSWORD).await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.view",
@@ -300,27 +281,7 @@ async fn the_page_reports_an_action_lost_to_a_network_drop_and_retries_it_on_req
         StreamMessage::Snapshot(_)
     ));
 
-    browser
-        .client
-        .goto(&format!("{proxy}/counter"))
-        .await
-        .unwrap();
-    browser
-        .wait_for("!document.getElementById('login-view').hidden", WAIT)
-        .await;
-    let user = browser
-        .client
-        .find(Locator::Id("login-user"))
-        .await
-        .unwrap();
-    user.send_keys("petugas-l01").await.unwrap();
-    let password = browser
-        .client
-        .find(Locator::Id("login-password"))
-        .await
-        .unwrap();
-    password.send_keys(PASSWORD).await.unwrap();
-    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    counter_log_in(&browser, &proxy, "petugas-l01", PASSWORD).await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.online",
@@ -424,27 +385,7 @@ async fn the_page_keeps_its_place_across_a_server_restart() {
     let first = issue(&server, "DKP-KTP").await;
     let second = issue(&server, "DKP-KTP").await;
 
-    browser
-        .client
-        .goto(&format!("{proxy}/counter"))
-        .await
-        .unwrap();
-    browser
-        .wait_for("!document.getElementById('login-view').hidden", WAIT)
-        .await;
-    let user = browser
-        .client
-        .find(Locator::Id("login-user"))
-        .await
-        .unwrap();
-    user.send_keys("petugas-l01").await.unwrap();
-    let password = browser
-        .client
-        .find(Locator::Id("login-password"))
-        .await
-        .unwrap();
-    password.send_keys(PASSWORD).await.unwrap();
-    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    counter_log_in(&browser, &proxy, "petugas-l01", PASSWORD).await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.online",

@@ -30,12 +30,6 @@ fn samples(wav: &[u8]) -> Vec<i16> {
     reader.samples::<i16>().map(Result::unwrap).collect()
 }
 
-async fn error_code(res: reqwest::Response) -> (u16, String) {
-    let status = res.status().as_u16();
-    let body: Value = res.json().await.expect("a JSON error");
-    (status, body["error"]["code"].as_str().unwrap().to_string())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_carries_its_announcement_and_the_audio_says_it() {
     let server = Server::demo();
@@ -135,7 +129,7 @@ async fn a_call_carries_its_announcement_and_the_audio_says_it() {
             .send()
             .await
             .unwrap();
-        assert_eq!(error_code(res).await, (status, code.to_string()), "{query}");
+        assert_eq!(error_of(res).await, (status, code.to_string()), "{query}");
     }
 }
 
@@ -153,17 +147,17 @@ async fn the_running_text_is_set_by_supervisors_and_kept_across_restarts() {
     let officer = login(&server, "petugas-l01").await;
     let supervisor = login(&server, "penyelia").await;
     let res = put(None, json!({"text": "x"})).await.unwrap();
-    assert_eq!(error_code(res).await, (401, "unauthorized".into()));
+    assert_eq!(error_of(res).await, (401, "unauthorized".into()));
     let res = put(Some(officer), json!({"text": "x"})).await.unwrap();
-    assert_eq!(error_code(res).await, (403, "forbidden".into()));
+    assert_eq!(error_of(res).await, (403, "forbidden".into()));
     let res = put(Some(supervisor.clone()), json!({"text": "x".repeat(501)}))
         .await
         .unwrap();
-    assert_eq!(error_code(res).await, (422, "text_too_long".into()));
+    assert_eq!(error_of(res).await, (422, "text_too_long".into()));
     let res = put(Some(supervisor.clone()), json!({"words": "x"}))
         .await
         .unwrap();
-    assert_eq!(error_code(res).await, (400, "invalid_body".into()));
+    assert_eq!(error_of(res).await, (400, "invalid_body".into()));
 
     // Set: every board's stream hears it, whatever its zone.
     let mut ws = subscribe(&server, "?zone=C").await;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use antre_protocol::{EventKind, StreamMessage, Ticket};
 use antre_testkit::browser::Browser;
+use antre_testkit::pages::counter_log_in;
 use antre_testkit::*;
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -325,23 +326,7 @@ async fn acting_on_a_counter_someone_else_opened_is_refused_with_a_clear_message
     );
     issue(&server, "DKP-KTP").await;
 
-    browser.client.goto(&server.url("/counter")).await.unwrap();
-    browser
-        .wait_for("!document.getElementById('login-view').hidden", WAIT)
-        .await;
-    let user = browser
-        .client
-        .find(Locator::Id("login-user"))
-        .await
-        .unwrap();
-    user.send_keys("petugas-l02").await.unwrap();
-    let password = browser
-        .client
-        .find(Locator::Id("login-password"))
-        .await
-        .unwrap();
-    password.send_keys(PASSWORD).await.unwrap();
-    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    counter_log_in(&browser, &server.base, "petugas-l02", PASSWORD).await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.view?.status === 'open'",
@@ -375,23 +360,7 @@ async fn a_supervisor_chooses_among_all_counters() {
     let Some(browser) = Browser::start(1366, 768).await else {
         return;
     };
-    browser.client.goto(&server.url("/counter")).await.unwrap();
-    browser
-        .wait_for("!document.getElementById('login-view').hidden", WAIT)
-        .await;
-    let user = browser
-        .client
-        .find(Locator::Id("login-user"))
-        .await
-        .unwrap();
-    user.send_keys("penyelia").await.unwrap();
-    let password = browser
-        .client
-        .find(Locator::Id("login-password"))
-        .await
-        .unwrap();
-    password.send_keys(PASSWORD).await.unwrap();
-    password.send_keys(&Key::Enter.to_string()).await.unwrap();
+    counter_log_in(&browser, &server.base, "penyelia", PASSWORD).await;
     browser
         .wait_for("document.body.dataset.view === 'choose'", WAIT)
         .await;

@@ -192,13 +192,7 @@ async fn transfer_keeps_the_visitors_place_and_refuses_bad_targets() {
         Some(json!({"service": "NOPE"})),
     )
     .await;
-    assert_eq!(
-        (
-            res.status().as_u16(),
-            res.json::<Value>().await.unwrap()["error"]["code"].clone()
-        ),
-        (404, json!("service_not_found"))
-    );
+    assert_eq!(error_of(res).await, (404, "service_not_found".into()));
     let res = act(
         &server,
         &token,
@@ -207,13 +201,7 @@ async fn transfer_keeps_the_visitors_place_and_refuses_bad_targets() {
         Some(json!({"service": from})),
     )
     .await;
-    assert_eq!(
-        (
-            res.status().as_u16(),
-            res.json::<Value>().await.unwrap()["error"]["code"].clone()
-        ),
-        (422, json!("same_service"))
-    );
+    assert_eq!(error_of(res).await, (422, "same_service".into()));
     let res = act(
         &server,
         &token,

@@ -2,6 +2,7 @@
 //! ([`server`]) and headless Chromium through ChromeDriver ([`browser`]).
 
 pub mod browser;
+pub mod pages;
 pub mod server;
 
 pub use server::*;

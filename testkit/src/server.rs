@@ -219,6 +219,15 @@ pub async fn act(
     req.send().await.unwrap()
 }
 
+/// An error answer's status and code; every error must carry a message too.
+pub async fn error_of(res: reqwest::Response) -> (u16, String) {
+    let status = res.status().as_u16();
+    let body: Value = res.json().await.expect("errors are JSON");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(!message.is_empty(), "every error has a message: {body}");
+    (status, body["error"]["code"].as_str().unwrap().to_string())
+}
+
 pub async fn site(server: &Server) -> antre_protocol::SiteInfo {
     client()
         .get(server.url("/api/v1/site"))
