@@ -21,25 +21,6 @@ fn server() -> (tempfile::TempDir, Server) {
     (dir, server)
 }
 
-/// Makes the page's viewport exactly `w`×`h` (the window's frame is not part of it).
-async fn viewport(browser: &Browser, w: i64, h: i64) {
-    for _ in 0..3 {
-        let inner = browser
-            .client
-            .execute("return [innerWidth, innerHeight];", vec![])
-            .await
-            .unwrap();
-        let inner: (i64, i64) = serde_json::from_value(inner).unwrap();
-        if inner == (w, h) {
-            return;
-        }
-        let (ow, oh) = browser.client.get_window_size().await.unwrap();
-        let nw = (ow as i64 + w - inner.0).max(100) as u32;
-        let nh = (oh as i64 + h - inner.1).max(100) as u32;
-        browser.client.set_window_size(nw, nh).await.unwrap();
-    }
-}
-
 /// Clicks the element, finding it again if a live update replaced it in between.
 async fn click(browser: &Browser, css: &str) {
     let mut last = None;
@@ -119,7 +100,6 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
     let Some(browser) = Browser::start(1080, 1920).await else {
         return;
     };
-    viewport(&browser, 1080, 1920).await;
     browser
         .client
         .goto(&server.url(&format!("/kiosk/K1#token={PASSWORD}")))
@@ -194,7 +174,7 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
 
     // The QR code's page on a phone.
     browser.client.goto(&qr).await.unwrap();
-    viewport(&browser, 390, 844).await;
+    browser.set_viewport(390, 844).await;
     browser
         .wait_for(
             &format!("document.getElementById('number').textContent === '{number}'"),
@@ -234,7 +214,6 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     let Some(browser) = Browser::start(1920, 1080).await else {
         return;
     };
-    viewport(&browser, 1920, 1080).await;
     browser.client.goto(&server.url("/kiosk/K2")).await.unwrap();
     browser
         .wait_for("document.body.dataset.ready === '1'", LIMIT)
@@ -370,7 +349,7 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
         .goto(&server.url(&format!("/t/{token}")))
         .await
         .unwrap();
-    viewport(&browser, 390, 844).await;
+    browser.set_viewport(390, 844).await;
     browser
         .wait_for("document.body.dataset.status === 'waiting'", LIMIT)
         .await;
@@ -435,7 +414,6 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
     let Some(browser) = Browser::start(1080, 1920).await else {
         return;
     };
-    viewport(&browser, 1080, 1920).await;
     browser.client.goto(&relay.url("/kiosk/K1")).await.unwrap();
     browser
         .wait_for("document.body.dataset.ready === '1'", LIMIT)
@@ -582,7 +560,6 @@ async fn out_of_paper_keeps_the_number_on_screen_and_prints_when_paper_is_back()
     let Some(browser) = Browser::start(1080, 1920).await else {
         return;
     };
-    viewport(&browser, 1080, 1920).await;
     browser
         .client
         .goto(&server.url(&format!("/kiosk/K1#token={PASSWORD}")))

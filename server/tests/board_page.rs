@@ -73,7 +73,6 @@ async fn a_call_is_shown_big_and_said_in_indonesian() {
     let Some(browser) = Browser::start(1920, 1080).await else {
         return;
     };
-    browser.set_viewport(1920, 1080).await;
     let token = login(&server, "admin").await;
     open(&browser, &server, "/board/B1").await;
 
@@ -193,7 +192,6 @@ async fn a_portrait_board_of_the_whole_mpp() {
     let Some(browser) = Browser::start(1080, 1920).await else {
         return;
     };
-    browser.set_viewport(1080, 1920).await;
     let token = login(&server, "admin").await;
     open(&browser, &server, "/board/B3?waiting=1").await;
     // The whole MPP: every counter, grouped by zone.
@@ -262,7 +260,6 @@ async fn blocked_autoplay_asks_for_a_tap_and_mute_silences() {
     let Some(browser) = Browser::start(1280, 720).await else {
         return;
     };
-    browser.set_viewport(1280, 720).await;
     let token = login(&server, "admin").await;
     open(&browser, &server, "/board?zone=A").await;
     // Play as a browser does before anyone touched the page.
@@ -320,7 +317,6 @@ async fn the_board_survives_a_server_restart_and_catches_up() {
     let Some(browser) = Browser::start(1920, 1080).await else {
         return;
     };
-    browser.set_viewport(1920, 1080).await;
     let token = login(&server, "admin").await;
     open(&browser, &server, "/board/B1").await;
     let before = call(&server, &token, "L02", "DKP-KTP").await;
@@ -369,7 +365,6 @@ async fn a_4k_board_keeps_its_lists_bounded_through_many_calls() {
     let Some(browser) = Browser::start(3840, 2160).await else {
         return;
     };
-    browser.set_viewport(3840, 2160).await;
     let token = login(&server, "admin").await;
     // An unknown board says so instead of showing nothing.
     browser.client.goto(&server.url("/board/B9")).await.unwrap();
@@ -443,7 +438,6 @@ async fn measure_call_to_board_latency() {
     let Some(browser) = Browser::start(1920, 1080).await else {
         return;
     };
-    browser.set_viewport(1920, 1080).await;
     let token = login(&server, "admin").await;
     // BANK-BAYAR has no daily quota, and L08 and L09 both serve it.
     for counter in ["L08", "L09"] {

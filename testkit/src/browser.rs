@@ -84,11 +84,15 @@ impl Browser {
                 Err(e) => panic!("cannot start Chromium through ChromeDriver: {e}"),
             }
         };
-        Some(Browser {
+        let browser = Browser {
             client,
             driver,
             _profile: profile,
-        })
+        };
+        // `--window-size` sizes the window, frame included; pages are laid out for the
+        // viewport, so make that the size asked for.
+        browser.set_viewport(width, height).await;
+        Some(browser)
     }
 
     /// Resizes the window so that the page's viewport is exactly `width`×`height`
