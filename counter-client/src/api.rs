@@ -11,10 +11,10 @@
 use std::time::Duration;
 
 use antre_protocol::{
-    CounterStatus, CounterView, ErrorBody, LoginRequest, LoginResponse, QueueInfo, SiteInfo, Ticket,
+    CounterStatus, CounterView, ErrorBody, HoldRequest, LoginRequest, LoginResponse, QueueInfo,
+    ResumeRequest, SiteInfo, Ticket, TransferRequest,
 };
 use reqwest::StatusCode;
-use serde_json::json;
 
 /// One request may take this long: a LAN answers in milliseconds, and a server busy
 /// committing answers within a second; ten seconds means the network is gone.
@@ -70,13 +70,18 @@ impl Action {
         }
     }
 
+    /// The request body, as the protocol's request types write it.
     fn body(&self) -> Option<serde_json::Value> {
-        match self {
-            Action::Transfer { service, note } => Some(json!({"service": service, "note": note})),
-            Action::Hold { note } => Some(json!({ "note": note })),
-            Action::ResumeHeld(id) => Some(json!({ "ticket": id })),
-            _ => None,
-        }
+        let body = match self {
+            Action::Transfer { service, note } => serde_json::to_value(TransferRequest {
+                service: service.clone(),
+                note: note.clone(),
+            }),
+            Action::Hold { note } => serde_json::to_value(HoldRequest { note: note.clone() }),
+            Action::ResumeHeld(id) => serde_json::to_value(ResumeRequest { ticket: Some(*id) }),
+            _ => return None,
+        };
+        Some(body.expect("request types serialise"))
     }
 
     /// Whether `after` shows that this action, sent when the counter was `before`, was
