@@ -13,37 +13,6 @@ use serde_json::{Value, json};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
-async fn kiosk(server: &Server, code: &str) -> KioskStatus {
-    client()
-        .get(server.url(&format!("/api/v1/kiosks/{code}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn wait_kiosk(
-    server: &Server,
-    code: &str,
-    what: &str,
-    ok: impl Fn(&KioskStatus) -> bool,
-) -> KioskStatus {
-    let deadline = Instant::now() + LIMIT;
-    loop {
-        let k = kiosk(server, code).await;
-        if ok(&k) {
-            return k;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: {k:#?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 fn files(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
     let mut found: Vec<_> = std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -59,7 +28,7 @@ async fn the_demo_prints_every_kiosk_ticket_to_a_readable_preview() {
     let ticket = issue(&server, "DKP-KTP").await; // as K1, by its device token
     assert_eq!(ticket.kiosk.as_deref(), Some("K1"));
     let dir = server.data.join("printers").join("K1");
-    let status = wait_kiosk(&server, "K1", "the job printed", |k| {
+    let status = wait_status(&server.base, "K1", LIMIT, "the job printed", |k| {
         k.jobs
             .iter()
             .any(|j| j.ticket == ticket.id && j.state == JobState::Printed)
@@ -119,7 +88,7 @@ async fn the_demo_prints_every_kiosk_ticket_to_a_readable_preview() {
     assert_eq!(res.status(), 201);
     let elsewhere: Ticket = res.json().await.unwrap();
     let later = issue(&server, "DKP-KTP").await;
-    wait_kiosk(&server, "K1", "the later job printed", |k| {
+    wait_status(&server.base, "K1", LIMIT, "the later job printed", |k| {
         k.jobs
             .iter()
             .any(|j| j.ticket == later.id && j.state == JobState::Printed)
@@ -150,7 +119,7 @@ async fn the_demo_prints_every_kiosk_ticket_to_a_readable_preview() {
 async fn status_reports_need_the_kiosks_own_token() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_in(&dir.path().join("data"), &["--no-printers"]);
-    let before = kiosk(&server, "K1").await;
+    let before = kiosk_status(&server.base, "K1").await;
     assert!(!before.connected && before.printer.is_none(), "{before:#?}");
 
     let report = KioskStatusReport {
@@ -200,7 +169,7 @@ async fn status_reports_need_the_kiosks_own_token() {
     let answer: KioskStatusAnswer = res.json().await.unwrap();
     assert!(answer.reprint.is_empty());
 
-    let after = kiosk(&server, "K1").await;
+    let after = kiosk_status(&server.base, "K1").await;
     assert!(after.connected);
     assert_eq!(after.printer.unwrap().state, PrinterState::CoverOpen);
     assert_eq!(after.queued, 2);
@@ -357,7 +326,7 @@ fn a_malformed_printer_url_in_the_site_config_stops_the_start() {
 async fn a_restarted_server_prints_nothing_twice() {
     let server = Server::demo();
     let first = issue(&server, "DKP-KTP").await;
-    wait_kiosk(&server, "K1", "printed", |k| {
+    wait_status(&server.base, "K1", LIMIT, "printed", |k| {
         k.jobs
             .iter()
             .any(|j| j.ticket == first.id && j.state == JobState::Printed)
@@ -373,7 +342,7 @@ async fn a_restarted_server_prints_nothing_twice() {
     let (data, _dir) = server.into_data();
     let server = Server::demo_in(&data);
     let second = issue(&server, "DKP-KTP").await;
-    wait_kiosk(&server, "K1", "the second printed", |k| {
+    wait_status(&server.base, "K1", LIMIT, "the second printed", |k| {
         k.jobs
             .iter()
             .any(|j| j.ticket == second.id && j.state == JobState::Printed)

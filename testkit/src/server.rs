@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use antre_protocol::{StreamMessage, Ticket};
+use antre_protocol::{KioskStatus, StreamMessage, Ticket};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -260,5 +260,39 @@ pub async fn next_message(ws: &mut Ws) -> StreamMessage {
         if let Message::Text(text) = msg {
             return serde_json::from_str(&text).expect("a stream message");
         }
+    }
+}
+
+/// A kiosk's printer status as the API reports it.
+pub async fn kiosk_status(base: &str, code: &str) -> KioskStatus {
+    client()
+        .get(format!("{base}/api/v1/kiosks/{code}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Polls the kiosk's status until `ok` holds, or panics after `limit`.
+pub async fn wait_status(
+    base: &str,
+    code: &str,
+    limit: Duration,
+    what: &str,
+    ok: impl Fn(&KioskStatus) -> bool,
+) -> KioskStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        let status = kiosk_status(base, code).await;
+        if ok(&status) {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {status:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use antre_kiosk::decode::{Piece, decode};
 use antre_kiosk::status::answers;
-use antre_protocol::{KioskStatus, PrinterState};
+use antre_protocol::PrinterState;
 use serialport::{SerialPort, TTYPort};
 
 /// What the simulated printer answers to status queries.
@@ -222,39 +222,6 @@ impl Agent {
 impl Drop for Agent {
     fn drop(&mut self) {
         self.kill();
-    }
-}
-
-pub async fn kiosk_status(base: &str, code: &str) -> KioskStatus {
-    antre_testkit::client()
-        .get(format!("{base}/api/v1/kiosks/{code}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// Polls the kiosk's status until `ok` holds, or panics after `limit`.
-pub async fn wait_status(
-    base: &str,
-    code: &str,
-    limit: Duration,
-    what: &str,
-    ok: impl Fn(&KioskStatus) -> bool,
-) -> KioskStatus {
-    let deadline = Instant::now() + limit;
-    loop {
-        let status = kiosk_status(base, code).await;
-        if ok(&status) {
-            return status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: {status:#?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
