@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use antre_server::clock::ManualClock;
 use antre_server::engine::{Command, Issue};
-use antre_server::writer::Queue;
+use antre_server::writer::Writer;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde_json::json;
 
@@ -106,31 +106,32 @@ async fn write_history(data: &std::path::Path, total: u64) -> anyhow::Result<()>
         Ok(day.at(8, 0, 0, 0).to_zoned(tz.clone())?.timestamp())
     };
     let clock = Arc::new(ManualClock::new(morning(first_day)?));
-    let (queue, writer) = Queue::start(
+    let (writer, thread) = Writer::start(
         antre_server::store::db_path(data),
         site.clone(),
         clock.clone(),
+        antre_server::http::board::link_audio,
     )?;
     let mut left = total;
     let mut day = first_day;
     while left > 0 {
         let n = if day < today { PER_DAY.min(left) } else { left };
         clock.set(morning(day)?);
-        queue.tick().await;
-        issue_many(&queue, &services, n, &clock).await?;
+        writer.tick().await;
+        issue_many(&writer, &services, n, &clock).await?;
         left -= n;
         day = day.tomorrow()?;
     }
-    queue.shutdown().await;
-    drop(queue);
-    tokio::task::spawn_blocking(move || writer.join())
+    writer.shutdown().await;
+    drop(writer);
+    tokio::task::spawn_blocking(move || thread.join())
         .await?
-        .map_err(|_| anyhow::anyhow!("writer panicked"))?;
+        .map_err(|_| anyhow::anyhow!("the writer panicked"))?;
     Ok(())
 }
 
 async fn issue_many(
-    queue: &Queue,
+    writer: &Writer,
     services: &Arc<Vec<String>>,
     n: u64,
     clock: &Arc<ManualClock>,
@@ -138,7 +139,7 @@ async fn issue_many(
     let per_task = n.div_ceil(IN_FLIGHT as u64);
     let mut tasks = Vec::new();
     for t in 0..IN_FLIGHT as u64 {
-        let (queue, services, clock) = (queue.clone(), services.clone(), clock.clone());
+        let (writer, services, clock) = (writer.clone(), services.clone(), clock.clone());
         let range = (t * per_task)..((t + 1) * per_task).min(n);
         tasks.push(tokio::spawn(async move {
             for i in range {
@@ -146,7 +147,7 @@ async fn issue_many(
                 if i % 64 == 0 {
                     clock.advance(SignedDuration::from_secs(1));
                 }
-                queue
+                writer
                     .execute(Command::Issue(Issue {
                         service: services[i as usize % services.len()].clone(),
                         priority: None,

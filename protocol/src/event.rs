@@ -39,10 +39,13 @@ pub enum EventKind {
     /// A supervisor changed the hall boards' running text (`detail.running_text`).
     #[serde(rename = "board.running_text")]
     RunningText,
+    /// The site's description changed while the server ran (`detail.changes`).
+    #[serde(rename = "site.changed")]
+    SiteChanged,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::TicketIssued,
         EventKind::TicketCalled,
         EventKind::TicketRecalled,
@@ -59,6 +62,7 @@ impl EventKind {
         EventKind::CounterPaused,
         EventKind::CounterResumed,
         EventKind::RunningText,
+        EventKind::SiteChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +83,7 @@ impl EventKind {
             EventKind::CounterPaused => "counter.paused",
             EventKind::CounterResumed => "counter.resumed",
             EventKind::RunningText => "board.running_text",
+            EventKind::SiteChanged => "site.changed",
         }
     }
 
@@ -132,6 +137,26 @@ pub struct EventDetail {
     /// `board.running_text`: the new text of the boards' ticker (empty: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running_text: Option<String>,
+    /// `site.changed`: every item of the site's description that changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<ItemChange>,
+}
+
+/// One item of the site's description as it was and as it is: added (no `before`),
+/// removed (no `after`) or changed. The audit trail shows who changed what from these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemChange {
+    /// `site`, `agency`, `service`, `counter`, `zone`, `kiosk` or `board`.
+    pub item: String,
+    /// The item's code (the site's own code for `site`).
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub before: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub after: Option<serde_json::Value>,
 }
 
 impl EventDetail {

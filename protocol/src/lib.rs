@@ -17,12 +17,13 @@ mod queue;
 mod request;
 mod site;
 mod ticket;
+mod user;
 
 pub use board::RunningText;
-pub use counter::{CounterStatus, CounterView};
+pub use counter::{CounterAction, CounterStatus, CounterView};
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{
-    Announcement, Event, EventDetail, EventKind, Snapshot, SnapshotTag, StreamMessage,
+    Announcement, Event, EventDetail, EventKind, ItemChange, Snapshot, SnapshotTag, StreamMessage,
 };
 pub use kiosk::{
     JobState, KioskStatus, KioskStatusAnswer, KioskStatusReport, PrintJob, PrintJobStatus,
@@ -35,6 +36,7 @@ pub use request::{
 };
 pub use site::{Agency, BoardInfo, CounterInfo, KioskInfo, ServiceInfo, SiteInfo, Zone};
 pub use ticket::{Priority, Ticket, TicketStatus};
+pub use user::Role;
 
 /// Path prefix of every versioned API route.
 pub const API_PREFIX: &str = "/api/v1";

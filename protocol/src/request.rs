@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::Priority;
+use crate::{Priority, Role};
 
 /// `POST /api/v1/tickets`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,8 +30,7 @@ pub struct LoginResponse {
     pub token: String,
     pub expires_at: String,
     pub username: String,
-    /// `admin`, `supervisor` or `officer`.
-    pub role: String,
+    pub role: Role,
     /// Counters this user may open (every counter for admins and supervisors).
     pub counters: Vec<String>,
 }

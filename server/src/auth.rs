@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
+pub use antre_protocol::Role;
 use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -17,31 +18,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::SiteConfig;
-use crate::engine::Actor;
+use crate::engine::{Actor, Site};
 
 /// A shift is at most twelve hours; an officer logs in again the next day.
 pub const TOKEN_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Everything, including any counter.
-    Admin,
-    /// Runs the floor: any counter, cancels and reinstates tickets.
-    Supervisor,
-    /// Opens the counters assigned to them and acts only on those they opened.
-    Officer,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Supervisor => "supervisor",
-            Role::Officer => "officer",
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 struct User {
@@ -79,7 +59,7 @@ impl Session {
     pub fn actor(&self) -> Actor {
         Actor {
             user: self.username.clone(),
-            any_counter: self.role != Role::Officer,
+            any_counter: self.role.runs_the_floor(),
         }
     }
 }
@@ -93,7 +73,6 @@ pub enum Principal {
 #[derive(Debug)]
 pub struct Auth {
     users: HashMap<String, User>,
-    all_counters: Vec<String>,
     devices: Vec<(Device, String)>,
     key: [u8; 32],
     /// SHA-256 of device tokens already checked against their Argon2 hash, so a kiosk
@@ -146,7 +125,6 @@ impl Auth {
         }
         Ok(Auth {
             users,
-            all_counters: config.counters.iter().map(|c| c.code.clone()).collect(),
             devices,
             key,
             known_devices: Mutex::new(HashMap::new()),
@@ -176,21 +154,26 @@ impl Auth {
         Some((self.sign(&session), session))
     }
 
-    /// Counters a user may open.
-    pub fn counters_of(&self, username: &str) -> Vec<String> {
-        match self.users.get(username) {
-            Some(u) if u.role == Role::Officer => u.counters.clone(),
-            Some(_) => self.all_counters.clone(),
-            None => Vec::new(),
-        }
+    /// Counters of the site a user may open: an officer's assigned ones, every one for
+    /// those who run the floor.
+    pub fn counters_of(&self, username: &str, site: &Site) -> Vec<String> {
+        let Some(user) = self.users.get(username) else {
+            return Vec::new();
+        };
+        site.counters
+            .iter()
+            .map(|c| &c.code)
+            .filter(|code| user.role.runs_the_floor() || user.counters.contains(code))
+            .cloned()
+            .collect()
     }
 
     pub fn may_open(&self, session: &Session, counter: &str) -> bool {
-        session.role != Role::Officer
+        session.role.runs_the_floor()
             || self
-                .counters_of(&session.username)
-                .iter()
-                .any(|c| c == counter)
+                .users
+                .get(&session.username)
+                .is_some_and(|u| u.counters.iter().any(|c| c == counter))
     }
 
     fn sign(&self, session: &Session) -> String {

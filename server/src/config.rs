@@ -11,8 +11,8 @@ use antre_protocol as wire;
 use anyhow::{Context, bail, ensure};
 use serde::Deserialize;
 
-use crate::auth::Role;
 use crate::engine::{Counter, Hours, Service, Site};
+use antre_protocol::Role;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -413,6 +413,12 @@ impl SiteConfig {
         );
         site.running_text = self.site.running_text.clone();
         site.announce_english = self.site.announce_english;
+        site.public_url = self
+            .site
+            .public_url
+            .as_ref()
+            .map(|u| u.trim_end_matches('/').to_string());
+        site.ticket_footer = self.site.ticket_footer.clone();
         Ok(Arc::new(site))
     }
 }

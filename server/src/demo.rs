@@ -1,6 +1,8 @@
 //! `antre demo`: a realistic MPP on an embedded SQLite file, ready in one command.
 
-use crate::auth::{Role, hash_password};
+use antre_protocol::Role;
+
+use crate::auth::hash_password;
 use crate::config::{SiteConfig, UserConfig};
 
 /// The demo MPP: many agencies, dozens of services, counters in several zones, open at

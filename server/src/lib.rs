@@ -1,14 +1,19 @@
 //! The Antre queue server.
 //!
-//! A request becomes a [`engine::Command`], goes to the one [`writer::Queue`] writer,
-//! which applies it to the pure [`engine`], stores the resulting events in SQLite
-//! ([`store`]) and only then answers and publishes them to the live stream
-//! ([`http::stream`]). The `antre` binary (`main.rs`) is a thin CLI over this library.
+//! A request becomes a [`engine::Command`], goes to the one [`writer::Writer`], which
+//! applies it to the pure [`engine`], stores the resulting events in SQLite ([`store`])
+//! and only then answers and publishes them to the live stream ([`http::stream`]). The
+//! `antre` binary (`main.rs`) is a thin CLI over this library; [`serve`] wires the parts
+//! together.
+//!
+//! Layers, each importing only from those below it: `serve` (wiring) → `http` and
+//! `printing` → `writer`, `devices`, `auth` → `config` → `engine` and `store`.
 
 pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod devices;
 pub mod engine;
 pub mod http;
 pub mod printing;

@@ -7,7 +7,7 @@
 //! `DATA/printers/CODE.json`), so tickets issued before a crash are printed after the
 //! restart, each once.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use antre_kiosk::PrinterUrl;
@@ -18,18 +18,32 @@ use anyhow::Context;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::config::SiteConfig;
-use crate::http::Ctx;
-use crate::http::kiosks::print_job;
+use crate::devices::Devices;
 use crate::store;
+use crate::writer::{Frame, Writer};
 
 /// Events read back from the log per round when catching up: a few hundred kilobytes
 /// of JSON, small enough not to hold a read connection long, large enough that a
 /// day's backlog takes a handful of rounds.
 const CATCH_UP_BATCH: u64 = 1000;
 
+/// What a print loop needs of the running server.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub writer: Writer,
+    pub devices: Arc<Devices>,
+    /// The database file, for catching up from the event log.
+    pub db: PathBuf,
+}
+
 /// Starts a print loop for every kiosk with a `printer`. `base` is the server's own
 /// address, for QR codes when `[site] public_url` is not set.
-pub fn start(config: &SiteConfig, ctx: &Ctx, data_dir: &Path, base: &str) -> anyhow::Result<()> {
+pub fn start(
+    config: &SiteConfig,
+    parts: &Parts,
+    data_dir: &Path,
+    base: &str,
+) -> anyhow::Result<()> {
     for kiosk in &config.kiosks {
         let Some(printer) = &kiosk.printer else {
             continue;
@@ -46,7 +60,7 @@ pub fn start(config: &SiteConfig, ctx: &Ctx, data_dir: &Path, base: &str) -> any
         );
         let follower = Follower {
             server: InProcess {
-                ctx: ctx.clone(),
+                parts: parts.clone(),
                 code: kiosk.code.clone(),
             },
             kiosk: kiosk.code.clone(),
@@ -59,35 +73,33 @@ pub fn start(config: &SiteConfig, ctx: &Ctx, data_dir: &Path, base: &str) -> any
     Ok(())
 }
 
-/// The server seen from its own print loop: the engine for print jobs, the kiosk
-/// registry for reports, and its wake-up when a manager asks for a reprint.
+/// The server seen from its own print loop: the engine for print jobs, the devices'
+/// state for reports, and its wake-up when a manager asks for a reprint.
 struct InProcess {
-    ctx: Ctx,
+    parts: Parts,
     code: String,
 }
 
 impl follow::Server for InProcess {
     async fn job(&self, ticket: u64) -> Result<Option<PrintJob>, String> {
-        let public_url = self.ctx.kiosks.public_url.clone();
-        let footer = self.ctx.kiosks.footer.clone();
-        self.ctx
-            .queue
-            .read(move |engine, _, _| print_job(engine, ticket, public_url, footer))
+        self.parts
+            .writer
+            .read(move |engine, _, _| engine.print_job(ticket))
             .await
-            .map_err(|_| "the queue stopped".to_string())
+            .map_err(|_| "the writer stopped".to_string())
     }
 
     async fn report(&self, report: &SpoolReport) -> Result<Vec<u64>, String> {
         let at = self
-            .ctx
-            .queue
+            .parts
+            .writer
             .read(|engine, _, now| engine.format_time(now))
             .await
-            .map_err(|_| "the queue stopped".to_string())?;
+            .map_err(|_| "the writer stopped".to_string())?;
         let body = status_report(report, format!("antre {}", env!("CARGO_PKG_VERSION")));
         Ok(self
-            .ctx
-            .kiosks
+            .parts
+            .devices
             .report(&self.code, body, "server", at)
             .reprint)
     }
@@ -95,17 +107,17 @@ impl follow::Server for InProcess {
     /// Not `async`: the wake-up is registered when this is called, not when first
     /// polled, so a reprint asked for in between is not missed.
     fn wake(&self) -> impl std::future::Future<Output = ()> + Send {
-        self.ctx.kiosks.wake.notified()
+        self.parts.devices.wake.notified()
     }
 }
 
 async fn run(follower: Follower<InProcess>, url: PrinterUrl) {
     let handled = load_state(&follower.state);
-    let ctx = follower.server.ctx.clone();
+    let parts = follower.server.parts.clone();
     // Subscribe first: whatever is committed after this arrives on the channel, and
     // whatever came before is in the log.
-    let events = ctx.queue.subscribe();
-    let Ok(head) = ctx.queue.read(|_, seq, _| seq).await else {
+    let events = parts.writer.subscribe();
+    let Ok(head) = parts.writer.read(|_, seq, _| seq).await else {
         return;
     };
     // Nothing remembered: start from now. Remembered beyond the log's end: the
@@ -122,7 +134,7 @@ async fn run(follower: Follower<InProcess>, url: PrinterUrl) {
             .clone()
             .report_loop(spool.reports(), spool.handle()),
     );
-    follow(&follower, &ctx, &spool, events, start, head).await;
+    follow(&follower, &parts, &spool, events, start, head).await;
     reporter.abort();
 }
 
@@ -130,14 +142,14 @@ async fn run(follower: Follower<InProcess>, url: PrinterUrl) {
 /// up from the event log after a restart or when it fell behind.
 async fn follow(
     follower: &Follower<InProcess>,
-    ctx: &Ctx,
+    parts: &Parts,
     spool: &Spool,
-    mut events: tokio::sync::broadcast::Receiver<Arc<crate::writer::Frame>>,
+    mut events: tokio::sync::broadcast::Receiver<Arc<Frame>>,
     start: u64,
     head: u64,
 ) {
     let mut last = start;
-    if !catch_up(follower, ctx, spool, &mut last, head).await {
+    if !catch_up(follower, parts, spool, &mut last, head).await {
         return;
     }
     spool.seen(last);
@@ -152,10 +164,10 @@ async fn follow(
                 spool.seen(last);
             }
             Err(RecvError::Lagged(_)) => {
-                let Ok(head) = ctx.queue.read(|_, seq, _| seq).await else {
+                let Ok(head) = parts.writer.read(|_, seq, _| seq).await else {
                     return;
                 };
-                if !catch_up(follower, ctx, spool, &mut last, head).await {
+                if !catch_up(follower, parts, spool, &mut last, head).await {
                     return;
                 }
                 spool.seen(last);
@@ -168,13 +180,13 @@ async fn follow(
 /// Handles the logged events after `last` up to `head`.
 async fn catch_up(
     follower: &Follower<InProcess>,
-    ctx: &Ctx,
+    parts: &Parts,
     spool: &Spool,
     last: &mut u64,
     head: u64,
 ) -> bool {
     while *last < head {
-        let db = ctx.db.clone();
+        let db = parts.db.clone();
         let since = *last;
         let rows = tokio::task::spawn_blocking(move || {
             let conn = store::open_reader(&db)?;
@@ -198,8 +210,8 @@ async fn catch_up(
     true
 }
 
-/// An event as logged; a ticket whose job cannot be read (the queue is stopping) is
-/// passed over, as the loop ends with the queue anyway.
+/// An event as logged; a ticket whose job cannot be read (the writer is stopping) is
+/// passed over, as the loop ends with the writer anyway.
 async fn handle(follower: &Follower<InProcess>, spool: &Spool, seq: u64, json: &str) {
     let Ok(event) = serde_json::from_str::<Event>(json) else {
         return;

@@ -14,9 +14,10 @@ use tokio::sync::watch;
 use crate::auth::{Auth, load_or_create_key};
 use crate::clock::SystemClock;
 use crate::config::SiteConfig;
+use crate::devices::Devices;
 use crate::http::{Ctx, app};
-use crate::store;
-use crate::writer::Queue;
+use crate::writer::Writer;
+use crate::{printing, store};
 
 /// How often the writer is nudged to look at the clock, so the day rolls over at local
 /// midnight even when nobody takes a ticket. Half a minute late is fine for 00:00.
@@ -54,18 +55,25 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let auth = Arc::new(Auth::new(&config, load_or_create_key(&data_dir)?)?);
     let db = store::db_path(&data_dir);
     let started = Instant::now();
-    let (queue, writer) = Queue::start(db.clone(), site.clone(), Arc::new(SystemClock))?;
+    let (writer, writer_thread) = Writer::start(
+        db.clone(),
+        site.clone(),
+        Arc::new(SystemClock),
+        crate::http::board::link_audio,
+    )?;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "state loaded from {}",
         db.display()
     );
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let devices = Arc::new(Devices::default());
     let mut ctx = Ctx::new(
-        queue.clone(),
+        writer.clone(),
         auth,
+        devices.clone(),
         config.limits.tickets_per_minute_per_client,
-        db,
+        db.clone(),
         shutdown_rx,
     );
     if let Some(dir) = clips {
@@ -73,8 +81,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         tracing::info!(clips = ?taken, "announcement clips from {}", dir.display());
         ctx = ctx.with_clips(clips);
     }
-    ctx.kiosks = Arc::new(crate::http::kiosks::Registry::from_config(&config));
-    crate::printing::start(&config, &ctx, &data_dir, &format!("http://{addr}"))?;
+    let printers = printing::Parts {
+        writer: writer.clone(),
+        devices,
+        db,
+    };
+    printing::start(&config, &printers, &data_dir, &format!("http://{addr}"))?;
     print_banner(&site.name, addr, &site, &notes);
     let ticker = tokio::spawn({
         let ctx = ctx.clone();
@@ -82,7 +94,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             let mut every = tokio::time::interval(TICK_EVERY);
             loop {
                 every.tick().await;
-                ctx.queue.tick().await;
+                ctx.writer.tick().await;
                 // Forget addresses whose limits have refilled, so weeks of phones
                 // passing through do not grow the limiters' maps.
                 ctx.limiter.retain_recent();
@@ -100,14 +112,14 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         app(ctx).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown({
-        let queue = queue.clone();
+        let writer = writer.clone();
         let writer_lost = writer_lost.clone();
         async move {
             tokio::select! {
                 () = shutdown_signal() => {}
                 // Without its writer the server can only refuse: stop, and let the
                 // service manager start it again from the database.
-                () = queue.stopped() => {
+                () = writer.stopped() => {
                     tracing::error!("the writer stopped; shutting down");
                     writer_lost.store(true, std::sync::atomic::Ordering::SeqCst);
                 }
@@ -118,9 +130,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     })
     .await?;
     ticker.abort();
-    queue.shutdown().await;
-    drop(queue);
-    tokio::task::spawn_blocking(move || writer.join())
+    writer.shutdown().await;
+    drop(writer);
+    tokio::task::spawn_blocking(move || writer_thread.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
     anyhow::ensure!(

@@ -16,8 +16,10 @@ use axum::extract::ws::Utf8Bytes;
 use jiff::Timestamp;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
+use tokio::sync::watch;
+
 use crate::clock::Clock;
-use crate::engine::{Answer, Change, Command, DomainError, Engine, Site};
+use crate::engine::{Affected, Change, Command, DomainError, Engine, Site};
 use crate::store::{Batch, Store};
 
 /// Most commands in one transaction. Large enough that a burst of thousands of kiosk
@@ -41,16 +43,21 @@ pub struct Frame {
     pub json: Utf8Bytes,
 }
 
-/// What a command gives back to its caller.
+/// What a command gives back to its caller: what it concerned, as it is after it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Answered {
+pub enum Reply {
     Ticket(wire::Ticket),
     Counter(wire::CounterView),
-    Nobody,
+    Nothing,
 }
 
+/// What the layer above adds to each event before it is stored and sent: the links
+/// of its own (the announcement's audio URL), so that neither the engine nor the
+/// writer knows any URL.
+pub type Decorate = fn(&Site, &mut wire::Event);
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum QueueError {
+pub enum WriteError {
     #[error(transparent)]
     Domain(#[from] DomainError),
     /// The transaction failed and was rolled back; nothing of the command is kept.
@@ -65,7 +72,7 @@ type Read = Box<dyn FnOnce(&Engine, u64, Timestamp) + Send>;
 enum Msg {
     Command {
         command: Command,
-        reply: oneshot::Sender<Result<Answered, QueueError>>,
+        reply: oneshot::Sender<Result<Reply, WriteError>>,
     },
     /// Runs against the committed state, between batches.
     Read(Read),
@@ -77,10 +84,11 @@ enum Msg {
 
 /// A handle to the writer; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct Queue {
+pub struct Writer {
     tx: mpsc::Sender<Msg>,
     events: broadcast::Sender<Arc<Frame>>,
-    site: Arc<Site>,
+    /// The committed site: replaced after a `ReplaceSite` command commits.
+    site: watch::Receiver<Arc<Site>>,
 }
 
 impl std::fmt::Debug for Msg {
@@ -94,14 +102,15 @@ impl std::fmt::Debug for Msg {
     }
 }
 
-impl Queue {
+impl Writer {
     /// Loads the live state from the database and starts the writer thread. Call it
     /// within a Tokio runtime: the events are published from a task on it.
     pub fn start(
         db: PathBuf,
         site: Arc<Site>,
         clock: Arc<dyn Clock>,
-    ) -> anyhow::Result<(Queue, JoinHandle<()>)> {
+        decorate: Decorate,
+    ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
         let store = Store::open(&db)?;
         let engine = store.load(site.clone(), clock.now())?;
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
@@ -119,38 +128,49 @@ impl Queue {
                 }
             }
         });
-        let writer = Writer {
+        let (site_tx, site_rx) = watch::channel(site.clone());
+        let thread = WriterThread {
             store,
             engine,
-            site: site.clone(),
+            site,
+            site_tx,
             clock,
+            decorate,
             publish,
         };
         let handle = std::thread::Builder::new()
             .name("antre-writer".into())
-            .spawn(move || writer.run(rx))?;
-        Ok((Queue { tx, events, site }, handle))
+            .spawn(move || thread.run(rx))?;
+        Ok((
+            Writer {
+                tx,
+                events,
+                site: site_rx,
+            },
+            handle,
+        ))
     }
 
-    pub fn site(&self) -> &Arc<Site> {
-        &self.site
+    /// The site as last committed.
+    pub fn site(&self) -> Arc<Site> {
+        self.site.borrow().clone()
     }
 
     /// Applies a command; answers once its events are durable.
-    pub async fn execute(&self, command: Command) -> Result<Answered, QueueError> {
+    pub async fn execute(&self, command: Command) -> Result<Reply, WriteError> {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(Msg::Command { command, reply })
             .await
-            .map_err(|_| QueueError::Closed)?;
-        answer.await.map_err(|_| QueueError::Closed)?
+            .map_err(|_| WriteError::Closed)?;
+        answer.await.map_err(|_| WriteError::Closed)?
     }
 
     /// Reads the committed state: `f` gets the engine, the last event's seq and now.
     pub async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Engine, u64, Timestamp) -> T + Send + 'static,
-    ) -> Result<T, QueueError> {
+    ) -> Result<T, WriteError> {
         let (reply, answer) = oneshot::channel();
         let read: Read = Box::new(move |engine, seq, now| {
             let _ = reply.send(f(engine, seq, now));
@@ -158,11 +178,11 @@ impl Queue {
         self.tx
             .send(Msg::Read(read))
             .await
-            .map_err(|_| QueueError::Closed)?;
-        answer.await.map_err(|_| QueueError::Closed)
+            .map_err(|_| WriteError::Closed)?;
+        answer.await.map_err(|_| WriteError::Closed)
     }
 
-    /// Completes when the writer has stopped (after [`Queue::shutdown`], or because it
+    /// Completes when the writer has stopped (after [`Writer::shutdown`], or because it
     /// could not go on).
     pub async fn stopped(&self) {
         self.tx.closed().await;
@@ -184,20 +204,25 @@ impl Queue {
     }
 }
 
-struct Writer {
+/// The thread's side: the engine, the store and the committed site.
+struct WriterThread {
     store: Store,
     engine: Engine,
+    /// The site as committed; a failed commit rebuilds the engine with it.
     site: Arc<Site>,
+    site_tx: watch::Sender<Arc<Site>>,
     clock: Arc<dyn Clock>,
+    decorate: Decorate,
     publish: mpsc::UnboundedSender<Vec<Arc<Frame>>>,
 }
 
-type Reply = (
-    oneshot::Sender<Result<Answered, QueueError>>,
-    Result<Answered, QueueError>,
+/// A caller and the answer it gets once the batch is committed (or rolled back).
+type Pending = (
+    oneshot::Sender<Result<Reply, WriteError>>,
+    Result<Reply, WriteError>,
 );
 
-impl Writer {
+impl WriterThread {
     fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
@@ -223,7 +248,7 @@ impl Writer {
     fn process(&mut self, batch: &mut Vec<Msg>) -> bool {
         // Milliseconds are what is stored; rounding here keeps memory and disk equal.
         let now = Timestamp::from_millisecond(self.clock.now().as_millisecond()).expect("in range");
-        let mut replies: Vec<Reply> = Vec::new();
+        let mut replies: Vec<Pending> = Vec::new();
         let mut reads: Vec<Read> = Vec::new();
         let mut frames: Vec<Arc<Frame>> = Vec::new();
         let mut stop = false;
@@ -237,9 +262,10 @@ impl Writer {
                 None
             }
         };
+        let decorate = self.decorate;
         if let Some(tx) = tx.as_mut() {
             let rollover = self.engine.advance(now);
-            if let Err(e) = record(&self.engine, tx, &rollover, now, &mut frames) {
+            if let Err(e) = record(&self.engine, decorate, tx, &rollover, now, &mut frames) {
                 failure = Some(e);
             }
         }
@@ -247,22 +273,23 @@ impl Writer {
             match msg {
                 Msg::Command { command, reply } => {
                     let Some(tx) = tx.as_mut().filter(|_| failure.is_none()) else {
-                        replies.push((reply, Err(QueueError::Storage("not applied".into()))));
+                        replies.push((reply, Err(WriteError::Storage("not applied".into()))));
                         continue;
                     };
                     let issue = matches!(command, Command::Issue(_));
                     match self.engine.apply(command, now) {
                         Ok(outcome) => {
-                            match record(&self.engine, tx, &outcome.changes, now, &mut frames) {
+                            let changes = &outcome.changes;
+                            match record(&self.engine, decorate, tx, changes, now, &mut frames) {
                                 Ok(()) => {
-                                    let answer = answer(&self.engine, &outcome.answer, issue);
+                                    let answer = reply_of(&self.engine, &outcome.affected, issue);
                                     replies.push((reply, Ok(answer)));
                                 }
                                 Err(e) => {
                                     failure = Some(e);
                                     replies.push((
                                         reply,
-                                        Err(QueueError::Storage("not stored".into())),
+                                        Err(WriteError::Storage("not stored".into())),
                                     ));
                                 }
                             }
@@ -283,6 +310,10 @@ impl Writer {
         };
         match result {
             Ok(seq) => {
+                if !Arc::ptr_eq(&self.site, self.engine.site()) {
+                    self.site = self.engine.site().clone();
+                    self.site_tx.send_replace(self.site.clone());
+                }
                 for (reply, answer) in replies {
                     let _ = reply.send(answer);
                 }
@@ -297,7 +328,7 @@ impl Writer {
                 tracing::error!("commit failed, batch rolled back: {e:#}");
                 let why = format!("{e:#}");
                 for (reply, answer) in replies {
-                    let _ = reply.send(answer.and(Err(QueueError::Storage(why.clone()))));
+                    let _ = reply.send(answer.and(Err(WriteError::Storage(why.clone()))));
                 }
                 match self.store.load(self.site.clone(), now) {
                     Ok(engine) => self.engine = engine,
@@ -320,6 +351,7 @@ impl Writer {
 /// and counters they touched, and keeps the frames to publish after the commit.
 fn record(
     engine: &Engine,
+    decorate: Decorate,
     tx: &mut Batch<'_>,
     changes: &[Change],
     now: Timestamp,
@@ -327,7 +359,8 @@ fn record(
 ) -> anyhow::Result<()> {
     for change in changes {
         let seq = tx.next_seq();
-        let event = engine.event(change, seq, now);
+        let mut event = engine.event(change, seq, now);
+        decorate(engine.site(), &mut event);
         let json = serde_json::to_string(&event)?;
         tx.append(
             now,
@@ -355,19 +388,21 @@ fn record(
     Ok(())
 }
 
-fn answer(engine: &Engine, answer: &Answer, issue: bool) -> Answered {
-    match answer {
-        Answer::Ticket(id) => {
-            let ticket = engine.ticket(*id).expect("answered tickets exist");
-            Answered::Ticket(if issue {
+/// The caller's answer: what the command concerned, as it is now. Only the issue
+/// answer carries the ticket's track token (it goes to the ticket's holder).
+fn reply_of(engine: &Engine, affected: &Affected, issue: bool) -> Reply {
+    match affected {
+        Affected::Ticket(id) => {
+            let ticket = engine.ticket(*id).expect("affected tickets exist");
+            Reply::Ticket(if issue {
                 engine.ticket_view_for_holder(ticket)
             } else {
                 engine.ticket_view(ticket)
             })
         }
-        Answer::Counter(code) => {
-            Answered::Counter(engine.counter_view(code).expect("known counter"))
+        Affected::Counter(code) => {
+            Reply::Counter(engine.counter_view(code).expect("known counter"))
         }
-        Answer::Nobody => Answered::Nobody,
+        Affected::Nothing => Reply::Nothing,
     }
 }

@@ -6,11 +6,11 @@ use antre_server::clock::ManualClock;
 use antre_server::config::SiteConfig;
 use antre_server::engine::{Command, Issue};
 use antre_server::store;
-use antre_server::writer::{Answered, Queue};
+use antre_server::writer::{Reply, Writer};
 use jiff::{SignedDuration, Timestamp};
 
-async fn take(queue: &Queue, service: &str, n: u32) -> String {
-    let answer = queue
+async fn take(writer: &Writer, service: &str, n: u32) -> String {
+    let answer = writer
         .execute(Command::Issue(Issue {
             service: service.into(),
             priority: None,
@@ -21,7 +21,7 @@ async fn take(queue: &Queue, service: &str, n: u32) -> String {
         .await
         .unwrap();
     match answer {
-        Answered::Ticket(t) => t.number,
+        Reply::Ticket(t) => t.number,
         other => panic!("{other:?}"),
     }
 }
@@ -42,37 +42,39 @@ async fn numbering_restarts_at_midnight_in_makassar_and_history_stays() {
     // 23:58 WITA on Monday 23 November 2026 (15:58 UTC).
     let evening: Timestamp = "2026-11-23T23:58:00+08:00".parse().unwrap();
     let clock = Arc::new(ManualClock::new(evening));
-    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock.clone()).unwrap();
+    let (writer, thread) =
+        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}).unwrap();
     let p = &service.prefix;
-    assert_eq!(take(&queue, &service.code, 1).await, format!("{p}001"));
-    assert_eq!(take(&queue, &service.code, 2).await, format!("{p}002"));
+    assert_eq!(take(&writer, &service.code, 1).await, format!("{p}001"));
+    assert_eq!(take(&writer, &service.code, 2).await, format!("{p}002"));
     clock.advance(SignedDuration::from_secs(119));
     assert_eq!(
-        take(&queue, &service.code, 3).await,
+        take(&writer, &service.code, 3).await,
         format!("{p}003"),
         "23:59:59 is still Monday"
     );
 
     // 00:00:01 WITA on Tuesday is 16:00:01 UTC on Monday: the local day decides.
     clock.advance(SignedDuration::from_secs(2));
-    queue.tick().await;
-    assert_eq!(take(&queue, &service.code, 4).await, format!("{p}001"));
-    assert_eq!(take(&queue, &service.code, 5).await, format!("{p}002"));
+    writer.tick().await;
+    assert_eq!(take(&writer, &service.code, 4).await, format!("{p}001"));
+    assert_eq!(take(&writer, &service.code, 5).await, format!("{p}002"));
 
     // A restart on Tuesday goes on from Tuesday's numbers.
-    queue.shutdown().await;
-    drop(queue);
-    writer.join().unwrap();
-    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock.clone()).unwrap();
-    assert_eq!(take(&queue, &service.code, 6).await, format!("{p}003"));
-    let day = queue
+    writer.shutdown().await;
+    drop(writer);
+    thread.join().unwrap();
+    let (writer, thread) =
+        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}).unwrap();
+    assert_eq!(take(&writer, &service.code, 6).await, format!("{p}003"));
+    let day = writer
         .read(|engine, _, _| engine.day().to_string())
         .await
         .unwrap();
     assert_eq!(day, "2026-11-24");
-    queue.shutdown().await;
-    drop(queue);
-    writer.join().unwrap();
+    writer.shutdown().await;
+    drop(writer);
+    thread.join().unwrap();
 
     // Yesterday's tickets stay in history, with their numbers, closed at day's end.
     let conn = store::open_reader(&db).unwrap();
@@ -112,30 +114,32 @@ async fn a_server_that_was_off_over_midnight_closes_yesterday_on_start() {
     let clock = Arc::new(ManualClock::new(
         "2026-11-23T20:00:00+08:00".parse().unwrap(),
     ));
-    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock.clone()).unwrap();
-    take(&queue, &service.code, 1).await;
-    take(&queue, &service.code, 2).await;
-    queue.shutdown().await;
-    drop(queue);
-    writer.join().unwrap();
+    let (writer, thread) =
+        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}).unwrap();
+    take(&writer, &service.code, 1).await;
+    take(&writer, &service.code, 2).await;
+    writer.shutdown().await;
+    drop(writer);
+    thread.join().unwrap();
 
     // Switched off overnight; started again on Tuesday morning.
     clock.set("2026-11-24T07:30:00+08:00".parse().unwrap());
-    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock.clone()).unwrap();
+    let (writer, thread) =
+        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}).unwrap();
     let code = service.code.clone();
-    let (day, waiting) = queue
+    let (day, waiting) = writer
         .read(move |engine, _, _| (engine.day().to_string(), engine.waiting(&code).len()))
         .await
         .unwrap();
     assert_eq!(day, "2026-11-24");
     assert_eq!(waiting, 0, "Monday's visitors are not called on Tuesday");
     assert_eq!(
-        take(&queue, &service.code, 3).await,
+        take(&writer, &service.code, 3).await,
         format!("{}001", service.prefix)
     );
-    queue.shutdown().await;
-    drop(queue);
-    writer.join().unwrap();
+    writer.shutdown().await;
+    drop(writer);
+    thread.join().unwrap();
     let conn = store::open_reader(&db).unwrap();
     let monday = store::tickets_of_day(&conn, "2026-11-23".parse().unwrap()).unwrap();
     assert!(

@@ -7,7 +7,7 @@ use antre_server::clock::ManualClock;
 use antre_server::config::SiteConfig;
 use antre_server::engine::{Command, Issue};
 use antre_server::store;
-use antre_server::writer::{Answered, Queue, QueueError};
+use antre_server::writer::{Reply, WriteError, Writer};
 
 fn issue(service: &str, token: &str) -> Command {
     Command::Issue(Issue {
@@ -19,9 +19,9 @@ fn issue(service: &str, token: &str) -> Command {
     })
 }
 
-fn number(answer: Answered) -> String {
+fn number(answer: Reply) -> String {
     match answer {
-        Answered::Ticket(t) => t.number,
+        Reply::Ticket(t) => t.number,
         other => panic!("{other:?}"),
     }
 }
@@ -39,9 +39,9 @@ async fn a_failed_commit_changes_nothing_and_the_queue_goes_on() {
     let clock = Arc::new(ManualClock::new(
         "2026-11-23T09:00:00+08:00".parse().unwrap(),
     ));
-    let (queue, writer) = Queue::start(db.clone(), site.clone(), clock).unwrap();
+    let (writer, thread) = Writer::start(db.clone(), site.clone(), clock, |_, _| {}).unwrap();
     assert_eq!(
-        number(queue.execute(issue(&ok.code, "t1")).await.unwrap()),
+        number(writer.execute(issue(&ok.code, "t1")).await.unwrap()),
         format!("{}001", ok.prefix)
     );
 
@@ -53,11 +53,14 @@ async fn a_failed_commit_changes_nothing_and_the_queue_goes_on() {
         failing.code
     ))
     .unwrap();
-    let err = queue.execute(issue(&failing.code, "t2")).await.unwrap_err();
-    assert!(matches!(err, QueueError::Storage(_)), "{err:?}");
+    let err = writer
+        .execute(issue(&failing.code, "t2"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Storage(_)), "{err:?}");
 
     // Nothing of it stayed: not in memory, not on disk, not in the log.
-    let waiting = queue
+    let waiting = writer
         .read({
             let code = failing.code.clone();
             move |engine, seq, _| (engine.waiting(&code).len(), seq)
@@ -74,16 +77,16 @@ async fn a_failed_commit_changes_nothing_and_the_queue_goes_on() {
     // and the log's chain goes on unbroken.
     conn.execute_batch("DROP TRIGGER fail;").unwrap();
     assert_eq!(
-        number(queue.execute(issue(&failing.code, "t3")).await.unwrap()),
+        number(writer.execute(issue(&failing.code, "t3")).await.unwrap()),
         format!("{}001", failing.prefix)
     );
     assert_eq!(
-        number(queue.execute(issue(&ok.code, "t4")).await.unwrap()),
+        number(writer.execute(issue(&ok.code, "t4")).await.unwrap()),
         format!("{}002", ok.prefix)
     );
-    queue.shutdown().await;
-    drop(queue);
-    writer.join().unwrap();
+    writer.shutdown().await;
+    drop(writer);
+    thread.join().unwrap();
     assert!(matches!(
         store::verify(&conn).unwrap(),
         store::Verified::Intact { events: 3, .. }

@@ -1,17 +1,17 @@
 //! What the hall boards need of the engine: the announcement of a call and the running
-//! text. The words themselves come from `antre-board` (pure functions too).
+//! text. The words themselves come from `antre-board` (pure functions too); the link to
+//! the audio is the HTTP layer's to add.
 
 use antre_protocol::{Announcement, EventDetail, EventKind};
 
-use super::{Answer, Change, Engine, Outcome, Ticket};
+use super::{Affected, Change, Engine, Handled, Ticket};
 
 /// Longest running text kept: a few sentences that scroll by in a minute or two.
 pub const RUNNING_TEXT_MAX_CHARS: usize = 500;
 
 impl Engine {
     /// What the hall says for `kind` of `ticket` at `counter`: only calls and recalls
-    /// are announced. The audio URL names the number and the counter, so it stays right
-    /// for this event even when the ticket is later called elsewhere.
+    /// are announced.
     pub fn announcement(
         &self,
         kind: EventKind,
@@ -28,16 +28,7 @@ impl Engine {
         Some(Announcement {
             text: phrase.text,
             text_en: Some(phrase.text_en),
-            audio: Some(format!(
-                "{}/announcement.wav?number={number}&counter={}{}",
-                antre_protocol::API_PREFIX,
-                counter.code,
-                if self.site.announce_english {
-                    "&lang=id,en"
-                } else {
-                    ""
-                }
-            )),
+            audio: None,
         })
     }
 
@@ -53,7 +44,12 @@ impl Engine {
         }
     }
 
-    pub(super) fn set_running_text(&mut self, text: String, by: String) -> Outcome {
+    pub(super) fn set_running_text(
+        &mut self,
+        text: String,
+        by: String,
+        out: &mut Vec<Change>,
+    ) -> Handled {
         let text: String = text
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -62,18 +58,16 @@ impl Engine {
             .take(RUNNING_TEXT_MAX_CHARS)
             .collect();
         self.running_text = Some(text.clone());
-        Outcome {
-            changes: vec![Change {
-                kind: EventKind::RunningText,
-                ticket: None,
-                counter: None,
-                detail: EventDetail {
-                    running_text: Some(text),
-                    by: (!by.is_empty()).then_some(by),
-                    ..EventDetail::default()
-                },
-            }],
-            answer: Answer::Nobody,
-        }
+        out.push(Change {
+            kind: EventKind::RunningText,
+            ticket: None,
+            counter: None,
+            detail: EventDetail {
+                running_text: Some(text),
+                by: (!by.is_empty()).then_some(by),
+                ..EventDetail::default()
+            },
+        });
+        Ok(Affected::Nothing)
     }
 }

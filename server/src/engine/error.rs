@@ -39,6 +39,10 @@ pub enum DomainError {
     IdempotencyConflict,
     #[error("an out-of-order call needs a reason")]
     ReasonRequired,
+    #[error("service {service} still has {tickets} tickets that may be served")]
+    ServiceInUse { service: String, tickets: usize },
+    #[error("counter {counter} is open")]
+    CounterOpen { counter: String },
 }
 
 impl DomainError {
@@ -63,6 +67,8 @@ impl DomainError {
             DomainError::GraceExpired => "grace_expired",
             DomainError::IdempotencyConflict => "idempotency_conflict",
             DomainError::ReasonRequired => "reason_required",
+            DomainError::ServiceInUse { .. } => "service_in_use",
+            DomainError::CounterOpen { .. } => "counter_open",
         }
     }
 
@@ -124,6 +130,18 @@ impl DomainError {
                 "Panggilan di luar urutan memerlukan alasan.",
                 "An out-of-order call needs a reason.",
             ),
+            DomainError::ServiceInUse { service, tickets } => {
+                return format!(
+                    "Layanan {service} masih memiliki {tickets} tiket yang menunggu atau sedang dilayani; \
+                     alihkan atau batalkan dulu. / Service {service} still has {tickets} tickets waiting \
+                     or being served; transfer or cancel them first."
+                );
+            }
+            DomainError::CounterOpen { counter } => {
+                return format!(
+                    "Loket {counter} masih buka; tutup dulu. / Counter {counter} is still open; close it first."
+                );
+            }
         };
         format!("{id} / {en}")
     }

@@ -1,7 +1,30 @@
-//! The call-next policy: which waiting ticket a counter calls next.
+//! The call policy: which waiting ticket a counter calls next, and when an officer may
+//! call a particular one instead. The one place that decides; the engine only gathers
+//! the facts ([`Candidate`], [`Chosen`]) and carries the answer out.
+//!
+//! Call-next ([`pick_next`]):
+//!
+//! 1. Priority tickets (lansia, disabilitas, ibu hamil, anak) go first, unless the
+//!    counter has already called `streak_max` priority tickets in a row while normal
+//!    tickets were waiting: then one normal ticket is called, so the normal lane is never
+//!    starved. `streak_max = 0` switches the priority lane off.
+//! 2. Within the chosen lane, the ticket that has waited longest relative to its
+//!    service's target wait wins (`waited / target`), so a counter serving a 10-minute
+//!    service and a 60-minute one keeps both near their targets.
+//! 3. Ties go to the earlier arrival, then the lower id, so the pick is deterministic.
+//!
+//! Calling a particular ticket ([`check_chosen`]):
+//!
+//! 4. Only a waiting ticket may be called, and only at a counter that serves its
+//!    service.
+//! 5. A call that is not what rules 1–3 pick is out of order and needs a reason; the
+//!    event carries it and the officer, so the log shows who jumped whom and why.
+//! 6. The streak counts such calls too: a priority ticket called while normal tickets
+//!    wait grows it, any other call ends it.
 
 use jiff::Timestamp;
 
+use super::DomainError;
 use super::ticket::TicketId;
 
 /// A ticket at the head of one of a counter's queues.
@@ -26,16 +49,30 @@ pub struct Pick {
     pub streak: u32,
 }
 
-/// Picks the ticket a counter calls next, or `None` when nobody waits for it.
-///
-/// 1. Priority tickets (lansia, disabilitas, ibu hamil, anak) go first, unless the
-///    counter has already called `streak_max` priority tickets in a row while normal
-///    tickets were waiting: then one normal ticket is called, so the normal lane is never
-///    starved. `streak_max = 0` switches the priority lane off.
-/// 2. Within the chosen lane, the ticket that has waited longest relative to its
-///    service's target wait wins (`waited / target`), so a counter serving a 10-minute
-///    service and a 60-minute one keeps both near their targets.
-/// 3. Ties go to the earlier arrival, then the lower id, so the pick is deterministic.
+/// A particular ticket an officer asks to call, as the engine finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chosen<'a> {
+    pub id: TicketId,
+    pub priority: bool,
+    /// It waits in line (not called, held, done …).
+    pub waiting: bool,
+    /// The counter serves its service.
+    pub served_here: bool,
+    /// The officer's reason, possibly empty.
+    pub reason: &'a str,
+}
+
+/// The policy's verdict on calling a chosen ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChosenCall {
+    /// The counter's streak after the call (rule 6).
+    pub streak: u32,
+    /// Not what call-next would have picked (rule 5).
+    pub out_of_order: bool,
+}
+
+/// Picks the ticket a counter calls next (rules 1–3), or `None` when nobody waits for
+/// it.
 pub fn pick_next(
     candidates: &[Candidate],
     now: Timestamp,
@@ -70,6 +107,37 @@ pub fn pick_next(
         }),
         (None, None) => None,
     }
+}
+
+/// Whether a counter may call the `chosen` ticket now, and how (rules 4–6).
+pub fn check_chosen(
+    candidates: &[Candidate],
+    chosen: &Chosen<'_>,
+    now: Timestamp,
+    streak: u32,
+    streak_max: u32,
+) -> Result<ChosenCall, DomainError> {
+    if !chosen.waiting {
+        return Err(DomainError::InvalidState);
+    }
+    if !chosen.served_here {
+        return Err(DomainError::ServiceNotServed);
+    }
+    let pick = pick_next(candidates, now, streak, streak_max);
+    let out_of_order = pick.map(|p| p.id) != Some(chosen.id);
+    if out_of_order && chosen.reason.trim().is_empty() {
+        return Err(DomainError::ReasonRequired);
+    }
+    let normal_waiting = candidates.iter().any(|c| !c.priority && c.id != chosen.id);
+    let streak = if chosen.priority && normal_waiting {
+        streak + 1
+    } else {
+        0
+    };
+    Ok(ChosenCall {
+        streak,
+        out_of_order,
+    })
 }
 
 /// Waited time over target wait: 1.0 means the ticket has waited exactly its target.
@@ -142,6 +210,89 @@ mod tests {
         // 600 s target (0.5): ticket 2 is further behind its target.
         let c = [cand(1, false, 0, 3600), cand(2, false, 200, 600)];
         assert_eq!(pick_next(&c, at(500), 0, 3).unwrap().id, 2);
+    }
+
+    fn chosen(id: TicketId, priority: bool, reason: &str) -> Chosen<'_> {
+        Chosen {
+            id,
+            priority,
+            waiting: true,
+            served_here: true,
+            reason,
+        }
+    }
+
+    #[test]
+    fn only_a_waiting_ticket_of_a_served_service_may_be_called() {
+        let c = [cand(1, false, 0, 600)];
+        let not_waiting = Chosen {
+            waiting: false,
+            ..chosen(1, false, "")
+        };
+        assert_eq!(
+            check_chosen(&c, &not_waiting, at(10), 0, 3),
+            Err(DomainError::InvalidState)
+        );
+        let elsewhere = Chosen {
+            served_here: false,
+            ..chosen(1, false, "")
+        };
+        assert_eq!(
+            check_chosen(&c, &elsewhere, at(10), 0, 3),
+            Err(DomainError::ServiceNotServed)
+        );
+    }
+
+    #[test]
+    fn an_out_of_order_call_needs_a_reason() {
+        let c = [cand(1, false, 0, 600), cand(2, false, 50, 600)];
+        assert_eq!(
+            check_chosen(&c, &chosen(2, false, "  "), at(100), 0, 3),
+            Err(DomainError::ReasonRequired)
+        );
+        assert_eq!(
+            check_chosen(
+                &c,
+                &chosen(2, false, "dokumen sudah lengkap"),
+                at(100),
+                0,
+                3
+            ),
+            Ok(ChosenCall {
+                streak: 0,
+                out_of_order: true
+            })
+        );
+    }
+
+    #[test]
+    fn calling_the_policy_pick_by_hand_needs_no_reason() {
+        let c = [cand(1, false, 0, 600), cand(2, false, 50, 600)];
+        assert_eq!(
+            check_chosen(&c, &chosen(1, false, ""), at(100), 0, 3),
+            Ok(ChosenCall {
+                streak: 0,
+                out_of_order: false
+            })
+        );
+    }
+
+    #[test]
+    fn a_chosen_priority_call_grows_the_streak_only_while_normal_tickets_wait() {
+        let c = [cand(1, false, 0, 600), cand(2, true, 50, 600)];
+        assert_eq!(
+            check_chosen(&c, &chosen(2, true, ""), at(100), 1, 3)
+                .unwrap()
+                .streak,
+            2
+        );
+        let only_priority = [cand(2, true, 50, 600), cand(3, true, 60, 600)];
+        assert_eq!(
+            check_chosen(&only_priority, &chosen(3, true, "lansia"), at(100), 2, 3)
+                .unwrap()
+                .streak,
+            0
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The MPP as the engine knows it: agencies, services, counters, zones, devices.
 //!
-//! Built and validated from the TOML site config (see `crate::config`); immutable while
-//! the server runs.
+//! Built and validated from the TOML site config (see `crate::config`). A `Site` never
+//! changes; the engine's site is replaced whole (`Command::ReplaceSite`).
 
 use std::collections::HashMap;
 
@@ -31,6 +31,11 @@ pub struct Site {
     pub running_text: Option<String>,
     /// Calls are said in English too, after the Indonesian (`[site] announce_english`).
     pub announce_english: bool,
+    /// The server's address as visitors' phones reach it, for the QR code on tickets
+    /// (`[site] public_url`, without a trailing `/`).
+    pub public_url: Option<String>,
+    /// A line printed at the bottom of every ticket (`[site] ticket_footer`).
+    pub ticket_footer: Option<String>,
     service_index: HashMap<String, usize>,
     counter_index: HashMap<String, usize>,
     service_zones: HashMap<String, Vec<String>>,
@@ -170,6 +175,8 @@ impl Site {
             no_show_grace_s,
             running_text: None,
             announce_english: false,
+            public_url: None,
+            ticket_footer: None,
             service_index,
             counter_index,
             service_zones,

@@ -123,6 +123,28 @@ impl Engine {
         })
     }
 
+    /// What a printed ticket shows: the ticket with its track token, and the names.
+    pub fn print_job(&self, id: TicketId) -> Option<wire::PrintJob> {
+        let ticket = self.tickets.get(&id)?;
+        let view = self.ticket_view_for_holder(ticket);
+        let service = self.site.service(&view.service)?;
+        let agency = self
+            .site
+            .agencies
+            .iter()
+            .find(|a| a.code == service.agency)?;
+        Some(wire::PrintJob {
+            site_name: self.site.name.clone(),
+            service_name: service.name.clone(),
+            service_name_en: service.name_en.clone(),
+            agency_short: agency.short.clone(),
+            agency_name: agency.name.clone(),
+            ticket: view,
+            public_url: self.site.public_url.clone(),
+            footer: self.site.ticket_footer.clone(),
+        })
+    }
+
     /// The whole live state, as of event `seq`.
     pub fn snapshot(&self, seq: u64, now: Timestamp) -> wire::Snapshot {
         wire::Snapshot {

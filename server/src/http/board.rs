@@ -1,24 +1,23 @@
 //! What the hall boards need besides the stream: the spoken announcement of a call as a
-//! WAV, and the running text that supervisors set.
+//! WAV (and its link in call events), and the running text that supervisors set.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use antre_board::{Clips, call, compose, wav_bytes};
 use antre_protocol::{ErrorBody, RunningText};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::extract::{JsonBody, User};
+use super::access::Supervisor;
+use super::body::JsonBody;
 use super::{ApiError, Ctx};
-use crate::auth::Role;
-use crate::engine::{Command, DomainError, board::RUNNING_TEXT_MAX_CHARS};
+use crate::engine::{Command, DomainError, Site, board::RUNNING_TEXT_MAX_CHARS};
 
 /// Composed announcements kept: every board of the hall asks for the same call within
 /// a second, and a recall comes within minutes; a few dozen (~150 KB each) cover that.
@@ -75,10 +74,28 @@ impl Announcer {
     }
 }
 
-pub fn router() -> Router<Ctx> {
-    Router::new()
-        .route("/announcement.wav", get(announcement))
-        .route("/running-text", get(running_text).put(set_running_text))
+/// Adds to a call or recall event the link to its spoken announcement. The URL names
+/// the number and the counter, so it stays right for this event even when the ticket is
+/// later called elsewhere. Given to the writer at start (`crate::writer::Decorate`).
+pub fn link_audio(site: &Site, event: &mut antre_protocol::Event) {
+    let (Some(announcement), Some(ticket), Some(counter)) = (
+        event.detail.announcement.as_mut(),
+        event.ticket.as_ref(),
+        event.counter.as_ref(),
+    ) else {
+        return;
+    };
+    announcement.audio = Some(format!(
+        "{}/announcement.wav?number={}&counter={}{}",
+        antre_protocol::API_PREFIX,
+        ticket.number,
+        counter.code,
+        if site.announce_english {
+            "&lang=id,en"
+        } else {
+            ""
+        }
+    ));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -110,9 +127,8 @@ pub async fn announcement(
             "Give the number and the counter: ?number=A123&counter=L03.",
         )
     })?;
-    let counter = ctx
-        .queue
-        .site()
+    let site = ctx.writer.site();
+    let counter = site
         .counter(&params.counter)
         .ok_or(DomainError::CounterNotFound)?;
     let english = match params.lang.as_deref() {
@@ -155,7 +171,7 @@ pub async fn announcement(
     responses((status = 200, body = RunningText)))]
 pub async fn running_text(State(ctx): State<Ctx>) -> Result<Json<RunningText>, ApiError> {
     let text = ctx
-        .queue
+        .writer
         .read(|engine, _, _| engine.running_text().unwrap_or_default().to_string())
         .await?;
     Ok(Json(RunningText { text }))
@@ -170,15 +186,9 @@ pub async fn running_text(State(ctx): State<Ctx>) -> Result<Json<RunningText>, A
               (status = 422, body = ErrorBody)))]
 pub async fn set_running_text(
     State(ctx): State<Ctx>,
-    User(session): User,
+    Supervisor(session): Supervisor,
     JsonBody(body): JsonBody<RunningText>,
 ) -> Result<Json<RunningText>, ApiError> {
-    if session.role == Role::Officer {
-        return Err(ApiError::forbidden(
-            "Hanya penyelia atau admin yang boleh mengubah teks berjalan.",
-            "Only supervisors and admins may change the running text.",
-        ));
-    }
     if body.text.chars().count() > RUNNING_TEXT_MAX_CHARS {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -187,7 +197,7 @@ pub async fn set_running_text(
             "The running text holds at most 500 characters.",
         ));
     }
-    ctx.queue
+    ctx.writer
         .execute(Command::SetRunningText {
             text: body.text,
             by: session.username,

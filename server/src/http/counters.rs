@@ -1,35 +1,27 @@
 //! Counter actions: open, call, serve, finish, transfer, hold, pause.
 
 use antre_protocol::{
-    CallRequest, CounterView, ErrorBody, HoldRequest, ResumeRequest, TransferRequest,
+    CallRequest, CounterAction, CounterView, ErrorBody, HoldRequest, ResumeRequest, TransferRequest,
 };
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 
-use super::extract::{
-    RawBody, User, idempotency_key, parse_json as body, parse_optional_json as optional,
-};
+use super::access::User;
+use super::body::{RawBody, idempotency_key, parse_json as body, parse_optional_json as optional};
 use super::replies::Stored;
 use super::{ApiError, Ctx};
-use crate::engine::{Command, CounterAction, DomainError};
-use crate::writer::Answered;
-
-pub fn router() -> Router<Ctx> {
-    Router::new()
-        .route("/counters", get(list))
-        .route("/counters/{code}", get(one))
-        .route("/counters/{code}/{action}", post(act))
-}
+use crate::auth::Session;
+use crate::engine::{Command, CounterCommand, DomainError};
+use crate::writer::Reply;
 
 /// Every counter's live state.
 #[utoipa::path(get, path = "/api/v1/counters", tag = "counters",
     responses((status = 200, body = [CounterView])))]
 pub async fn list(State(ctx): State<Ctx>) -> Result<Json<Vec<CounterView>>, ApiError> {
     let views = ctx
-        .queue
+        .writer
         .read(|engine, _, _| {
             engine
                 .site()
@@ -50,23 +42,22 @@ pub async fn one(
     State(ctx): State<Ctx>,
     Path(code): Path<String>,
 ) -> Result<Json<CounterView>, ApiError> {
-    ctx.queue
+    ctx.writer
         .read(move |engine, _, _| engine.counter_view(&code))
         .await?
         .map(Json)
         .ok_or_else(|| DomainError::CounterNotFound.into())
 }
 
-/// Acts on a counter. `action` is one of `open`, `close`, `call-next`, `call`, `recall`,
-/// `start`, `complete`, `no-show`, `transfer` (`TransferRequest`), `hold`
-/// (`HoldRequest`, optional), `pause`, `resume` (`ResumeRequest`, optional: with a
-/// ticket, takes back a held ticket). Answers the affected ticket, the counter for
-/// open/close/pause/resume, or 204 when call-next finds nobody waiting. An officer acts
-/// only on a counter they opened. With an `Idempotency-Key`, the same key (from the same
-/// user, for the same counter and action) within ten minutes gets the first answer
-/// again instead of acting twice.
+/// Acts on a counter. `action` is a `CounterAction`: `call` takes a `CallRequest`,
+/// `transfer` a `TransferRequest`, `hold` an optional `HoldRequest`, `resume` an
+/// optional `ResumeRequest` (with a ticket, takes back a held ticket). Answers the
+/// affected ticket, the counter for open/close/pause/resume, or 204 when call-next finds
+/// nobody waiting. An officer acts only on a counter they opened. With an
+/// `Idempotency-Key`, the same key (from the same user, for the same counter and action)
+/// within ten minutes gets the first answer again instead of acting twice.
 #[utoipa::path(post, path = "/api/v1/counters/{code}/{action}", tag = "counters",
-    params(("code" = String, Path), ("action" = String, Path, description = "open, close, call-next, call, recall, start, complete, no-show, transfer, hold, pause, resume"),
+    params(("code" = String, Path), ("action" = CounterAction, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "retry-safe key, at most 128 characters")),
     security(("bearer" = [])),
     responses(
@@ -113,52 +104,23 @@ pub async fn act(
 
 async fn perform(
     ctx: Ctx,
-    session: crate::auth::Session,
+    session: Session,
     code: String,
     action: String,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    if ctx.queue.site().counter(&code).is_none() {
+    if ctx.writer.site().counter(&code).is_none() {
         return Err(DomainError::CounterNotFound.into());
     }
-    let action = match action.as_str() {
-        "open" => CounterAction::Open,
-        "close" => CounterAction::Close,
-        "pause" => CounterAction::Pause,
-        "resume" => CounterAction::Resume {
-            ticket: optional::<ResumeRequest>(&bytes)?.ticket,
-        },
-        "call-next" => CounterAction::CallNext,
-        "call" => {
-            let req: CallRequest = body(&bytes)?;
-            CounterAction::Call {
-                ticket: req.ticket,
-                reason: req.reason,
-            }
-        }
-        "recall" => CounterAction::Recall,
-        "start" => CounterAction::Start,
-        "complete" => CounterAction::Complete,
-        "no-show" => CounterAction::NoShow,
-        "transfer" => {
-            let req: TransferRequest = body(&bytes)?;
-            CounterAction::Transfer {
-                service: req.service,
-                note: req.note,
-            }
-        }
-        "hold" => CounterAction::Hold {
-            note: optional::<HoldRequest>(&bytes)?.note,
-        },
-        _ => {
-            return Err(ApiError::not_found(
-                "unknown_action",
-                "Tindakan loket tidak dikenal.",
-                "Unknown counter action.",
-            ));
-        }
+    let Some(action) = CounterAction::parse(&action) else {
+        return Err(ApiError::not_found(
+            "unknown_action",
+            "Tindakan loket tidak dikenal.",
+            "Unknown counter action.",
+        ));
     };
-    if action == CounterAction::Open && !ctx.auth.may_open(&session, &code) {
+    let command = command(action, &bytes)?;
+    if command == CounterCommand::Open && !ctx.auth.may_open(&session, &code) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "counter_not_assigned",
@@ -169,11 +131,45 @@ async fn perform(
     let command = Command::Counter {
         counter: code,
         by: session.actor(),
-        action,
+        command,
     };
-    Ok(match ctx.queue.execute(command).await? {
-        Answered::Ticket(t) => Json(t).into_response(),
-        Answered::Counter(c) => Json(c).into_response(),
-        Answered::Nobody => StatusCode::NO_CONTENT.into_response(),
+    Ok(match ctx.writer.execute(command).await? {
+        Reply::Ticket(t) => Json(t).into_response(),
+        Reply::Counter(c) => Json(c).into_response(),
+        Reply::Nothing => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// The engine's command for an action, with what its body says.
+fn command(action: CounterAction, bytes: &[u8]) -> Result<CounterCommand, ApiError> {
+    Ok(match action {
+        CounterAction::Open => CounterCommand::Open,
+        CounterAction::Close => CounterCommand::Close,
+        CounterAction::Pause => CounterCommand::Pause,
+        CounterAction::Resume => CounterCommand::Resume {
+            ticket: optional::<ResumeRequest>(bytes)?.ticket,
+        },
+        CounterAction::CallNext => CounterCommand::CallNext,
+        CounterAction::Call => {
+            let req: CallRequest = body(bytes)?;
+            CounterCommand::Call {
+                ticket: req.ticket,
+                reason: req.reason,
+            }
+        }
+        CounterAction::Recall => CounterCommand::Recall,
+        CounterAction::Start => CounterCommand::Start,
+        CounterAction::Complete => CounterCommand::Complete,
+        CounterAction::NoShow => CounterCommand::NoShow,
+        CounterAction::Transfer => {
+            let req: TransferRequest = body(bytes)?;
+            CounterCommand::Transfer {
+                service: req.service,
+                note: req.note,
+            }
+        }
+        CounterAction::Hold => CounterCommand::Hold {
+            note: optional::<HoldRequest>(bytes)?.note,
+        },
     })
 }

@@ -7,11 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::engine::DomainError;
-use crate::writer::QueueError;
+use crate::writer::WriteError;
 
 #[derive(Debug)]
 pub enum ApiError {
-    Queue(QueueError),
+    Write(WriteError),
     /// Status, stable code, message (Bahasa Indonesia / English).
     Other(StatusCode, &'static str, String),
 }
@@ -42,6 +42,16 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, code, id, en)
     }
 
+    /// Too many requests from one caller; it may try again in a moment.
+    pub fn rate_limited() -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Terlalu banyak permintaan; tunggu sebentar.",
+            "Too many requests; please wait a moment.",
+        )
+    }
+
     pub fn payload_too_large() -> ApiError {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -62,15 +72,15 @@ impl ApiError {
     }
 }
 
-impl From<QueueError> for ApiError {
-    fn from(e: QueueError) -> ApiError {
-        ApiError::Queue(e)
+impl From<WriteError> for ApiError {
+    fn from(e: WriteError) -> ApiError {
+        ApiError::Write(e)
     }
 }
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> ApiError {
-        ApiError::Queue(QueueError::Domain(e))
+        ApiError::Write(WriteError::Domain(e))
     }
 }
 
@@ -91,15 +101,17 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | CounterBusy
         | NoActiveTicket
         | InvalidState
-        | GraceExpired => StatusCode::CONFLICT,
+        | GraceExpired
+        | ServiceInUse { .. }
+        | CounterOpen { .. } => StatusCode::CONFLICT,
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = match self {
-            ApiError::Queue(QueueError::Domain(e)) => (domain_status(&e), e.code(), e.message()),
-            ApiError::Queue(QueueError::Storage(why)) => {
+            ApiError::Write(WriteError::Domain(e)) => (domain_status(&e), e.code(), e.message()),
+            ApiError::Write(WriteError::Storage(why)) => {
                 tracing::error!("storage: {why}");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -109,7 +121,7 @@ impl IntoResponse for ApiError {
                         .to_string(),
                 )
             }
-            ApiError::Queue(QueueError::Closed) => (
+            ApiError::Write(WriteError::Closed) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "shutting_down",
                 "Server sedang dimatikan; coba lagi sebentar lagi. / \

@@ -1,24 +1,18 @@
 //! Logging in.
 
 use antre_protocol::{ErrorBody, LoginRequest, LoginResponse};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use jiff::Timestamp;
 
-use super::extract::{JsonBody, User};
+use super::access::User;
+use super::body::JsonBody;
 use super::{ApiError, Ctx};
 
 /// Longest password accepted: Argon2 handles any length, but hashing megabytes on
 /// every try would be a cheap way to load the server.
 const MAX_PASSWORD: usize = 256;
-
-pub fn router() -> Router<Ctx> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/me", get(me))
-}
 
 fn wrong_credentials() -> ApiError {
     ApiError::new(
@@ -54,13 +48,14 @@ pub async fn login(
 
 fn response(ctx: &Ctx, token: String, session: &crate::auth::Session) -> LoginResponse {
     let expires = Timestamp::from_second(session.expires).unwrap_or(Timestamp::MAX);
-    let offset = ctx.queue.site().timezone.to_offset(expires);
+    let site = ctx.writer.site();
+    let offset = site.timezone.to_offset(expires);
     LoginResponse {
         token,
         expires_at: expires.display_with_offset(offset).to_string(),
         username: session.username.clone(),
-        role: session.role.as_str().to_string(),
-        counters: ctx.auth.counters_of(&session.username),
+        role: session.role,
+        counters: ctx.auth.counters_of(&session.username, &site),
     }
 }
 

@@ -1,35 +1,27 @@
 //! The pages, served from one origin: each client crate owns its page's files and the
 //! server only mounts them, so any device with a browser joins by opening a URL.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 
 use super::{ApiError, Ctx};
 
-pub fn router() -> Router<Ctx> {
-    Router::new()
-        .route("/", get(index))
-        .route("/kiosk/{code}", get(|| page(antre_kiosk::asset)))
-        .route(
-            "/t/{token}",
-            get(|| async { serve(antre_kiosk::asset, "track.html") }),
-        )
-        .route("/board", get(|| page(antre_board::asset)))
-        .route("/board/{code}", get(|| page(antre_board::asset)))
-        .route("/counter", get(|| page(antre_counter::asset)))
-        .route("/assets/{app}/{file}", get(asset))
-}
+/// A client crate's files, by name (its `asset` function).
+pub type Assets = fn(&str) -> Option<(&'static str, &'static [u8])>;
 
-type Assets = fn(&str) -> Option<(&'static str, &'static [u8])>;
-
-async fn page(assets: Assets) -> Response {
+/// A client crate's page.
+pub async fn page(assets: Assets) -> Response {
     serve(assets, "index.html")
 }
 
-async fn asset(Path((app, file)): Path<(String, String)>) -> Response {
+/// The phone page of a ticket (the printed QR code's target).
+pub async fn track() -> Response {
+    serve(antre_kiosk::asset, "track.html")
+}
+
+/// A file a page loads, `/assets/{app}/{file}`.
+pub async fn asset(Path((app, file)): Path<(String, String)>) -> Response {
     let assets: Assets = match app.as_str() {
         "kiosk" => antre_kiosk::asset,
         "board" => antre_board::asset,
@@ -58,8 +50,8 @@ fn missing() -> Response {
 }
 
 /// The front page: links to every kiosk, board and the counter page.
-async fn index(State(ctx): State<Ctx>) -> Html<String> {
-    let site = ctx.queue.site();
+pub async fn index(State(ctx): State<Ctx>) -> Html<String> {
+    let site = ctx.writer.site();
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")

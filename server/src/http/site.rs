@@ -1,23 +1,16 @@
 //! The site's description, health and queue figures.
 
 use antre_protocol::{QueueInfo, SiteInfo};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 
 use super::{ApiError, Ctx};
-
-pub fn router() -> Router<Ctx> {
-    Router::new()
-        .route("/site", get(site))
-        .route("/queues", get(queues))
-}
 
 /// The MPP: agencies, services, counters, zones, kiosks and boards.
 #[utoipa::path(get, path = "/api/v1/site", tag = "site",
     responses((status = 200, body = SiteInfo)))]
 pub async fn site(State(ctx): State<Ctx>) -> Json<SiteInfo> {
-    Json(ctx.queue.site().info())
+    Json(ctx.writer.site().info())
 }
 
 /// Waiting counts and estimated waits of every service.
@@ -25,13 +18,13 @@ pub async fn site(State(ctx): State<Ctx>) -> Json<SiteInfo> {
     responses((status = 200, body = [QueueInfo])))]
 pub async fn queues(State(ctx): State<Ctx>) -> Result<Json<Vec<QueueInfo>>, ApiError> {
     Ok(Json(
-        ctx.queue.read(|engine, _, now| engine.queues(now)).await?,
+        ctx.writer.read(|engine, _, now| engine.queues(now)).await?,
     ))
 }
 
 /// Answers 200 once the writer answers: the server is up and its state loaded.
 #[utoipa::path(get, path = "/healthz", tag = "site", responses((status = 200)))]
 pub async fn health(State(ctx): State<Ctx>) -> Result<&'static str, ApiError> {
-    ctx.queue.read(|_, _, _| ()).await?;
+    ctx.writer.read(|_, _, _| ()).await?;
     Ok("ok")
 }

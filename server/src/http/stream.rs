@@ -10,12 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use antre_protocol::{ErrorBody, Snapshot};
-use axum::Router;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::get;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
@@ -38,10 +36,6 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Pings keep idle connections open through NAT and show dead peers within a minute.
 const PING_EVERY: Duration = Duration::from_secs(20);
 
-pub fn router() -> Router<Ctx> {
-    Router::new().route("/stream", get(stream))
-}
-
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct StreamParams {
     /// The last `seq` the client has; it gets what came after.
@@ -61,7 +55,7 @@ pub async fn stream(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     if let Some(zone) = &params.zone
-        && !ctx.queue.site().zones.iter().any(|z| &z.code == zone)
+        && !ctx.writer.site().zones.iter().any(|z| &z.code == zone)
     {
         return Err(ApiError::not_found(
             "zone_not_found",
@@ -113,7 +107,7 @@ impl Subscriber {
     async fn run(mut self, socket: WebSocket, since: Option<u64>) -> Result<(), StreamEnd> {
         // Subscribe first: whatever is committed after this point arrives here, and
         // whatever came before is in the snapshot or the log.
-        let mut events = self.ctx.queue.subscribe();
+        let mut events = self.ctx.writer.subscribe();
         let mut shutdown = self.ctx.shutdown.clone();
         let (mut socket, mut incoming) = socket.split();
         // The client's side is read by its own task, which wakes only when the client
@@ -180,7 +174,7 @@ impl Subscriber {
     async fn replay(&mut self, socket: &mut Sink, since: u64) -> Result<bool, StreamEnd> {
         let head = self
             .ctx
-            .queue
+            .writer
             .read(|_, seq, _| seq)
             .await
             .map_err(|_| StreamEnd::Shutdown)?;
@@ -209,7 +203,7 @@ impl Subscriber {
         let zone = self.zone.clone();
         let snapshot = self
             .ctx
-            .queue
+            .writer
             .read(move |engine, seq, now| {
                 filter(engine.snapshot(seq, now), zone.as_deref(), engine.site())
             })

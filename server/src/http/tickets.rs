@@ -1,40 +1,20 @@
 //! Taking tickets, following them, and the staff's ticket actions.
 
 use antre_protocol::{CancelRequest, ErrorBody, IssueRequest, Ticket};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Json;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 
-use super::extract::{Caller, JsonBody, OptionalJsonBody, User, idempotency_key};
+use super::access::{Supervisor, Taker, User};
+use super::body::{JsonBody, OptionalJsonBody, idempotency_key};
 use super::{ApiError, Ctx};
-use crate::auth::{DeviceKind, Principal, Role, random_hex};
-use crate::engine::{Command, Issue};
-use crate::writer::Answered;
+use crate::auth::random_hex;
+use crate::engine::{Command, DomainError, Issue};
+use crate::writer::Reply;
 
-pub fn router() -> Router<Ctx> {
-    Router::new()
-        .route("/tickets", post(issue))
-        .route("/tickets/{id}", get(ticket))
-        .route("/tickets/{id}/cancel", post(cancel))
-        .route("/tickets/{id}/reinstate", post(reinstate))
-        .route("/track/{token}", get(track))
-        .route("/track/{token}/cancel", post(cancel_own))
-        .route("/services/{code}/waiting", get(waiting))
-}
-
-pub fn rate_limited() -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-        "Terlalu banyak permintaan tiket; tunggu sebentar.",
-        "Too many ticket requests; please wait a moment.",
-    )
-}
-
-fn ticket_answer(answer: Answered) -> Result<Json<Ticket>, ApiError> {
+fn ticket_answer(answer: Reply) -> Result<Json<Ticket>, ApiError> {
     match answer {
-        Answered::Ticket(t) => Ok(Json(t)),
+        Reply::Ticket(t) => Ok(Json(t)),
         other => Err(ApiError::internal(format!(
             "expected a ticket, got {other:?}"
         ))),
@@ -53,38 +33,19 @@ fn ticket_answer(answer: Answered) -> Result<Json<Ticket>, ApiError> {
         (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn issue(
     State(ctx): State<Ctx>,
-    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
-    Caller(caller): Caller,
+    taker: Taker,
     headers: HeaderMap,
     JsonBody(req): JsonBody<IssueRequest>,
 ) -> Result<(StatusCode, Json<Ticket>), ApiError> {
-    let (scope, kiosk) = match &caller {
-        Some(Principal::Device(d)) if d.kind == DeviceKind::Kiosk => {
-            (format!("kiosk:{}", d.code), Some(d.code.clone()))
-        }
-        Some(Principal::Device(_)) => {
-            return Err(ApiError::forbidden(
-                "Perangkat ini tidak boleh mengambil tiket.",
-                "This device may not take tickets.",
-            ));
-        }
-        Some(Principal::User(s)) => (format!("user:{}", s.username), req.kiosk.clone()),
-        None => {
-            if ctx.limiter.check_key(&addr.ip()).is_err() {
-                return Err(rate_limited());
-            }
-            (format!("ip:{}", addr.ip()), req.kiosk.clone())
-        }
-    };
-    let key = idempotency_key(&headers)?.map(|k| format!("{scope}:{k}"));
+    let key = idempotency_key(&headers)?.map(|k| format!("{}:{k}", taker.scope));
     let command = Command::Issue(Issue {
         service: req.service,
         priority: req.priority,
-        kiosk,
+        kiosk: taker.kiosk.or(req.kiosk),
         idempotency_key: key,
         track_token: random_hex(16),
     });
-    let ticket = ticket_answer(ctx.queue.execute(command).await?)?;
+    let ticket = ticket_answer(ctx.writer.execute(command).await?)?;
     Ok((StatusCode::CREATED, ticket))
 }
 
@@ -96,7 +57,7 @@ pub async fn track(
     State(ctx): State<Ctx>,
     Path(token): Path<String>,
 ) -> Result<Json<Ticket>, ApiError> {
-    ctx.queue
+    ctx.writer
         .read(move |engine, _, _| {
             engine
                 .ticket_by_token(&token)
@@ -104,7 +65,7 @@ pub async fn track(
         })
         .await?
         .map(Json)
-        .ok_or_else(|| crate::engine::DomainError::TicketNotFound.into())
+        .ok_or_else(|| DomainError::TicketNotFound.into())
 }
 
 /// The holder gives up their own ticket (from the phone page).
@@ -116,16 +77,16 @@ pub async fn cancel_own(
     Path(token): Path<String>,
 ) -> Result<Json<Ticket>, ApiError> {
     let id = ctx
-        .queue
+        .writer
         .read(move |engine, _, _| engine.ticket_by_token(&token).map(|t| t.id))
         .await?
-        .ok_or(crate::engine::DomainError::TicketNotFound)?;
+        .ok_or(DomainError::TicketNotFound)?;
     let command = Command::Cancel {
         ticket: id,
         reason: Some("cancelled_by_visitor".into()),
         by: None,
     };
-    ticket_answer(ctx.queue.execute(command).await?)
+    ticket_answer(ctx.writer.execute(command).await?)
 }
 
 /// A ticket by id (staff).
@@ -137,21 +98,11 @@ pub async fn ticket(
     _user: User,
     Path(id): Path<u64>,
 ) -> Result<Json<Ticket>, ApiError> {
-    ctx.queue
+    ctx.writer
         .read(move |engine, _, _| engine.ticket_view_by_id(id))
         .await?
         .map(Json)
-        .ok_or_else(|| crate::engine::DomainError::TicketNotFound.into())
-}
-
-fn supervisor(user: &User) -> Result<(), ApiError> {
-    if user.0.role == Role::Officer {
-        return Err(ApiError::forbidden(
-            "Hanya penyelia atau admin yang boleh melakukan ini.",
-            "Only a supervisor or an admin may do this.",
-        ));
-    }
-    Ok(())
+        .ok_or_else(|| DomainError::TicketNotFound.into())
 }
 
 /// Withdraws a waiting, held or no-show ticket (supervisor).
@@ -160,17 +111,16 @@ fn supervisor(user: &User) -> Result<(), ApiError> {
     responses((status = 200, body = Ticket), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn cancel(
     State(ctx): State<Ctx>,
-    user: User,
+    Supervisor(user): Supervisor,
     Path(id): Path<u64>,
     OptionalJsonBody(req): OptionalJsonBody<CancelRequest>,
 ) -> Result<Json<Ticket>, ApiError> {
-    supervisor(&user)?;
     let command = Command::Cancel {
         ticket: id,
         reason: req.reason,
-        by: Some(user.0.username),
+        by: Some(user.username),
     };
-    ticket_answer(ctx.queue.execute(command).await?)
+    ticket_answer(ctx.writer.execute(command).await?)
 }
 
 /// Puts a no-show ticket back in line within the grace period, keeping its place.
@@ -187,7 +137,7 @@ pub async fn reinstate(
         ticket: id,
         by: user.0.username,
     };
-    ticket_answer(ctx.queue.execute(command).await?)
+    ticket_answer(ctx.writer.execute(command).await?)
 }
 
 /// The waiting tickets of a service in line order (staff).
@@ -199,11 +149,11 @@ pub async fn waiting(
     _user: User,
     Path(code): Path<String>,
 ) -> Result<Json<Vec<Ticket>>, ApiError> {
-    if ctx.queue.site().service(&code).is_none() {
-        return Err(crate::engine::DomainError::ServiceNotFound.into());
+    if ctx.writer.site().service(&code).is_none() {
+        return Err(DomainError::ServiceNotFound.into());
     }
     Ok(Json(
-        ctx.queue
+        ctx.writer
             .read(move |engine, _, _| engine.waiting(&code))
             .await?,
     ))

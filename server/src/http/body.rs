@@ -1,16 +1,13 @@
-//! Request extractors whose failures speak the API's error format.
-
-use std::net::SocketAddr;
+//! Request bodies and headers whose failures speak the API's error format: JSON
+//! bodies, the body limit, the `Idempotency-Key` header.
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::Ctx;
 use super::error::ApiError;
-use crate::auth::{Principal, Session};
 
 /// Longest accepted `Idempotency-Key`: a UUID is 36 characters; 128 leaves room for
 /// any scheme a client might use without letting keys become storage.
@@ -119,79 +116,4 @@ impl FromRequest<Ctx> for RawBody {
     async fn from_request(req: Request, state: &Ctx) -> Result<Self, ApiError> {
         body_bytes(req, state).await.map(RawBody)
     }
-}
-
-fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-}
-
-/// Whoever presented a token: a logged-in user or a device. Requests without a token
-/// get `None`; a token that is not valid is a 401.
-#[derive(Debug)]
-pub struct Caller(pub Option<Principal>);
-
-impl FromRequestParts<Ctx> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
-        let Some(token) = bearer(parts) else {
-            return Ok(Caller(None));
-        };
-        if let Some(session) = ctx.auth.session(token, jiff::Timestamp::now()) {
-            return Ok(Caller(Some(Principal::User(session))));
-        }
-        if let Some(device) = ctx.auth.known_device(token) {
-            return Ok(Caller(Some(Principal::Device(device))));
-        }
-        if token.starts_with("u1.") || !ctx.auth.has_devices() {
-            return Err(ApiError::unauthorized());
-        }
-        // A device token not seen yet: Argon2, one check at a time and only so often per
-        // address, which makes guessing tokens hopeless. A kiosk's first requests often
-        // come together: the first one checks, the others find the answer remembered.
-        let _one_at_a_time = ctx.device_check_lock.lock().await;
-        if let Some(device) = ctx.auth.known_device(token) {
-            return Ok(Caller(Some(Principal::Device(device))));
-        }
-        let ip = client_ip(parts);
-        if ctx.device_checks.check_key(&ip).is_err() {
-            return Err(super::tickets::rate_limited());
-        }
-        let auth = ctx.auth.clone();
-        let token = token.to_string();
-        let device = tokio::task::spawn_blocking(move || auth.check_device(&token))
-            .await
-            .map_err(ApiError::internal)?;
-        device
-            .map(|d| Caller(Some(Principal::Device(d))))
-            .ok_or_else(ApiError::unauthorized)
-    }
-}
-
-/// A logged-in user (admin, supervisor or officer); anything else is a 401.
-#[derive(Debug)]
-pub struct User(pub Session);
-
-impl FromRequestParts<Ctx> for User {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
-        bearer(parts)
-            .and_then(|token| ctx.auth.session(token, jiff::Timestamp::now()))
-            .map(User)
-            .ok_or_else(ApiError::unauthorized)
-    }
-}
-
-pub fn client_ip(parts: &Parts) -> std::net::IpAddr {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip())
 }

@@ -1,0 +1,169 @@
+//! What the engine is asked to do, and what it answers.
+
+use std::sync::Arc;
+
+use antre_protocol::{CounterAction, EventDetail, EventKind, Priority};
+
+use super::site::Site;
+use super::ticket::TicketId;
+
+/// A request to change the queue.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Issue(Issue),
+    Counter {
+        counter: String,
+        by: Actor,
+        command: CounterCommand,
+    },
+    /// Put a no-show ticket back in line (within the grace period).
+    Reinstate {
+        ticket: TicketId,
+        by: String,
+    },
+    /// Set the hall boards' running text (empty: none).
+    SetRunningText {
+        text: String,
+        by: String,
+    },
+    /// Withdraw a waiting, held or no-show ticket.
+    Cancel {
+        ticket: TicketId,
+        reason: Option<String>,
+        by: Option<String>,
+    },
+    /// Replace the site's description (agencies, services, counters …) while the
+    /// server runs; refused when the change would strand tickets (see
+    /// `Engine::replace_site`).
+    ReplaceSite {
+        site: Arc<Site>,
+        by: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    pub service: String,
+    pub priority: Option<Priority>,
+    pub kiosk: Option<String>,
+    /// Scoped by the caller (per kiosk or client), so two kiosks never collide.
+    pub idempotency_key: Option<String>,
+    /// Random, made by the caller: the engine has no randomness of its own.
+    pub track_token: String,
+}
+
+/// Who gives a counter command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: String,
+    /// Admins and supervisors may act on any counter, whoever opened it.
+    pub any_counter: bool,
+}
+
+/// A counter action with what it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CounterCommand {
+    Open,
+    Close,
+    Pause,
+    /// Back from a break, or (with a ticket) take back a ticket held here.
+    Resume {
+        ticket: Option<TicketId>,
+    },
+    CallNext,
+    /// Call a particular waiting ticket, out of turn when the policy would pick another.
+    Call {
+        ticket: TicketId,
+        reason: String,
+    },
+    Recall,
+    Start,
+    Complete,
+    NoShow,
+    Transfer {
+        service: String,
+        note: Option<String>,
+    },
+    Hold {
+        note: Option<String>,
+    },
+}
+
+impl CounterCommand {
+    /// Its name on the wire.
+    pub fn action(&self) -> CounterAction {
+        match self {
+            CounterCommand::Open => CounterAction::Open,
+            CounterCommand::Close => CounterAction::Close,
+            CounterCommand::Pause => CounterAction::Pause,
+            CounterCommand::Resume { .. } => CounterAction::Resume,
+            CounterCommand::CallNext => CounterAction::CallNext,
+            CounterCommand::Call { .. } => CounterAction::Call,
+            CounterCommand::Recall => CounterAction::Recall,
+            CounterCommand::Start => CounterAction::Start,
+            CounterCommand::Complete => CounterAction::Complete,
+            CounterCommand::NoShow => CounterAction::NoShow,
+            CounterCommand::Transfer { .. } => CounterAction::Transfer,
+            CounterCommand::Hold { .. } => CounterAction::Hold,
+        }
+    }
+}
+
+/// One change the engine made; the writer stores it as one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub kind: EventKind,
+    pub ticket: Option<TicketId>,
+    pub counter: Option<String>,
+    pub detail: EventDetail,
+}
+
+impl Change {
+    /// A change of a ticket, at a counter or not.
+    pub fn ticket(kind: EventKind, id: TicketId, counter: Option<&str>) -> Change {
+        Change {
+            kind,
+            ticket: Some(id),
+            counter: counter.map(str::to_string),
+            detail: EventDetail::default(),
+        }
+    }
+
+    /// A change of a counter's state, by a user (empty: nobody in particular).
+    pub fn counter(kind: EventKind, code: &str, by: &str) -> Change {
+        Change {
+            kind,
+            ticket: None,
+            counter: Some(code.to_string()),
+            detail: EventDetail {
+                by: (!by.is_empty()).then(|| by.to_string()),
+                ..EventDetail::default()
+            },
+        }
+    }
+
+    pub fn with(mut self, detail: EventDetail) -> Change {
+        self.detail = detail;
+        self
+    }
+}
+
+/// What a command did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub changes: Vec<Change>,
+    pub affected: Affected,
+}
+
+/// What a command concerned: the caller is answered with its state after the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Affected {
+    Ticket(TicketId),
+    Counter(String),
+    /// Call-next with nobody waiting, or a command about no ticket or counter.
+    Nothing,
+}
+
+/// What every handler of the engine returns; its changes go to the `changes` it is
+/// given, and a refusal leaves the engine as it was.
+pub type Handled = Result<Affected, super::DomainError>;
