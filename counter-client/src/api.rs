@@ -11,8 +11,8 @@
 use std::time::Duration;
 
 use antre_protocol::{
-    CounterStatus, CounterView, ErrorBody, HoldRequest, LoginRequest, LoginResponse, QueueInfo,
-    ResumeRequest, SiteInfo, Ticket, TransferRequest,
+    CounterAction, CounterStatus, CounterView, ErrorBody, HoldRequest, LoginRequest, LoginResponse,
+    QueueInfo, ResumeRequest, SiteInfo, Ticket, TransferRequest,
 };
 use reqwest::StatusCode;
 
@@ -53,21 +53,26 @@ pub enum Action {
 }
 
 impl Action {
+    /// The counter action it is on the wire.
+    pub fn action(&self) -> CounterAction {
+        match self {
+            Action::Open => CounterAction::Open,
+            Action::Close => CounterAction::Close,
+            Action::CallNext => CounterAction::CallNext,
+            Action::Recall => CounterAction::Recall,
+            Action::Start => CounterAction::Start,
+            Action::Complete => CounterAction::Complete,
+            Action::NoShow => CounterAction::NoShow,
+            Action::Transfer { .. } => CounterAction::Transfer,
+            Action::Hold { .. } => CounterAction::Hold,
+            Action::ResumeHeld(_) | Action::Resume => CounterAction::Resume,
+            Action::Pause => CounterAction::Pause,
+        }
+    }
+
     /// The last path segment of `POST /api/v1/counters/{code}/{action}`.
     pub fn path(&self) -> &'static str {
-        match self {
-            Action::Open => "open",
-            Action::Close => "close",
-            Action::CallNext => "call-next",
-            Action::Recall => "recall",
-            Action::Start => "start",
-            Action::Complete => "complete",
-            Action::NoShow => "no-show",
-            Action::Transfer { .. } => "transfer",
-            Action::Hold { .. } => "hold",
-            Action::ResumeHeld(_) | Action::Resume => "resume",
-            Action::Pause => "pause",
-        }
+        self.action().as_str()
     }
 
     /// The request body, as the protocol's request types write it.
