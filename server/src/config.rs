@@ -211,6 +211,7 @@ impl SiteConfig {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        time_zone(&self.site.timezone)?;
         if let Some(url) = &self.site.public_url {
             ensure!(
                 url.starts_with("http://") || url.starts_with("https://"),
@@ -289,6 +290,9 @@ impl SiteConfig {
                 k.code,
                 k.zone
             );
+            if let Some(hash) = &k.token_hash {
+                hashed(&format!("kiosk {}: token_hash", k.code), hash)?;
+            }
             if let Some(printer) = &k.printer {
                 antre_kiosk::PrinterUrl::parse(printer)
                     .with_context(|| format!("kiosk {}", k.code))?;
@@ -302,6 +306,9 @@ impl SiteConfig {
                     b.code
                 );
             }
+            if let Some(hash) = &b.token_hash {
+                hashed(&format!("board {}: token_hash", b.code), hash)?;
+            }
         }
         for u in &self.users {
             ensure!(
@@ -313,6 +320,10 @@ impl SiteConfig {
                 "user {:?}: a username is 1 to 64 of a-z, 0-9, '.', '_' and '-'",
                 u.username
             );
+            hashed(
+                &format!("user {}: password_hash", u.username),
+                &u.password_hash,
+            )?;
             for c in &u.counters {
                 ensure!(
                     counters.contains(c.as_str()),
@@ -326,9 +337,7 @@ impl SiteConfig {
 
     /// The engine's view of the site.
     pub fn site(&self) -> anyhow::Result<Arc<Site>> {
-        let timezone = jiff::tz::db()
-            .get(&self.site.timezone)
-            .with_context(|| format!("unknown time zone {:?}", self.site.timezone))?;
+        let timezone = time_zone(&self.site.timezone)?;
         let default_hours = (&self.site.hours, &self.site.days);
         let services = self
             .services
@@ -421,6 +430,42 @@ impl SiteConfig {
         site.ticket_footer = self.site.ticket_footer.clone();
         Ok(Arc::new(site))
     }
+}
+
+/// The IANA zone of the site. Indonesians name their zones WIB, WITA and WIT, so those
+/// (and an offset such as `UTC+8`) get the name to write instead.
+fn time_zone(name: &str) -> anyhow::Result<jiff::tz::TimeZone> {
+    if let Ok(zone) = jiff::tz::db().get(name) {
+        return Ok(zone);
+    }
+    let upper = name.trim().to_ascii_uppercase().replace(' ', "");
+    let hint = match upper.as_str() {
+        "WIB" | "UTC+7" | "GMT+7" | "+07:00" => Some("Asia/Jakarta"),
+        "WITA" | "UTC+8" | "GMT+8" | "+08:00" => Some("Asia/Makassar"),
+        "WIT" | "UTC+9" | "GMT+9" | "+09:00" => Some("Asia/Jayapura"),
+        _ => None,
+    };
+    match hint {
+        Some(zone) => bail!(
+            "timezone {name:?} is not a time zone name: write timezone = \"{zone}\" ({name} is \
+             {zone}); numbering restarts at local midnight there"
+        ),
+        None => bail!(
+            "unknown time zone {name:?}: use an IANA name such as \"Asia/Jakarta\" (WIB), \
+             \"Asia/Makassar\" (WITA) or \"Asia/Jayapura\" (WIT)"
+        ),
+    }
+}
+
+/// A password or token hash as `antre hash-password` makes it. A plain password here
+/// would never match, and would sit readable in the file.
+fn hashed(what: &str, hash: &str) -> anyhow::Result<()> {
+    ensure!(
+        hash.starts_with("$argon2") && argon2::password_hash::PasswordHash::new(hash).is_ok(),
+        "{what} is not an Argon2 hash (a plain password?): make one with \
+         `antre hash-password` and put only the hash in the config"
+    );
+    Ok(())
 }
 
 fn valid_code(code: &str) -> bool {
@@ -522,6 +567,36 @@ mod tests {
         assert!(site.zones.len() >= 2);
         assert!(site.services.iter().any(|s| s.daily_quota.is_none()));
         assert!(site.services.iter().all(|s| s.hours == Hours::ALWAYS));
+    }
+
+    #[test]
+    fn a_time_zone_abbreviation_gets_the_name_to_write() {
+        let text = crate::demo::SITE_TOML.replace("\"Asia/Makassar\"", "\"WITA\"");
+        let err = SiteConfig::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("Asia/Makassar"), "{err}");
+        assert!(err.contains("WITA"), "{err}");
+        let text = crate::demo::SITE_TOML.replace("\"Asia/Makassar\"", "\"Asia/Makasar\"");
+        let err = SiteConfig::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("Asia/Jakarta"), "{err}");
+    }
+
+    #[test]
+    fn a_plain_password_where_a_hash_belongs_says_to_hash_it() {
+        let text = format!(
+            "{}\n[[users]]\nusername = \"siti\"\nrole = \"officer\"\npassword_hash = \"rahasia123\"\n",
+            crate::demo::SITE_TOML
+        );
+        let err = SiteConfig::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("user siti: password_hash"), "{err}");
+        assert!(err.contains("antre hash-password"), "{err}");
+        let text = crate::demo::SITE_TOML.replacen(
+            "code = \"K1\"",
+            "code = \"K1\"\ntoken_hash = \"token-kios-1\"",
+            1,
+        );
+        let err = SiteConfig::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("kiosk K1: token_hash"), "{err}");
+        assert!(err.contains("antre hash-password"), "{err}");
     }
 
     #[test]

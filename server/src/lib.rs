@@ -16,6 +16,7 @@ pub mod demo;
 pub mod devices;
 pub mod engine;
 pub mod http;
+pub mod password_prompt;
 pub mod printing;
 pub mod serve;
 pub mod store;

@@ -3,8 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use antre_server::{auth, config::SiteConfig, demo, serve, store};
-use anyhow::Context;
+use antre_server::{auth, config::SiteConfig, demo, password_prompt, serve, store};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -64,7 +63,8 @@ enum Cmd {
         #[arg(long, default_value = "antre-data")]
         data: PathBuf,
     },
-    /// Hash a password or device token (read from standard input) for the site config.
+    /// Hash a password or device token for the site config: typed twice without echo in
+    /// a terminal, or one line from standard input.
     HashPassword,
 }
 
@@ -156,13 +156,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(std::process::ExitCode::SUCCESS)
         }
         Cmd::HashPassword => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_line(&mut password)
-                .context("cannot read standard input")?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            anyhow::ensure!(!password.is_empty(), "empty password");
-            println!("{}", auth::hash_password(password)?);
+            let password = password_prompt::read()?;
+            println!("{}", auth::hash_password(&password)?);
             Ok(std::process::ExitCode::SUCCESS)
         }
     }
