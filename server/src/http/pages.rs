@@ -20,7 +20,20 @@ pub fn router() -> Router<Ctx> {
         .route("/board", get(|| page(antre_board::asset)))
         .route("/board/{code}", get(|| page(antre_board::asset)))
         .route("/counter", get(|| page(antre_counter::asset)))
+        .route(
+            "/assets/antre.js",
+            get(|| async { serve(shared, "antre.js") }),
+        )
         .route("/assets/{app}/{file}", get(asset))
+}
+
+/// The module every page imports (escaping, requests, the stream, the clock, texts and
+/// search, written once): `server/assets/antre.js`.
+fn shared(file: &str) -> Option<(&'static str, &'static [u8])> {
+    (file == "antre.js").then_some((
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/antre.js"),
+    ))
 }
 
 type Assets = fn(&str) -> Option<(&'static str, &'static [u8])>;
