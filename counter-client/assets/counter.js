@@ -2,7 +2,7 @@
 // key. State comes from the server (REST and the live stream); the page keeps only the
 // token, the chosen counter and the session's recent tickets, so a reload or a server
 // restart never loses the officer's place.
-'use strict';
+import { buildIndex, clock as siteClock, esc, follow, loadSite, newKey, request, search, sleep, texts } from '/assets/antre.js';
 
 const API = '/api/v1';
 const STORE = 'antre.counter.v1';
@@ -13,74 +13,12 @@ const FIRST_BACKOFF_MS = 500;
 // One request may take this long before it counts as a network failure: the LAN answers
 // in milliseconds.
 const REQUEST_TIMEOUT_MS = 10000;
-// Reconnecting the stream: first pause, then doubling up to the longest.
-const RECONNECT_FIRST_MS = 500;
-const RECONNECT_MAX_MS = 5000;
 // Tickets kept in the session's list: what fits the panel on a 768-pixel screen.
 const RECENT_MAX = 10;
 // Queue figures are fetched at most this often while events pour in.
 const QUEUES_DEBOUNCE_MS = 300;
 // Closing needs a second press of * within this time.
 const CLOSE_CONFIRM_MS = 5000;
-
-const T = {
-  id: {
-    connecting: 'Menghubungkan ke server…', login_title: 'Masuk petugas loket',
-    username: 'Nama pengguna', password: 'Kata sandi', login: 'Masuk', logout: 'Keluar',
-    switch_counter: 'Ganti loket', choose_counter: 'Pilih loket', now_serving: 'Sedang dilayani',
-    waiting_for_you: 'Menunggu di loket ini', held: 'Ditahan', recent: 'Tiket sesi ini',
-    transfer_title: 'Alihkan ke layanan', transfer_search: 'Cari layanan, instansi, kata kunci…',
-    transfer_hint: 'Pengunjung tetap pada urutannya. Ketik untuk mencari; ↑↓ memilih; Enter mengalihkan; Esc batal.',
-    note: 'Catatan (opsional)', cancel: 'Batal', transfer_go: 'Alihkan',
-    callNext: 'Panggil berikutnya', recall: 'Panggil ulang', start: 'Mulai layani', complete: 'Selesai',
-    noShow: 'Tidak hadir', transfer: 'Alihkan', hold: 'Tahan', resumeHeld: 'Lanjutkan ditahan',
-    pause: 'Istirahat', resume: 'Selesai istirahat', open: 'Buka loket', close: 'Tutup loket',
-    close_confirm: 'Tekan * lagi untuk menutup loket', status_open: 'BUKA', status_closed: 'TUTUP',
-    status_paused: 'ISTIRAHAT', online: '● terhubung', offline: '● terputus — menyambung ulang…',
-    none_closed: 'Loket tutup. Tekan / untuk membuka.', none_paused: 'Istirahat. Tekan 8 untuk melanjutkan.',
-    none_open: 'Belum ada tiket. Tekan Enter untuk memanggil.', called: 'Dipanggil', serving: 'Dilayani',
-    nobody: 'Tidak ada yang menunggu.', busy: 'Tunggu, tindakan sebelumnya masih diproses.',
-    no_ticket: 'Tidak ada tiket untuk dialihkan.', no_held: 'Tidak ada tiket yang ditahan.',
-    resume_btn: 'Lanjutkan', wait_est: 'perkiraan', late: 'lewat target', priority: 'prioritas',
-    none: '—', recalls: 'dipanggil ulang', transfers: 'dialihkan', note_label: 'Catatan',
-    session_expired: 'Sesi Anda berakhir. Masuk lagi untuk melanjutkan di loket yang sama — tiket Anda tetap tersimpan.',
-    failed_title: 'Tindakan gagal karena jaringan (belum tercatat di server):', retry: 'Coba lagi', dismiss: 'Abaikan',
-    net_retrying: 'Jaringan bermasalah, mencoba lagi…', net_check: 'Server tidak dapat dihubungi. Periksa jaringan, lalu tekan Coba lagi.', no_counters: 'Akun ini tidak ditugaskan di loket mana pun.',
-    st_waiting: 'dialihkan', st_called: 'dipanggil', st_serving: 'dilayani', st_held: 'ditahan', st_done: 'selesai',
-    st_no_show: 'tidak hadir', st_cancelled: 'batal', min: 'mnt', place: 'urutan ke-',
-    done_callNext: 'dipanggil', done_recall: 'dipanggil ulang', done_start: 'sedang dilayani',
-    done_complete: 'selesai', done_noShow: 'tidak hadir', done_hold: 'ditahan', done_resumeHeld: 'dipanggil kembali',
-    p_lansia: 'lansia', p_disabilitas: 'penyandang disabilitas', p_ibu_hamil: 'ibu hamil', p_anak: 'anak',
-  },
-  en: {
-    connecting: 'Connecting to the server…', login_title: 'Counter officer login',
-    username: 'Username', password: 'Password', login: 'Log in', logout: 'Log out',
-    switch_counter: 'Switch counter', choose_counter: 'Choose a counter', now_serving: 'Now serving',
-    waiting_for_you: 'Waiting for this counter', held: 'On hold', recent: 'This session',
-    transfer_title: 'Transfer to service', transfer_search: 'Search service, agency, keyword…',
-    transfer_hint: 'The visitor keeps their place in line. Type to search; ↑↓ to choose; Enter transfers; Esc cancels.',
-    note: 'Note (optional)', cancel: 'Cancel', transfer_go: 'Transfer',
-    callNext: 'Call next', recall: 'Recall', start: 'Start serving', complete: 'Complete',
-    noShow: 'No-show', transfer: 'Transfer', hold: 'Hold', resumeHeld: 'Resume held',
-    pause: 'Break', resume: 'End break', open: 'Open counter', close: 'Close counter',
-    close_confirm: 'Press * again to close the counter', status_open: 'OPEN', status_closed: 'CLOSED',
-    status_paused: 'ON BREAK', online: '● online', offline: '● offline — reconnecting…',
-    none_closed: 'Counter closed. Press / to open.', none_paused: 'On break. Press 8 to resume.',
-    none_open: 'No ticket. Press Enter to call the next visitor.', called: 'Called', serving: 'Serving',
-    nobody: 'Nobody is waiting.', busy: 'Wait, the previous action is still in progress.',
-    no_ticket: 'No ticket to transfer.', no_held: 'No ticket is on hold.',
-    resume_btn: 'Resume', wait_est: 'est.', late: 'past target', priority: 'priority',
-    none: '—', recalls: 'recalled', transfers: 'transferred', note_label: 'Note',
-    session_expired: 'Your session has expired. Log in again to continue at the same counter — your ticket is kept.',
-    failed_title: 'Actions that failed on the network (not recorded by the server):', retry: 'Retry', dismiss: 'Dismiss',
-    net_retrying: 'Network trouble, retrying…', net_check: 'The server cannot be reached. Check the network, then press Retry.', no_counters: 'This account is not assigned to any counter.',
-    st_waiting: 'transferred', st_called: 'called', st_serving: 'serving', st_held: 'on hold', st_done: 'done',
-    st_no_show: 'no-show', st_cancelled: 'cancelled', min: 'min', place: 'place ',
-    done_callNext: 'called', done_recall: 'recalled', done_start: 'now being served',
-    done_complete: 'completed', done_noShow: 'marked no-show', done_hold: 'on hold', done_resumeHeld: 'called back',
-    p_lansia: 'elderly', p_disabilitas: 'disability', p_ibu_hamil: 'pregnant', p_anak: 'child',
-  },
-};
 
 // Buttons, their keys (numeric keypad first; the digits also work on the top row) and
 // the API action behind each. Documented in docs/counter.md.
@@ -106,13 +44,96 @@ const KEYS = {
 
 const $ = (id) => document.getElementById(id);
 const saved = (() => { try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch { return {}; } })();
+// Every text in Indonesian and English; the officer switches with '-'.
+const T = texts({
+  connecting: ['Menghubungkan ke server…', 'Connecting to the server…'],
+  login_title: ['Masuk petugas loket', 'Counter officer login'],
+  username: ['Nama pengguna', 'Username'],
+  password: ['Kata sandi', 'Password'],
+  login: ['Masuk', 'Log in'],
+  logout: ['Keluar', 'Log out'],
+  switch_counter: ['Ganti loket', 'Switch counter'],
+  choose_counter: ['Pilih loket', 'Choose a counter'],
+  now_serving: ['Sedang dilayani', 'Now serving'],
+  waiting_for_you: ['Menunggu di loket ini', 'Waiting for this counter'],
+  held: ['Ditahan', 'On hold'],
+  recent: ['Tiket sesi ini', 'This session'],
+  transfer_title: ['Alihkan ke layanan', 'Transfer to service'],
+  transfer_search: ['Cari layanan, instansi, kata kunci…', 'Search service, agency, keyword…'],
+  transfer_hint: ['Pengunjung tetap pada urutannya. Ketik untuk mencari; ↑↓ memilih; Enter mengalihkan; Esc batal.', 'The visitor keeps their place in line. Type to search; ↑↓ to choose; Enter transfers; Esc cancels.'],
+  note: ['Catatan (opsional)', 'Note (optional)'],
+  cancel: ['Batal', 'Cancel'],
+  transfer_go: ['Alihkan', 'Transfer'],
+  callNext: ['Panggil berikutnya', 'Call next'],
+  recall: ['Panggil ulang', 'Recall'],
+  start: ['Mulai layani', 'Start serving'],
+  complete: ['Selesai', 'Complete'],
+  noShow: ['Tidak hadir', 'No-show'],
+  transfer: ['Alihkan', 'Transfer'],
+  hold: ['Tahan', 'Hold'],
+  resumeHeld: ['Lanjutkan ditahan', 'Resume held'],
+  pause: ['Istirahat', 'Break'],
+  resume: ['Selesai istirahat', 'End break'],
+  open: ['Buka loket', 'Open counter'],
+  close: ['Tutup loket', 'Close counter'],
+  close_confirm: ['Tekan * lagi untuk menutup loket', 'Press * again to close the counter'],
+  status_open: ['BUKA', 'OPEN'],
+  status_closed: ['TUTUP', 'CLOSED'],
+  status_paused: ['ISTIRAHAT', 'ON BREAK'],
+  online: ['● terhubung', '● online'],
+  offline: ['● terputus — menyambung ulang…', '● offline — reconnecting…'],
+  none_closed: ['Loket tutup. Tekan / untuk membuka.', 'Counter closed. Press / to open.'],
+  none_paused: ['Istirahat. Tekan 8 untuk melanjutkan.', 'On break. Press 8 to resume.'],
+  none_open: ['Belum ada tiket. Tekan Enter untuk memanggil.', 'No ticket. Press Enter to call the next visitor.'],
+  called: ['Dipanggil', 'Called'],
+  serving: ['Dilayani', 'Serving'],
+  nobody: ['Tidak ada yang menunggu.', 'Nobody is waiting.'],
+  busy: ['Tunggu, tindakan sebelumnya masih diproses.', 'Wait, the previous action is still in progress.'],
+  no_ticket: ['Tidak ada tiket untuk dialihkan.', 'No ticket to transfer.'],
+  no_held: ['Tidak ada tiket yang ditahan.', 'No ticket is on hold.'],
+  resume_btn: ['Lanjutkan', 'Resume'],
+  wait_est: ['perkiraan', 'est.'],
+  late: ['lewat target', 'past target'],
+  priority: ['prioritas', 'priority'],
+  none: ['—', '—'],
+  recalls: ['dipanggil ulang', 'recalled'],
+  transfers: ['dialihkan', 'transferred'],
+  note_label: ['Catatan', 'Note'],
+  session_expired: ['Sesi Anda berakhir. Masuk lagi untuk melanjutkan di loket yang sama — tiket Anda tetap tersimpan.', 'Your session has expired. Log in again to continue at the same counter — your ticket is kept.'],
+  failed_title: ['Tindakan gagal karena jaringan (belum tercatat di server):', 'Actions that failed on the network (not recorded by the server):'],
+  retry: ['Coba lagi', 'Retry'],
+  dismiss: ['Abaikan', 'Dismiss'],
+  net_retrying: ['Jaringan bermasalah, mencoba lagi…', 'Network trouble, retrying…'],
+  net_check: ['Server tidak dapat dihubungi. Periksa jaringan, lalu tekan Coba lagi.', 'The server cannot be reached. Check the network, then press Retry.'],
+  no_counters: ['Akun ini tidak ditugaskan di loket mana pun.', 'This account is not assigned to any counter.'],
+  st_waiting: ['dialihkan', 'transferred'],
+  st_called: ['dipanggil', 'called'],
+  st_serving: ['dilayani', 'serving'],
+  st_held: ['ditahan', 'on hold'],
+  st_done: ['selesai', 'done'],
+  st_no_show: ['tidak hadir', 'no-show'],
+  st_cancelled: ['batal', 'cancelled'],
+  min: ['mnt', 'min'],
+  place: ['urutan ke-', 'place '],
+  done_callNext: ['dipanggil', 'called'],
+  done_recall: ['dipanggil ulang', 'recalled'],
+  done_start: ['sedang dilayani', 'now being served'],
+  done_complete: ['selesai', 'completed'],
+  done_noShow: ['tidak hadir', 'marked no-show'],
+  done_hold: ['ditahan', 'on hold'],
+  done_resumeHeld: ['dipanggil kembali', 'called back'],
+  p_lansia: ['lansia', 'elderly'],
+  p_disabilitas: ['penyandang disabilitas', 'disability'],
+  p_ibu_hamil: ['ibu hamil', 'pregnant'],
+  p_anak: ['anak', 'child'],
+}, saved.lang);
 const S = {
   lang: saved.lang === 'en' ? 'en' : 'id',
   token: saved.token || null, user: saved.user || '', role: saved.role || '',
   counters: saved.counters || [], counter: saved.counter || null,
   recent: Array.isArray(saved.recent) ? saved.recent : [],
-  site: null, view: null, queues: new Map(), seq: null, ws: null, online: false,
-  reconnectMs: RECONNECT_FIRST_MS, skewMs: 0, busy: null, failed: [], message: null,
+  site: null, index: [], view: null, queues: new Map(), stream: null, online: false,
+  skewMs: 0, busy: null, failed: [], message: null,
   closeArmedUntil: 0, retryAfterLogin: null, transferSel: 0, actions: 0,
 };
 window.antreCounter = S; // for tests and for support staff poking at a desk
@@ -123,11 +144,9 @@ function save() {
     counter: S.counter, recent: S.recent,
   }));
 }
-const t = (key) => (T[S.lang][key] ?? key);
+const t = (key) => T.tr(key);
 // The server's messages are "Indonesian / English": this language's half.
 const half = (m) => { const p = String(m).split(' / '); return p.length === 2 ? (S.lang === 'id' ? p[0] : p[1]) : String(m); };
-const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const serverNow = () => Date.now() + S.skewMs;
 function clock(sec) {
   sec = Math.max(0, Math.floor(sec));
@@ -139,22 +158,18 @@ const minutes = (sec) => (S.lang === 'id' ? '±' : '~') + Math.ceil(sec / 60) + 
 class ApiError extends Error { constructor(status, code, message) { super(message); this.status = status; this.code = code; } }
 class NetError extends Error {}
 
-async function api(method, path, body, extra) {
-  const headers = { ...(extra || {}) };
-  if (S.token) headers.Authorization = 'Bearer ' + S.token;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
+// The answer's JSON (null for 204), or an ApiError the officer must see, or a NetError
+// when nothing is known to have happened (no answer, or a server that could not act).
+async function api(method, path, body, key) {
   let res;
   try {
-    res = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: abort.signal });
+    res = await request(method, API + path, { body, token: S.token, key, timeoutMs: REQUEST_TIMEOUT_MS });
   } catch (e) {
     throw new NetError(String(e.message || e));
-  } finally { clearTimeout(timer); }
+  }
   if (res.status === 204) return null;
-  let data = null;
-  try { data = await res.json(); } catch { /* not JSON */ }
-  if (!res.ok) {
+  const data = res.data;
+  if (res.status < 200 || res.status > 299) {
     // A restarting server or storage trouble: nothing was saved, so it may be retried.
     if (res.status >= 502 && res.status <= 504) throw new NetError('HTTP ' + res.status);
     throw new ApiError(res.status, data?.error?.code || 'http_' + res.status, data?.error?.message || 'HTTP ' + res.status);
@@ -181,17 +196,11 @@ function tookEffect(action, body, before, after) {
   }
 }
 
-// One key per press, kept across retries: the server answers a repeat (ours, or one the
-// browser makes by itself when a connection drops) with the first answer.
-function newKey() {
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 async function reliable(action, body) {
   const path = `/counters/${encodeURIComponent(S.counter)}`;
-  const key = { 'Idempotency-Key': newKey() };
+  // One key per press, kept across retries: the server answers a repeat (ours, or one the
+  // browser makes by itself when a connection drops) with the first answer.
+  const key = newKey();
   let before = null, sent = false, pause = FIRST_BACKOFF_MS, last = null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (attempt > 0) { say('warn', t('net_retrying')); await sleep(pause); pause *= 2; }
@@ -286,34 +295,24 @@ function refreshQueues() {
 }
 
 function connect() {
-  if (S.ws) return;
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(`${proto}//${location.host}${API}/stream` + (S.seq != null ? `?since=${S.seq}` : ''));
-  S.ws = ws;
-  ws.onopen = () => { S.online = true; S.reconnectMs = RECONNECT_FIRST_MS; renderHeader(); };
-  ws.onmessage = (m) => {
-    let msg;
-    try { msg = JSON.parse(m.data); } catch { return; }
-    if (msg.type === 'snapshot') {
-      S.seq = msg.seq;
+  if (S.stream) return;
+  S.stream = follow({
+    onSnapshot(msg) {
       const at = Date.parse(msg.at);
       if (!Number.isNaN(at)) S.skewMs = at - Date.now();
       S.view = msg.counters.find((c) => c.code === S.counter) || S.view;
       S.queues = new Map(msg.queues.map((q) => [q.service, q]));
       render();
-      return;
-    }
-    S.seq = msg.seq;
-    if (msg.counter && msg.counter.code === S.counter) S.view = msg.counter;
-    if (msg.ticket && msg.ticket.counter === S.counter && msg.type !== 'ticket.issued') remember(msg.ticket);
-    if (String(msg.type).startsWith('ticket.') || msg.type === 'counter.opened' || msg.type === 'counter.closed') refreshQueues();
-    render();
-  };
-  ws.onclose = () => {
-    S.ws = null; S.online = false; renderHeader();
-    setTimeout(connect, S.reconnectMs);
-    S.reconnectMs = Math.min(S.reconnectMs * 2, RECONNECT_MAX_MS);
-  };
+    },
+    onEvent(msg) {
+      if (msg.counter && msg.counter.code === S.counter) S.view = msg.counter;
+      if (msg.ticket && msg.ticket.counter === S.counter && msg.type !== 'ticket.issued') remember(msg.ticket);
+      if (msg.type.startsWith('ticket.') || msg.type === 'counter.opened' || msg.type === 'counter.closed') refreshQueues();
+      render();
+    },
+    onOnline() { S.online = true; renderHeader(); },
+    onOffline() { S.online = false; renderHeader(); },
+  });
 }
 
 // ---- Screens --------------------------------------------------------------------
@@ -396,16 +395,9 @@ function enterCounter() {
 }
 
 // ---- Rendering ------------------------------------------------------------------
-/** A time of day in the site's time zone (the counter PC's own clock may be set to
- * another zone), in the page's language. */
-function localTime(date, options = {}) {
-  const locale = S.lang === 'id' ? 'id-ID' : 'en-GB';
-  try {
-    return date.toLocaleTimeString(locale, { ...options, timeZone: S.site?.timezone });
-  } catch {
-    return date.toLocaleTimeString(locale, options);
-  }
-}
+// A time of day in the site's time zone (the counter PC's own clock may be set to
+// another zone): HH:MM, or with seconds where actions a few seconds apart must differ.
+const localTime = (date, seconds = false) => siteClock(S.site?.timezone, S.lang).time(date, seconds);
 
 const counterInfo = () => S.site?.counters.find((c) => c.code === S.counter);
 const service = (code) => S.site?.services.find((s) => s.code === code);
@@ -512,7 +504,7 @@ function renderFailed() {
   document.body.classList.toggle('has-failed', S.failed.length > 0);
   if (!S.failed.length) return;
   box.innerHTML = `<b>${esc(t('failed_title'))}</b><ul>` + S.failed.map((f, i) =>
-    `<li>${esc(localTime(f.at))} — ${esc(t(f.name))}` +
+    `<li>${esc(localTime(f.at, true))} — ${esc(t(f.name))}` +
     `<button type="button" data-retry="${i}">${esc(t('retry'))}</button><button type="button" data-dismiss="${i}">${esc(t('dismiss'))}</button></li>`).join('') + '</ul>';
   box.querySelectorAll('[data-retry]').forEach((b) => b.addEventListener('click', () => {
     const [f] = S.failed.splice(Number(b.dataset.retry), 1);
@@ -553,7 +545,7 @@ function renderHeld() {
 }
 
 function renderRecent() {
-  const time = (s) => s ? localTime(new Date(Date.parse(s)), { hour: '2-digit', minute: '2-digit' }) : '';
+  const time = (s) => s ? localTime(new Date(Date.parse(s))) : '';
   $('recent').innerHTML = S.recent.length ? S.recent.map((r) =>
     `<li><b>${esc(r.number)}</b><span class="svc">${esc(serviceName(r.service))}</span><span class="st">${esc(t('st_' + r.status))} ${esc(time(r.finished_at || r.started_at || r.called_at))}</span></li>`).join('')
     : `<li class="empty">${t('none')}</li>`;
@@ -561,7 +553,7 @@ function renderRecent() {
 
 // ---- Commands -------------------------------------------------------------------
 function command(cmd) {
-  if (cmd === 'lang') { S.lang = S.lang === 'id' ? 'en' : 'id'; save(); applyLang(); return; }
+  if (cmd === 'lang') { S.lang = S.lang === 'id' ? 'en' : 'id'; T.set(S.lang); save(); applyLang(); return; }
   if (document.body.dataset.view !== 'counter') return;
   const c = COMMANDS.find((x) => x.cmd === cmd);
   if (cmd === 'transfer') { openTransfer(); return; }
@@ -595,13 +587,12 @@ document.addEventListener('keydown', (e) => {
 });
 
 // ---- Transfer -------------------------------------------------------------------
+// Every service while nothing is typed; then the kiosk's search, typos forgiven
+// ("psapor" finds the passport services), best match first.
 function transferMatches() {
-  const words = $('transfer-search').value.toLowerCase().split(/\s+/).filter(Boolean);
-  return (S.site?.services || []).filter((s) => {
-    const a = S.site.agencies.find((x) => x.code === s.agency);
-    const hay = [s.code, s.name, s.name_en, s.agency, a?.short, a?.name, a?.name_en, ...(s.keywords || [])].join(' ').toLowerCase();
-    return words.every((w) => hay.includes(w));
-  });
+  const text = $('transfer-search').value;
+  if (!text.trim()) return S.site?.services || [];
+  return search(S.index, text);
 }
 
 function openTransfer() {
@@ -661,10 +652,9 @@ async function boot() {
   $('transfer-cancel').addEventListener('click', closeTransfer);
   $('transfer-go').addEventListener('click', doTransfer);
   applyLang();
-  // The site may be restarting: keep trying until it answers.
-  for (let pause = RECONNECT_FIRST_MS; !S.site; pause = Math.min(pause * 2, RECONNECT_MAX_MS)) {
-    try { S.site = await api('GET', '/site'); } catch { await sleep(pause); }
-  }
+  // The site may be restarting: loadSite keeps trying until it answers.
+  S.site = await loadSite();
+  S.index = buildIndex(S.site);
   applyLang();
   if (!S.token) { askLogin(''); return; }
   try {

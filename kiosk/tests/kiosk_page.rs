@@ -620,3 +620,107 @@ async fn out_of_paper_keeps_the_number_on_screen_and_prints_when_paper_is_back()
     );
     browser.close().await;
 }
+
+/// The count the kiosk shows on a service's tile (the number before "menunggu"), as a
+/// script expression.
+fn shown_waiting(service: &str) -> String {
+    format!(
+        "parseInt(document.querySelector(\"button[data-service='{service}'] .waiting\")?.textContent)"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_counts_follow_the_stream_across_a_server_restart() {
+    const SERVICE: &str = "IMG-PASPOR-BARU";
+    let mut server = Server::demo();
+    issue(&server, SERVICE).await;
+    let Some(browser) = Browser::start(1080, 1920).await else {
+        return;
+    };
+    browser.client.goto(&server.url("/kiosk/K1")).await.unwrap();
+    browser
+        .wait_for("document.body.dataset.ready === '1'", LIMIT)
+        .await;
+    click(&browser, "button[data-agency='IMIGRASI']").await;
+    browser
+        .wait_for(&format!("{} === 1", shown_waiting(SERVICE)), LIMIT)
+        .await;
+
+    // From here on the page cannot ask for the figures (GET /api/v1/queues fails, and
+    // is counted): only the stream can move the count.
+    browser
+        .client
+        .execute(
+            "window.figuresAsked = 0; const realFetch = window.fetch; \
+             window.fetch = function (input, init) { \
+               if (String(input instanceof Request ? input.url : input).includes('/api/v1/queues')) { \
+                 window.figuresAsked++; return Promise.reject(new TypeError('no figures in this test')); } \
+               return realFetch.call(this, input, init); }; \
+             window.sameLoad = true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    issue(&server, SERVICE).await;
+    browser
+        .wait_for(&format!("{} === 2", shown_waiting(SERVICE)), LIMIT)
+        .await;
+    let before = browser
+        .client
+        .execute(
+            "return [antreKiosk.stream.seq, antreKiosk.stream.snapshots];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let seq = before[0].as_u64().expect("the page has a seq");
+    assert_eq!(before[1], 1, "one snapshot, when the page connected first");
+
+    // The server stops; it comes back on the same data and address, and tickets are
+    // taken while the page reconnects.
+    let addr = server.addr.clone();
+    assert!(server.terminate().success());
+    browser
+        .wait_for("!document.getElementById('banner').hidden", LIMIT)
+        .await;
+    let (data, _dir) = server.into_data();
+    let server = Server::demo_at(&data, &addr);
+    issue(&server, SERVICE).await;
+    issue(&server, SERVICE).await;
+    browser
+        .wait_for(
+            &format!(
+                "document.getElementById('banner').hidden && {} === 4",
+                shown_waiting(SERVICE)
+            ),
+            LIMIT,
+        )
+        .await;
+    // And after it is back, live again.
+    issue(&server, SERVICE).await;
+    browser
+        .wait_for(&format!("{} === 5", shown_waiting(SERVICE)), LIMIT)
+        .await;
+    browser.screenshot("kiosk-after-restart-portrait").await;
+
+    let after = browser
+        .client
+        .execute(
+            "const s = antreKiosk.stream; \
+             return [s.url, s.seq, s.snapshots, s.reconnects > 0, window.sameLoad === true, window.figuresAsked > 0];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let url = after[0].as_str().unwrap();
+    assert!(
+        url.ends_with(&format!("/api/v1/stream?since={seq}")),
+        "resumed where it was: {url}"
+    );
+    assert!(after[1].as_u64().unwrap() > seq, "{after}");
+    assert_eq!(after[2], 1, "resumed, not started again from a snapshot");
+    assert_eq!(after[3], true, "it reconnected");
+    assert_eq!(after[4], true, "the page was not reloaded");
+    assert_eq!(after[5], true, "the page did ask for the figures, in vain");
+    browser.close().await;
+}

@@ -403,3 +403,100 @@ async fn a_supervisor_chooses_among_all_counters() {
     assert_eq!(rows, serde_json::json!(l03.services));
     browser.close().await;
 }
+
+/// The codes the transfer list shows, in order.
+async fn transfer_list(browser: &Browser) -> Vec<String> {
+    let codes = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#transfer-list li')].map(li => li.dataset.code);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(codes).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_transfer_search_forgives_typos() {
+    let server = Server::demo();
+    let Some(browser) = Browser::start(1366, 768).await else {
+        return;
+    };
+    let visitor = issue(&server, "DKP-KTP").await;
+    counter_log_in(&browser, &server.base, "petugas-l01", PASSWORD).await;
+    browser
+        .wait_for(
+            "document.body.dataset.view === 'counter' && window.antreCounter.view \
+             && !document.getElementById('btn-open').disabled",
+            WAIT,
+        )
+        .await;
+    press(&browser, "/").await;
+    browser
+        .wait_for("window.antreCounter.view.status === 'open'", WAIT)
+        .await;
+    press(&browser, &Key::Enter.to_string()).await;
+    browser
+        .wait_for(
+            &format!(
+                "document.getElementById('current-number').textContent === '{}'",
+                visitor.number
+            ),
+            WAIT,
+        )
+        .await;
+    press(&browser, "3").await;
+    browser
+        .wait_for("!document.getElementById('transfer').hidden", WAIT)
+        .await;
+    let passport = |codes: &[String]| {
+        !codes.is_empty()
+            && codes.iter().all(|c| c.starts_with("IMG-"))
+            && codes.contains(&"IMG-PASPOR-BARU".to_string())
+    };
+    // As typed, then with two letters swapped: the same passport services.
+    for typed in ["paspor", "psapor"] {
+        browser
+            .client
+            .execute(
+                "const f = document.getElementById('transfer-search'); f.value = ''; \
+                 f.dispatchEvent(new Event('input'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        press(&browser, typed).await;
+        browser
+            .wait_for(
+                &format!("document.getElementById('transfer-search').value === '{typed}'"),
+                WAIT,
+            )
+            .await;
+        let codes = transfer_list(&browser).await;
+        assert!(passport(&codes), "{typed}: {codes:?}");
+    }
+    browser.screenshot("counter-transfer-typo").await;
+    // Enter sends the visitor to the first of them.
+    let first = transfer_list(&browser).await[0].clone();
+    press(&browser, &Key::Enter.to_string()).await;
+    browser
+        .wait_for(
+            "document.getElementById('current-number').textContent === '—'",
+            WAIT,
+        )
+        .await;
+    let token = visitor
+        .track_token
+        .expect("the issue answer has the track token");
+    let now: Ticket = client()
+        .get(server.url(&format!("/api/v1/track/{token}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now.service, first);
+    browser.close().await;
+}

@@ -10,6 +10,20 @@ use super::{ApiError, Ctx};
 /// A client crate's files, by name (its `asset` function).
 pub type Assets = fn(&str) -> Option<(&'static str, &'static [u8])>;
 
+/// The module every page imports (escaping, requests, the stream, the clock, texts and
+/// search, written once): `server/assets/antre.js`.
+pub fn shared(file: &str) -> Option<(&'static str, &'static [u8])> {
+    (file == "antre.js").then_some((
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/antre.js"),
+    ))
+}
+
+/// `/assets/antre.js`.
+pub async fn shared_module() -> Response {
+    serve(shared, "antre.js")
+}
+
 /// A client crate's page.
 pub async fn page(assets: Assets) -> Response {
     serve(assets, "index.html")

@@ -1,0 +1,352 @@
+// The pages' shared plumbing, served at /assets/antre.js: escaping, requests, the site
+// description, the live stream, the clock, texts and service search. Each page (kiosk,
+// phone, hall board, counter) imports what it needs, so they all behave alike: the same
+// timeouts, the same reconnects, the same search. A plain ES module: no build step, no
+// libraries, nothing from outside the MPP's LAN. Visitors' phones load it too, old ones
+// among them, so it keeps to the JavaScript of 2018 (no `??`, `?.` or `1_000`).
+
+// ---------------------------------------------------------------------------- timings
+
+// A LAN answers in milliseconds; a request still open after this is treated as lost
+// (the server is away, or the network is).
+export const REQUEST_TIMEOUT_MS = 8000;
+// Reconnects and site retries: the first at once (half a second), then doubling up to
+// ten seconds, so a restarted server is found quickly and a dead one is not hammered.
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 10000;
+// Each pause varies by ±20 %: a hall full of screens does not come back in step after a
+// server restart.
+const RETRY_JITTER = 0.2;
+// A connection that dies without closing (a cable pulled, a switch off) is noticed by a
+// health check this often while the stream is open, each given this long to answer.
+const HEALTH_EVERY_MS = 15000;
+const HEALTH_TIMEOUT_MS = 5000;
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A pause of about `ms`, varied by the jitter.
+const jittered = (ms) => ms * (1 - RETRY_JITTER + Math.random() * 2 * RETRY_JITTER);
+
+// ---------------------------------------------------------------------------- escaping
+
+const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+// Text for innerHTML and attribute values: names come from the site's configuration and
+// the server's messages, and must never become markup.
+export function esc(text) {
+  return String(text === null || text === undefined ? '' : text).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+
+// ---------------------------------------------------------------------------- requests
+
+// One JSON request to the server. Resolves to `{status, data}` (data: the parsed JSON
+// answer, or null) whatever the status; rejects only when no answer came (network
+// failure, or no answer within `timeoutMs`). `token` is sent as a bearer token, `key` as
+// the Idempotency-Key that makes a retried POST safe. Never cached: every answer is live
+// state.
+export async function request(method, path, { body, token, key, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = 'Bearer ' + token;
+  if (key) headers['Idempotency-Key'] = key;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: abort.signal,
+      cache: 'no-store',
+    });
+    let data = null;
+    try { data = await res.json(); } catch (_) { data = null; }
+    return { status: res.status, data };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// A fresh Idempotency-Key (32 random hex digits): one per action, kept across that
+// action's retries, so the server answers a repeat with the first answer.
+export function newKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// ---------------------------------------------------------------------------- the site
+
+// The site description (agencies, services, counters, zones, time zone). Asked until the
+// server answers 200 — it may be restarting, or the screen may have booted before the
+// network — with growing pauses; `onRetry(attempt)` is told of each failure, so a page
+// can say "connecting".
+export async function loadSite({ onRetry } = {}) {
+  let pause = RETRY_MIN_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await request('GET', '/api/v1/site');
+      if (res.status === 200 && res.data) return res.data;
+    } catch (_) { /* away: tried again below */ }
+    if (onRetry) onRetry(attempt);
+    await sleep(jittered(pause));
+    pause = Math.min(pause * 2, RETRY_MAX_MS);
+  }
+}
+
+// ---------------------------------------------------------------------------- the stream
+
+// Follows the live stream (`/api/v1/stream`, of one zone when `zone` is given): a
+// snapshot, then events. Remembers the last seq it saw, so after a drop it resumes with
+// `since=SEQ` and gets exactly what it missed (or a fresh snapshot when it was away too
+// long); an event at or below that seq is skipped. Reconnects by itself with growing,
+// jittered pauses, and while connected checks /healthz now and then, so a connection
+// that died without closing is noticed and replaced.
+//
+// Callbacks: `onSnapshot(snapshot)`, `onEvent(event)`, `onOnline()` when a connection
+// opens, `onOffline()` after every connection lost or attempt failed. Returns a handle
+// pages and tests read: `seq` (last seen), `connected`, `reconnects` (attempts after the
+// first), `snapshots` (received), `url` (of the last attempt) and `close()`.
+export function follow({ zone, onSnapshot, onEvent, onOnline, onOffline } = {}) {
+  const handle = { seq: null, connected: false, reconnects: 0, snapshots: 0, url: null, close };
+  let socket = null;
+  let pause = RETRY_MIN_MS;
+  let retryTimer = null;
+  let stopped = false;
+  // A page's mistake in one message must not end the stream.
+  const call = (fn, arg) => {
+    if (!fn) return;
+    try { fn(arg); } catch (e) { console.error(e); }
+  };
+
+  function connect() {
+    if (stopped) return;
+    const query = new URLSearchParams();
+    if (zone) query.set('zone', zone);
+    if (handle.seq !== null) query.set('since', String(handle.seq));
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    handle.url = `${proto}//${location.host}/api/v1/stream${query.toString() ? '?' + query : ''}`;
+    let ws;
+    try {
+      ws = new WebSocket(handle.url);
+    } catch (_) {
+      lost(null);
+      return;
+    }
+    socket = ws;
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      handle.connected = true;
+      pause = RETRY_MIN_MS;
+      call(onOnline);
+    };
+    ws.onmessage = (m) => {
+      if (socket !== ws) return;
+      let msg;
+      try { msg = JSON.parse(m.data); } catch (_) { return; }
+      if (msg.type === 'snapshot') {
+        handle.seq = msg.seq;
+        handle.snapshots++;
+        call(onSnapshot, msg);
+      } else if (typeof msg.seq === 'number' && typeof msg.type === 'string') {
+        if (handle.seq !== null && msg.seq <= handle.seq) return;
+        handle.seq = msg.seq;
+        call(onEvent, msg);
+      }
+    };
+    ws.onclose = () => { if (socket === ws) lost(ws); };
+    ws.onerror = () => { try { ws.close(); } catch (_) { /* closing anyway */ } };
+  }
+
+  // The connection `ws` is gone (or never came): say so and try again later. A socket
+  // given up on is forgotten at once, so its late close (a dead peer can take minutes to
+  // time out) changes nothing.
+  function lost(ws) {
+    if (ws) {
+      socket = null;
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(); } catch (_) { /* already closed */ }
+    }
+    handle.connected = false;
+    call(onOffline);
+    clearTimeout(retryTimer);
+    if (stopped) return;
+    const wait = jittered(pause);
+    pause = Math.min(pause * 2, RETRY_MAX_MS);
+    retryTimer = setTimeout(() => {
+      handle.reconnects++;
+      connect();
+    }, wait);
+  }
+
+  async function healthCheck() {
+    const ws = socket;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    let ok = false;
+    try {
+      ok = (await request('GET', '/healthz', { timeoutMs: HEALTH_TIMEOUT_MS })).status === 200;
+    } catch (_) { ok = false; }
+    if (!ok && socket === ws) lost(ws);
+  }
+
+  const healthTimer = setInterval(healthCheck, HEALTH_EVERY_MS);
+
+  function close() {
+    stopped = true;
+    clearInterval(healthTimer);
+    clearTimeout(retryTimer);
+    const ws = socket;
+    socket = null;
+    handle.connected = false;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(); } catch (_) { /* already closed */ }
+    }
+  }
+
+  connect();
+  return handle;
+}
+
+// ---------------------------------------------------------------------------- the clock
+
+// Zone abbreviations as Indonesians say them.
+const ZONE_ABBR = { 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' };
+const clocks = new Map();
+
+// The site's local time, whatever zone the screen's own clock is set to: `time(date)`
+// gives "14:05" (24 h, with `:` as people write it on signs; `time(date, true)` adds
+// seconds), `date(date)` "Senin, 23 November 2026", `abbr` "WITA". Formatters are built
+// once per zone and language ('id' or 'en'); a zone the browser does not know falls back
+// to the device's own (and no abbreviation, which would then be wrong).
+export function clock(timeZone, lang = 'id') {
+  const id = `${timeZone || ''}|${lang}`;
+  if (clocks.has(id)) return clocks.get(id);
+  const locale = lang === 'en' ? 'en-GB' : 'id-ID';
+  let zone = timeZone || undefined;
+  try { new Intl.DateTimeFormat(locale, { timeZone: zone }); } catch (_) { zone = undefined; }
+  const format = (options) => new Intl.DateTimeFormat(locale, { timeZone: zone, ...options });
+  const hm = format({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const hms = format({ hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const long = format({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  // Indonesian formats write "14.05"; the parts are joined with ":" whatever the locale.
+  const join = (f, d) => f.formatToParts(d).filter((p) => p.type !== 'literal').map((p) => p.value).join(':');
+  const c = {
+    time: (d = new Date(), seconds = false) => join(seconds ? hms : hm, d),
+    date: (d = new Date()) => long.format(d),
+    abbr: zone ? ZONE_ABBR[zone] || '' : '',
+  };
+  clocks.set(id, c);
+  return c;
+}
+
+// ---------------------------------------------------------------------------- texts
+
+// Indonesian first, English beside it. `dict` maps keys to `[id, en]` pairs; `lang` is
+// 'id' or 'en' (the page's current language, which `set` changes). `tr` gives a text in
+// the current language, `other` in the other one, `both` the HTML of the current one
+// with the other in a <small> carrying its `lang`, `bothText` "id / en" for places
+// without markup. `{name}` in a text is filled from `vars` (values: `[id, en]` pairs, or
+// one text for both). A key without a text gives itself, so a gap shows rather than
+// breaking the page.
+export function texts(dict, lang = 'id') {
+  const self = {
+    lang: lang === 'en' ? 'en' : 'id',
+    get index() { return self.lang === 'en' ? 1 : 0; },
+    get otherLang() { return self.lang === 'en' ? 'id' : 'en'; },
+    set(l) { self.lang = l === 'en' ? 'en' : 'id'; },
+    in(key, i, vars) {
+      const pair = dict[key];
+      const text = pair ? pair[i] : key;
+      return text.replace(/\{(\w+)\}/g, (_, k) => {
+        const v = vars ? vars[k] : undefined;
+        return v === undefined || v === null ? '' : Array.isArray(v) ? v[i] : String(v);
+      });
+    },
+    tr: (key, vars) => self.in(key, self.index, vars),
+    other: (key, vars) => self.in(key, 1 - self.index, vars),
+    both: (key, vars) => esc(self.tr(key, vars)) + `<small lang="${self.otherLang}">` + esc(self.other(key, vars)) + '</small>',
+    bothText: (key, vars) => self.in(key, 0, vars) + ' / ' + self.in(key, 1, vars),
+  };
+  return self;
+}
+
+// ---------------------------------------------------------------------------- search
+
+// Lower case, accents off, anything but letters and digits as one space.
+const norm = (s) => String(s).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
+
+// Edit distance where swapping two neighbouring letters ("psapor") is one typo (optimal
+// string alignment); small strings only.
+function distance(a, b) {
+  const d = [];
+  for (let i = 0; i <= a.length; i++) { d.push(new Array(b.length + 1).fill(0)); d[i][0] = i; }
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+// The words of every service of the site, built once per site description: keywords and
+// the agency's short name (what people type) apart from names and codes.
+export function buildIndex(site) {
+  return site.services.map((s) => {
+    const agency = site.agencies.find((a) => a.code === s.agency) || {};
+    const strong = norm((s.keywords || []).join(' ') + ' ' + (agency.short || '')).split(' ').filter(Boolean);
+    const weak = norm(s.name + ' ' + s.name_en + ' ' + (agency.name || '') + ' ' + s.code).split(' ').filter(Boolean);
+    const phrases = new Set((s.keywords || []).map(norm));
+    return { s, strong: new Set(strong), weak: new Set(weak), phrases };
+  });
+}
+
+// How well one typed word matches a set of words: exact 6, start of a word 4, with a
+// typo 2 (one wrong letter, two from eight letters on), none 0.
+function wordScore(q, words) {
+  let best = 0;
+  for (const w of words) {
+    if (w === q) return 6;
+    if (q.length >= 2 && w.startsWith(q)) { best = Math.max(best, 4); continue; }
+    if (q.length >= 4) {
+      const allowed = q.length >= 8 ? 2 : 1;
+      const whole = distance(q, w) <= allowed;
+      const start = w.length > q.length && distance(q, w.slice(0, q.length)) <= allowed;
+      if (whole || start) best = Math.max(best, 2);
+    }
+  }
+  return best;
+}
+
+// The services matching every typed word, best first: typos are forgiven ("psapor"
+// finds paspor), but only when nothing matches as typed.
+export function search(index, text) {
+  const words = norm(text).split(' ').filter(Boolean);
+  if (!words.length) return [];
+  let found = [];
+  for (const e of index) {
+    let total = 0;
+    let all = true;
+    let typo = false;
+    for (const q of words) {
+      // Keywords (the words people actually type) weigh more than names.
+      const strong = wordScore(q, e.strong);
+      const weak = wordScore(q, e.weak);
+      const sc = Math.max(strong ? strong + 1 : 0, weak);
+      if (!sc) { all = false; break; }
+      if (Math.max(strong, weak) === 2) typo = true;
+      total += sc;
+    }
+    // Typed exactly as one of the service's keywords ("ktp", not "ktp digital").
+    if (all && e.phrases.has(words.join(' '))) total += 3;
+    if (all) found.push({ s: e.s, score: total, typo });
+  }
+  // Typo matches only help when nothing matches as typed: "paspor" must not also list
+  // "lapor".
+  if (found.some((f) => !f.typo)) found = found.filter((f) => !f.typo);
+  found.sort((a, b) => b.score - a.score || a.s.name.localeCompare(b.s.name));
+  return found.map((f) => f.s);
+}
