@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
-use serde_json::json;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -145,6 +146,65 @@ impl Browser {
             assert!(Instant::now() < deadline, "timed out waiting for: {script}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Runs a script (with its own `return`) in the page.
+    pub async fn js(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
+    /// The value of a JavaScript expression.
+    pub async fn eval(&self, expression: &str) -> Value {
+        self.js(&format!("return ({expression});")).await
+    }
+
+    /// The text of the element with this id, trimmed.
+    pub async fn text(&self, id: &str) -> String {
+        self.eval(&format!("document.getElementById('{id}').textContent"))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
+    /// Clicks the element, finding it again if a live update replaced it in between.
+    pub async fn click(&self, css: &str) {
+        let mut last = None;
+        for _ in 0..5 {
+            let element = self
+                .client
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css}: {e}"));
+            match element.click().await {
+                Ok(()) => return,
+                Err(e) if e.to_string().contains("stale element") => last = Some(e),
+                Err(e) => panic!("click {css}: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("click {css}: {last:?}");
+    }
+
+    /// Types keys into whatever has the focus (WebDriver key events, as a keyboard
+    /// would).
+    pub async fn press(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("an active element")
+            .send_keys(keys)
+            .await
+            .expect("keys typed");
+    }
+
+    /// Presses Enter on whatever has the focus.
+    pub async fn press_enter(&self) {
+        self.press(&Key::Enter.to_string()).await;
     }
 
     pub async fn close(mut self) {
