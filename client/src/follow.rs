@@ -54,8 +54,8 @@ pub enum Control {
     /// Accepted: the next connection resumes after it.
     Continue,
     /// Not accepted: drop the connection and resume from before this message, so it
-    /// comes again (after the usual pause). For [`Feed::Online`] and [`Feed::Offline`]
-    /// it is the same as `Continue`.
+    /// comes again after a pause, which grows while the handler keeps asking. For
+    /// [`Feed::Online`] and [`Feed::Offline`] it is the same as `Continue`.
     Retry,
     /// The follower returns.
     Stop,
@@ -128,6 +128,20 @@ pub struct Follower {
     options: Options,
 }
 
+/// What the follower carries from one connection to the next.
+struct Progress {
+    /// The seq of the last message the handler accepted: the next `since`.
+    last: Option<u64>,
+    /// Reset when a connection is made, so a drop after a long healthy connection is
+    /// followed by a short pause.
+    backoff: Backoff,
+    /// The handler asked for a message again and has not accepted it since. Making the
+    /// connection is then no success: the pause keeps growing, so a message the handler
+    /// keeps refusing (a print job the server cannot hand out) is not asked for twice a
+    /// second.
+    retrying: bool,
+}
+
 /// Why a connection ended.
 enum End {
     /// Lost or left; the reason goes to the handler as [`Feed::Offline`].
@@ -160,18 +174,18 @@ impl Follower {
 
     /// Follows until the handler says [`Control::Stop`].
     pub async fn run<H: Handler>(self, handler: &mut H) {
-        let mut last = self.options.since;
-        let mut backoff = Backoff::new();
+        let mut progress = Progress {
+            last: self.options.since,
+            backoff: Backoff::new(),
+            retrying: false,
+        };
         loop {
-            let url = self.url(last);
-            let why = match self
-                .connection(&url, &mut last, &mut backoff, handler)
-                .await
-            {
+            let url = self.url(progress.last);
+            let why = match self.connection(&url, &mut progress, handler).await {
                 End::Stop => return,
                 End::Lost(why) => why,
             };
-            let pause = backoff.next_pause();
+            let pause = progress.backoff.next_pause();
             tracing::warn!("stream {url}: {why}; reconnecting in {pause:.1?}");
             if handler.on(Feed::Offline(why)).await == Control::Stop {
                 return;
@@ -180,13 +194,11 @@ impl Follower {
         }
     }
 
-    /// One connection, from the attempt to its end. `last` is the seq of the last
-    /// message the handler accepted.
+    /// One connection, from the attempt to its end.
     async fn connection<H: Handler>(
         &self,
         url: &str,
-        last: &mut Option<u64>,
-        backoff: &mut Backoff,
+        progress: &mut Progress,
         handler: &mut H,
     ) -> End {
         let limit = self.options.silence_limit;
@@ -203,7 +215,9 @@ impl Follower {
                 Ok(Err(e)) => return End::Lost(format!("cannot connect: {e}")),
                 Err(_) => return End::Lost(format!("no answer to connecting within {limit:?}")),
             };
-        backoff.reset();
+        if !progress.retrying {
+            progress.backoff.reset();
+        }
         tracing::info!("following {url}");
         if handler.on(Feed::Online).await == Control::Stop {
             return End::Stop;
@@ -241,15 +255,24 @@ impl Follower {
                 StreamMessage::Event(e) => {
                     // Already accepted before a reconnection; the server's replay and
                     // its live events may also overlap.
-                    if last.is_some_and(|l| e.seq <= l) {
+                    if progress.last.is_some_and(|l| e.seq <= l) {
                         continue;
                     }
                     (e.seq, Feed::Event(e))
                 }
             };
             match handler.on(feed).await {
-                Control::Continue => *last = Some(seq),
-                Control::Retry => return End::Lost(format!("message {seq} to be read again")),
+                Control::Continue => {
+                    progress.last = Some(seq);
+                    if progress.retrying {
+                        progress.retrying = false;
+                        progress.backoff.reset();
+                    }
+                }
+                Control::Retry => {
+                    progress.retrying = true;
+                    return End::Lost(format!("message {seq} to be read again"));
+                }
                 Control::Stop => return End::Stop,
             }
         }

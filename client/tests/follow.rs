@@ -243,6 +243,42 @@ async fn a_retry_reconnects_from_before_the_message_and_gets_it_again() {
 }
 
 #[tokio::test]
+async fn a_message_asked_for_again_and_again_comes_back_ever_more_slowly() {
+    const REFUSALS: usize = 4;
+    let mut server = TinyServer::start().await;
+    let mut refusals = 0;
+    let (_task, mut fed) = follow(
+        Options::new(server.address.clone()),
+        move |feed| match feed {
+            Feed::Event(_) if refusals < REFUSALS => {
+                refusals += 1;
+                Control::Retry
+            }
+            _ => Control::Continue,
+        },
+    );
+    let mut connections = Vec::new();
+    let mut first_asked = None;
+    for attempt in 0..=REFUSALS {
+        let mut connection = server.next().await;
+        connection.event(6).await;
+        expect(&mut fed, &["on", "e6"]).await;
+        first_asked.get_or_insert_with(std::time::Instant::now);
+        if attempt < REFUSALS {
+            expect(&mut fed, &["off"]).await;
+        }
+        connections.push(connection);
+    }
+    // The pauses between were at least 80 % of 0.5, 1, 2 and 4 s: the back-off grew
+    // although each connection was made. Pauses that started afresh every time would
+    // have taken under 2.5 s. (A lower bound: a slow machine only adds to it.)
+    let took = first_asked.unwrap().elapsed();
+    assert!(took >= Duration::from_secs(5), "{took:?}");
+    connections.last_mut().unwrap().event(7).await;
+    expect(&mut fed, &["e7"]).await;
+}
+
+#[tokio::test]
 async fn a_silent_server_is_left_after_the_silence_limit() {
     let mut server = TinyServer::start().await;
     let options = Options::new(server.address.clone()).silence_limit(Duration::from_secs(1));
