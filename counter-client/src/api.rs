@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use antre_client::Address;
 use antre_protocol::{
     CounterAction, CounterStatus, CounterView, ErrorBody, HoldRequest, LoginRequest, LoginResponse,
     QueueInfo, ResumeRequest, SiteInfo, Ticket, TransferRequest,
@@ -205,32 +206,40 @@ fn network(e: reqwest::Error) -> Failure {
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
-    base: String,
+    server: Address,
     token: Option<String>,
 }
 
 impl Client {
     /// `base` is the server's address, e.g. `http://10.0.0.5:8080`.
+    /// The client carries no TLS stack (the server is on the MPP's LAN), so an
+    /// `https://` address is refused here rather than failing at every request.
     pub fn new(base: &str) -> Result<Client, Failure> {
-        let base = base.trim().trim_end_matches('/').to_string();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(Failure::Unexpected(format!(
-                "alamat server harus diawali http:// / the server address must start with http://: {base}"
-            )));
-        }
+        let server = Address::parse(base).map_err(|_| {
+            Failure::Unexpected(format!(
+                "alamat server harus diawali http:// (https tidak didukung) / \
+                 the server address must start with http:// (https is not supported): {}",
+                base.trim()
+            ))
+        })?;
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .build()
             .map_err(|e| Failure::Unexpected(e.to_string()))?;
         Ok(Client {
             http,
-            base,
+            server,
             token: None,
         })
     }
 
     pub fn base(&self) -> &str {
-        &self.base
+        self.server.http()
+    }
+
+    /// The server's address, for the live stream.
+    pub fn address(&self) -> &Address {
+        &self.server
     }
 
     pub fn token(&self) -> Option<&str> {
@@ -261,21 +270,8 @@ impl Client {
         }
     }
 
-    /// The WebSocket address of the live stream, resuming after `since`.
-    pub fn stream_url(&self, since: Option<u64>) -> String {
-        let ws = if let Some(rest) = self.base.strip_prefix("https://") {
-            format!("wss://{rest}")
-        } else {
-            format!("ws://{}", self.base.trim_start_matches("http://"))
-        };
-        match since {
-            Some(seq) => format!("{ws}/api/v1/stream?since={seq}"),
-            None => format!("{ws}/api/v1/stream"),
-        }
-    }
-
     fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.base)
+        self.server.url(&format!("/api/v1{path}"))
     }
 
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, Failure> {

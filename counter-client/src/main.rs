@@ -298,8 +298,7 @@ async fn led(client: Client, counter: &str, url: &LedUrl) -> ExitCode {
         Err(e) => return fail(EXIT_OTHER, e),
     };
     let (tx, mut feed) = tokio::sync::mpsc::unbounded_channel();
-    let stream_client = client.clone();
-    tokio::spawn(follow(move |since| stream_client.stream_url(since), tx));
+    tokio::spawn(follow(client.address().clone(), tx));
     let mut follower = Follower::new(counter);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     eprintln!(

@@ -1,71 +1,46 @@
-//! Following the server's live stream, reconnecting after drops with `?since=SEQ` so
-//! nothing is missed (the server replays what came after, or sends a fresh snapshot).
+//! The live stream for the screen and the LED sign, followed with `antre-client`'s
+//! follower like every native client: reconnecting after drops with `?since=SEQ` so
+//! nothing is missed (the server replays what came after, or sends a fresh snapshot),
+//! and noticing a connection that went silent. Its news reaches the screen's loop as
+//! [`Feed`] messages, so [`crate::app`] stays free of I/O.
 
-use std::time::Duration;
-
+use antre_client::Address;
+use antre_client::follow::{self as client, Control, Follower, Handler, Options};
 use antre_protocol::StreamMessage;
-use futures_util::StreamExt;
 use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::Message;
-
-/// First pause before reconnecting; doubles up to [`MAX_RECONNECT`]. A restarting
-/// server is back within seconds, so the first tries come quickly.
-const FIRST_RECONNECT: Duration = Duration::from_millis(500);
-
-/// Longest pause between reconnection tries: an officer should not wait more than this
-/// after the network comes back.
-const MAX_RECONNECT: Duration = Duration::from_secs(5);
 
 /// What the follower reports.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Feed {
-    Message(Box<StreamMessage>),
+    Message(StreamMessage),
     /// Connected (again).
     Online,
     /// Lost the connection; reconnecting.
     Offline(String),
 }
 
-/// Follows the stream at `url_for(since)` until `tx` is closed.
-pub async fn follow(url_for: impl Fn(Option<u64>) -> String, tx: mpsc::UnboundedSender<Feed>) {
-    let mut since: Option<u64> = None;
-    let mut pause = FIRST_RECONNECT;
-    loop {
-        match tokio_tungstenite::connect_async(url_for(since)).await {
-            Ok((mut ws, _)) => {
-                pause = FIRST_RECONNECT;
-                if tx.send(Feed::Online).is_err() {
-                    return;
-                }
-                let why = loop {
-                    match ws.next().await {
-                        Some(Ok(Message::Text(text))) => {
-                            match serde_json::from_str::<StreamMessage>(&text) {
-                                Ok(msg) => {
-                                    since = Some(msg.seq());
-                                    if tx.send(Feed::Message(Box::new(msg))).is_err() {
-                                        return;
-                                    }
-                                }
-                                Err(e) => break format!("unreadable message: {e}"),
-                            }
-                        }
-                        Some(Ok(Message::Close(_))) | None => break "closed".to_string(),
-                        Some(Ok(_)) => {}
-                        Some(Err(e)) => break e.to_string(),
-                    }
-                };
-                if tx.send(Feed::Offline(why)).is_err() {
-                    return;
-                }
-            }
-            Err(e) => {
-                if tx.send(Feed::Offline(e.to_string())).is_err() {
-                    return;
-                }
-            }
+/// Follows the stream of `server` until `tx` is closed.
+pub async fn follow(server: Address, tx: mpsc::UnboundedSender<Feed>) {
+    Follower::new(Options::new(server))
+        .run(&mut Forward(tx))
+        .await;
+}
+
+/// Passes everything on; stops when nobody listens any more.
+struct Forward(mpsc::UnboundedSender<Feed>);
+
+impl Handler for Forward {
+    async fn on(&mut self, feed: client::Feed) -> Control {
+        let news = match feed {
+            client::Feed::Online => Feed::Online,
+            client::Feed::Offline(why) => Feed::Offline(why),
+            client::Feed::Snapshot(s) => Feed::Message(StreamMessage::Snapshot(s)),
+            client::Feed::Event(e) => Feed::Message(StreamMessage::Event(e)),
+        };
+        if self.0.send(news).is_err() {
+            Control::Stop
+        } else {
+            Control::Continue
         }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(MAX_RECONNECT);
     }
 }

@@ -90,11 +90,7 @@ pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
         }
     });
     let (feed_tx, mut feed) = mpsc::unbounded_channel();
-    let stream_client = setup.client.clone();
-    let stream = tokio::spawn(follow(
-        move |since| stream_client.stream_url(since),
-        feed_tx,
-    ));
+    let stream = tokio::spawn(follow(setup.client.address().clone(), feed_tx));
     let (done_tx, mut done) = mpsc::unbounded_channel::<(Action, Result<Outcome, Failure>)>();
     let mut follower = Follower::new(&setup.counter);
     let mut queues_stale = false;
@@ -128,7 +124,7 @@ pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
                     Feed::Offline(_) => app.online = false,
                     Feed::Message(message) => {
                         app.on_stream(&message);
-                        if let StreamMessage::Event(e) = message.as_ref()
+                        if let StreamMessage::Event(e) = &message
                             && e.kind != EventKind::CounterOpened
                         {
                             queues_stale = true;

@@ -3,32 +3,23 @@
 //! loudspeakers.
 //!
 //! It needs no system libraries: audio goes to whichever command-line player the PC has
-//! (`pw-play`, `paplay`, `aplay`), one announcement at a time. It reconnects by itself
-//! and catches up with `since=SEQ`, like the page does.
+//! (`pw-play`, `paplay`, `aplay`), one announcement at a time. It follows the stream
+//! with `antre-client`'s follower, like the other native clients: it reconnects by
+//! itself and catches up with `since=SEQ`, like the page does.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use antre_protocol::{EventKind, SiteInfo, StreamMessage};
-use anyhow::{Context, bail};
-use futures_util::StreamExt;
+use antre_client::Address;
+use antre_client::follow::{Control, Feed, Follower, Handler, Options};
+use antre_protocol::EventKind;
+use anyhow::{Context, anyhow, bail};
 use jiff::Timestamp;
 use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-/// Reconnect backoff: the first retry at once, then doubling up to ten seconds, so a
-/// server restart is caught within seconds and a long outage costs nothing.
-const RETRY_MIN: Duration = Duration::from_millis(500);
-const RETRY_MAX: Duration = Duration::from_secs(10);
 
 /// A call older than this when it reaches the agent (caught up after a reconnect) is
 /// not said: the citizen has long been told by the screens.
 const ANNOUNCE_MAX_AGE: Duration = Duration::from_secs(60);
-
-/// Without any message (the server pings every 20 s) for this long, the connection is
-/// taken as dead and made again.
-const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 
 /// HTTP requests (the site, an announcement's WAV) give up after this.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(15);
@@ -63,19 +54,9 @@ pub struct Call {
 }
 
 impl Config {
-    fn base(&self) -> &str {
-        self.server.trim_end_matches('/')
-    }
-
-    fn ws_base(&self) -> anyhow::Result<String> {
-        let base = self.base();
-        if let Some(rest) = base.strip_prefix("http://") {
-            Ok(format!("ws://{rest}"))
-        } else if let Some(rest) = base.strip_prefix("https://") {
-            Ok(format!("wss://{rest}"))
-        } else {
-            bail!("--server must start with http:// (got {base:?})")
-        }
+    /// The server's address; `--server` must be `http://HOST:PORT`.
+    fn address(&self) -> anyhow::Result<Address> {
+        Address::parse(&self.server).map_err(|e| anyhow!("--server {e}"))
     }
 }
 
@@ -88,21 +69,7 @@ pub fn http_client() -> reqwest::Client {
 
 /// The zone of `config.board` (`None`: the whole MPP), waiting for the server to be up.
 pub async fn board_zone(config: &Config, http: &reqwest::Client) -> anyhow::Result<Option<String>> {
-    let url = format!("{}/api/v1/site", config.base());
-    let mut wait = RETRY_MIN;
-    let site: SiteInfo = loop {
-        match http.get(&url).send().await {
-            Ok(res) if res.status().is_success() => {
-                break res.json().await.context("the server's site description")?;
-            }
-            Ok(res) => bail!("{url}: HTTP {}", res.status()),
-            Err(e) => {
-                tracing::warn!("server not reachable ({e}); retrying in {wait:?}");
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(RETRY_MAX);
-            }
-        }
-    };
+    let site = antre_client::site::load(http, &config.address()?).await?;
     let board = site
         .boards
         .iter()
@@ -117,81 +84,54 @@ pub async fn board_zone(config: &Config, http: &reqwest::Client) -> anyhow::Resu
 /// Follows the stream for ever, sending each call to `calls` in order. Returns only
 /// when `calls` is closed or the board is unknown.
 pub async fn follow(config: Config, calls: mpsc::UnboundedSender<Call>) -> anyhow::Result<()> {
-    let http = http_client();
-    let zone = board_zone(&config, &http).await?;
-    let ws_base = config.ws_base()?;
-    let mut seq: Option<u64> = None;
-    let mut skew = jiff::SignedDuration::ZERO;
-    let mut wait = RETRY_MIN;
-    loop {
-        let mut query = Vec::new();
-        if let Some(zone) = &zone {
-            query.push(format!("zone={zone}"));
-        }
-        if let Some(seq) = seq {
-            query.push(format!("since={seq}"));
-        }
-        let url = format!("{ws_base}/api/v1/stream?{}", query.join("&"));
-        let mut request = url.as_str().into_client_request()?;
-        request.headers_mut().insert(
-            "authorization",
-            format!("Bearer {}", config.token)
-                .parse()
-                .context("the token holds characters a header cannot")?,
-        );
-        match tokio_tungstenite::connect_async(request).await {
-            Ok((mut ws, _)) => {
-                tracing::info!("connected to {url}");
-                wait = RETRY_MIN;
-                loop {
-                    let message = match tokio::time::timeout(SILENCE_LIMIT, ws.next()).await {
-                        Ok(Some(Ok(m))) => m,
-                        Ok(Some(Err(e))) => {
-                            tracing::warn!("stream broke: {e}");
-                            break;
-                        }
-                        Ok(None) => break,
-                        Err(_) => {
-                            tracing::warn!("no message for {SILENCE_LIMIT:?}: reconnecting");
-                            break;
-                        }
-                    };
-                    let Message::Text(text) = message else {
-                        continue;
-                    };
-                    // Unknown message shapes (a newer server) are skipped, not fatal.
-                    let Ok(message) = serde_json::from_str::<StreamMessage>(&text) else {
-                        continue;
-                    };
-                    match message {
-                        StreamMessage::Snapshot(s) => {
-                            seq = Some(s.seq);
-                            if let Ok(at) = s.at.parse::<Timestamp>() {
-                                skew = at.duration_since(Timestamp::now());
-                            }
-                        }
-                        StreamMessage::Event(e) => {
-                            if seq.is_some_and(|s| e.seq <= s) {
-                                continue;
-                            }
-                            seq = Some(e.seq);
-                            if let Some(call) = to_call(&e, config.base(), skew)
-                                && calls.send(call).is_err()
-                            {
-                                return Ok(());
-                            }
-                        }
-                    }
+    let address = config.address()?;
+    let zone = board_zone(&config, &http_client()).await?;
+    let mut options = Options::new(address.clone())
+        .token(&config.token)
+        .context("--token")?;
+    if let Some(zone) = zone {
+        options = options.zone(zone);
+    }
+    let mut board = Board {
+        calls,
+        base: address.http().to_string(),
+        skew: jiff::SignedDuration::ZERO,
+    };
+    Follower::new(options).run(&mut board).await;
+    Ok(())
+}
+
+/// What the agent does with the stream: turns calls into [`Call`]s for the speaker.
+struct Board {
+    calls: mpsc::UnboundedSender<Call>,
+    /// The server's address, for the announcements' audio.
+    base: String,
+    /// The server's clock minus this PC's, from the last snapshot: a call's age is
+    /// measured on the server's clock.
+    skew: jiff::SignedDuration,
+}
+
+impl Handler for Board {
+    async fn on(&mut self, feed: Feed) -> Control {
+        match feed {
+            Feed::Snapshot(s) => {
+                if let Ok(at) = s.at.parse::<Timestamp>() {
+                    self.skew = at.duration_since(Timestamp::now());
                 }
             }
-            Err(e) => tracing::warn!("cannot connect to {url}: {e}"),
+            Feed::Event(e) => {
+                if let Some(call) = to_call(&e, &self.base, self.skew)
+                    && self.calls.send(call).is_err()
+                {
+                    return Control::Stop;
+                }
+            }
+            Feed::Online => {}
+            // Nobody to say the calls to any more: no use reconnecting.
+            Feed::Offline(_) if self.calls.is_closed() => return Control::Stop,
+            Feed::Offline(_) => {}
         }
-        if calls.is_closed() {
-            return Ok(());
-        }
-        tracing::info!("reconnecting in {wait:?}");
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(RETRY_MAX);
+        Control::Continue
     }
 }
 
@@ -289,17 +229,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_server_address_becomes_a_websocket_one() {
+    fn the_server_address_must_be_plain_http() {
         let mut c = Config {
             server: "http://10.0.0.5:8080/".into(),
             board: "B1".into(),
             token: "x".into(),
         };
-        assert_eq!(c.ws_base().unwrap(), "ws://10.0.0.5:8080");
+        assert_eq!(c.address().unwrap().http(), "http://10.0.0.5:8080");
         c.server = "https://antre.example".into();
-        assert_eq!(c.ws_base().unwrap(), "wss://antre.example");
+        assert!(format!("{:#}", c.address().unwrap_err()).contains("https is not supported"));
         c.server = "10.0.0.5:8080".into();
-        assert!(c.ws_base().is_err());
+        assert!(c.address().is_err());
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! clips) and the board agent `antre-board` that plays calls on a PC's speakers.
 //!
 //! Everything but the agent is pure: the server calls [`phrase::call`] when it builds a
-//! call event and [`clips::compose`] when a board asks for the audio.
+//! call event and [`clips::compose`] when a board asks for the audio. The agent and
+//! what only it needs come with the `agent` feature (on by default; the server builds
+//! this crate without it).
 
+#[cfg(feature = "agent")]
 pub mod agent;
 pub mod clips;
 pub mod phrase;

@@ -44,7 +44,7 @@ fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "antre_board=info".into()),
+                .unwrap_or_else(|_| "antre_board=info,antre_client=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -4,28 +4,22 @@
 //! It resumes where it stopped: the last event whose tickets are all printed is kept
 //! in a small state file, and the stream is rejoined with `since=SEQ`, so tickets
 //! issued while the agent (or the network, or the server) was away are printed when
-//! it is back, and each ticket once.
+//! it is back, and each ticket once. Following the stream (reconnecting, noticing a
+//! silent connection, skipping repeated events) is `antre-client`'s, shared with the
+//! other native clients; what is done with each message is here.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use antre_protocol::{KioskStatusAnswer, PrintJob, SiteInfo, StreamMessage};
-use anyhow::bail;
-use futures_util::StreamExt;
-use tokio_tungstenite::tungstenite::Message;
+use antre_client::follow::{self as stream, Control, Feed, Handler};
+use antre_client::{Address, Backoff};
+use antre_protocol::{KioskStatusAnswer, PrintJob};
+use anyhow::{anyhow, bail};
 
 use crate::follow::{self, Follower, load_state, status_report};
 use crate::spool::{Spool, SpoolReport};
 use crate::url::PrinterUrl;
-
-/// Reconnect pauses grow from one second to this, so a restarting server is rejoined
-/// at once and a server that is down for long is not flooded.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
-
-/// First reconnect pause: a server restart takes about a second, so the first retry
-/// usually finds it back.
-const MIN_BACKOFF: Duration = Duration::from_secs(1);
 
 /// HTTP requests to the server on the LAN; a server that takes longer is treated as
 /// away.
@@ -44,32 +38,30 @@ pub struct Options {
 struct Agent {
     options: Options,
     http: reqwest::Client,
-    base: String,
+    server: Address,
 }
 
 /// Runs until the process is stopped. Returns an error only for what a person must
-/// fix: an unknown kiosk or a refused token.
+/// fix: an address it cannot use, a server that does not answer like Antre, an unknown
+/// kiosk or a refused token.
 pub async fn run(options: Options) -> anyhow::Result<()> {
-    let base = options.server.trim_end_matches('/').to_string();
     // The agent talks to the server on the MPP's own LAN and carries no TLS stack
     // (building needs no system libraries).
-    anyhow::ensure!(
-        base.starts_with("http://"),
-        "--server {base:?}: expected http://HOST:PORT (the server on the LAN; https is not supported)"
-    );
+    let server = Address::parse(&options.server).map_err(|e| anyhow!("--server {e}"))?;
     let http = reqwest::Client::builder().timeout(HTTP_TIMEOUT).build()?;
     let agent = Agent {
         options,
         http,
-        base,
+        server,
     };
-    let site = agent.site().await;
+    // A kiosk PC often boots before the server: this waits for it.
+    let site = antre_client::site::load(&agent.http, &agent.server).await?;
     if !site.kiosks.iter().any(|k| k.code == agent.options.kiosk) {
         let known: Vec<&str> = site.kiosks.iter().map(|k| k.code.as_str()).collect();
         bail!(
             "kiosk {:?} is not in the site config of {} (known kiosks: {})",
             agent.options.kiosk,
-            agent.base,
+            agent.server,
             known.join(", ")
         );
     }
@@ -77,13 +69,15 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let spool = Spool::start(agent.options.printer.clone(), handled_seq);
     // The first report checks the token before anything is printed.
     let first = spool.reports().borrow().clone();
+    let mut backoff = Backoff::new();
     loop {
         match agent.post_status(&first).await {
             Ok(_) => break,
             Err(ReportError::Refused(why)) => bail!("{why}"),
             Err(ReportError::Away(why)) => {
-                tracing::warn!("server away ({why}); retrying");
-                tokio::time::sleep(MIN_BACKOFF).await;
+                let pause = backoff.next_pause();
+                tracing::warn!("server away ({why}); retrying in {pause:.1?}");
+                tokio::time::sleep(pause).await;
             }
         }
     }
@@ -93,21 +87,33 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         resume = handled_seq,
         "kiosk agent running"
     );
+    let server = agent.server.clone();
     let follower = Arc::new(Follower {
         kiosk: agent.options.kiosk.clone(),
         layout: agent.options.printer.layout,
-        base: agent.base.clone(),
+        base: agent.server.http().to_string(),
         state: agent.options.state.clone(),
         server: agent,
     });
+    let mut options = stream::Options::new(server);
+    // Nothing remembered: start from a snapshot, not from the log's beginning.
+    if handled_seq > 0 {
+        options = options.since(handled_seq);
+    }
     let reporter = tokio::spawn(
         follower
             .clone()
             .report_loop(spool.reports(), spool.handle()),
     );
-    let result = follow(&follower, &spool, handled_seq).await;
+    let mut printing = Printing {
+        follower: &follower,
+        spool: &spool,
+        since: handled_seq,
+    };
+    // Runs for ever: the handler never stops it.
+    stream::Follower::new(options).run(&mut printing).await;
     reporter.abort();
-    result
+    Ok(())
 }
 
 enum ReportError {
@@ -116,37 +122,14 @@ enum ReportError {
 }
 
 impl Agent {
-    /// The site description, retried until the server answers (a kiosk PC often boots
-    /// before the server).
-    async fn site(&self) -> SiteInfo {
-        let mut backoff = MIN_BACKOFF;
-        loop {
-            let answer = self
-                .http
-                .get(format!("{}/api/v1/site", self.base))
-                .send()
-                .await
-                .and_then(reqwest::Response::error_for_status);
-            match answer {
-                Ok(res) => match res.json::<SiteInfo>().await {
-                    Ok(site) => return site,
-                    Err(e) => tracing::warn!("unreadable site description: {e}"),
-                },
-                Err(e) => tracing::warn!("server {} away: {e}; retrying", self.base),
-            }
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(MAX_BACKOFF);
-        }
-    }
-
     async fn post_status(&self, report: &SpoolReport) -> Result<KioskStatusAnswer, ReportError> {
         let body = status_report(report, format!("antre-kiosk {}", env!("CARGO_PKG_VERSION")));
         let res = self
             .http
-            .post(format!(
-                "{}/api/v1/kiosks/{}/status",
-                self.base, self.options.kiosk
-            ))
+            .post(
+                self.server
+                    .url(&format!("/api/v1/kiosks/{}/status", self.options.kiosk)),
+            )
             .bearer_auth(&self.options.token)
             .json(&body)
             .send()
@@ -174,10 +157,10 @@ impl Agent {
     async fn fetch_job(&self, ticket: u64) -> Result<Option<PrintJob>, String> {
         let res = self
             .http
-            .get(format!(
-                "{}/api/v1/kiosks/{}/tickets/{ticket}",
-                self.base, self.options.kiosk
-            ))
+            .get(self.server.url(&format!(
+                "/api/v1/kiosks/{}/tickets/{ticket}",
+                self.options.kiosk
+            )))
             .bearer_auth(&self.options.token)
             .send()
             .await
@@ -204,62 +187,51 @@ impl follow::Server for Agent {
     }
 }
 
-/// Follows the stream forever, reconnecting with backoff and rejoining with
-/// `since=SEQ`, so a ticket whose job could not be fetched is met again.
-async fn follow(follower: &Follower<Agent>, spool: &Spool, mut since: u64) -> anyhow::Result<()> {
-    let ws_base = follower.base.replacen("http", "ws", 1);
-    let mut backoff = MIN_BACKOFF;
-    loop {
-        let url = if since > 0 {
-            format!("{ws_base}/api/v1/stream?since={since}")
-        } else {
-            format!("{ws_base}/api/v1/stream")
-        };
-        match tokio_tungstenite::connect_async(&url).await {
-            Ok((mut ws, _)) => {
-                tracing::info!("connected to {url}");
-                backoff = MIN_BACKOFF;
-                while let Some(msg) = ws.next().await {
-                    let Ok(msg) = msg else { break };
-                    let Message::Text(text) = msg else { continue };
-                    match serde_json::from_str::<StreamMessage>(&text) {
-                        Ok(StreamMessage::Snapshot(s)) => {
-                            if since > 0 && s.seq > since {
-                                tracing::warn!(
-                                    "the server sent a snapshot instead of events {since}..{}: \
-                                         tickets issued meanwhile cannot be printed",
-                                    s.seq
-                                );
-                            }
-                            if s.seq < since {
-                                // Not the log printed from before (a new
-                                // database): follow this one from here.
-                                tracing::warn!(
-                                    "the server's log ends at {} before {since}: a new database",
-                                    s.seq
-                                );
-                                spool.restart_at(s.seq);
-                            } else {
-                                spool.seen(s.seq);
-                            }
-                            since = s.seq;
-                        }
-                        Ok(StreamMessage::Event(e)) => {
-                            if follower.handle(spool, e.seq, &e).await.is_err() {
-                                // Come back for it: reconnect from before it.
-                                break;
-                            }
-                            since = e.seq;
-                            spool.seen(since);
-                        }
-                        Err(e) => tracing::warn!("unreadable stream message: {e}"),
-                    }
+/// What the agent does with the stream: prints the tickets of its kiosk's events and
+/// moves the spool's mark past every event it has dealt with.
+struct Printing<'a> {
+    follower: &'a Follower<Agent>,
+    spool: &'a Spool,
+    /// The last message accepted, as the stream follower resumes after it.
+    since: u64,
+}
+
+impl Handler for Printing<'_> {
+    async fn on(&mut self, feed: Feed) -> Control {
+        match feed {
+            Feed::Snapshot(s) => {
+                let since = self.since;
+                if since > 0 && s.seq > since {
+                    tracing::warn!(
+                        "the server sent a snapshot instead of events {since}..{}: \
+                         tickets issued meanwhile cannot be printed",
+                        s.seq
+                    );
                 }
-                tracing::warn!("stream lost; reconnecting (menghubungkan ulang)");
+                if s.seq < since {
+                    // Not the log printed from before (a new database): follow this
+                    // one from here.
+                    tracing::warn!(
+                        "the server's log ends at {} before {since}: a new database",
+                        s.seq
+                    );
+                    self.spool.restart_at(s.seq);
+                } else {
+                    self.spool.seen(s.seq);
+                }
+                self.since = s.seq;
+                Control::Continue
             }
-            Err(e) => tracing::warn!("cannot reach {url}: {e}; reconnecting"),
+            Feed::Event(e) => {
+                if self.follower.handle(self.spool, e.seq, &e).await.is_err() {
+                    // Come back for it: the follower reconnects from before it.
+                    return Control::Retry;
+                }
+                self.since = e.seq;
+                self.spool.seen(e.seq);
+                Control::Continue
+            }
+            Feed::Online | Feed::Offline(_) => Control::Continue,
         }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(MAX_BACKOFF);
     }
 }
