@@ -15,6 +15,9 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+/// Generous: the page loads its site description and may reconnect first.
+const LOGIN_FORM_WAIT: Duration = Duration::from_secs(30);
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -205,6 +208,26 @@ impl Browser {
     /// Presses Enter on whatever has the focus.
     pub async fn press_enter(&self) {
         self.press(&Key::Enter.to_string()).await;
+    }
+
+    /// Opens the counter page under `base` (the server or a proxy in front of it) and
+    /// submits its login form as `user`. What the page shows next is the test's to check.
+    pub async fn counter_log_in(&self, base: &str, user: &str, password: &str) {
+        self.client.goto(&format!("{base}/counter")).await.unwrap();
+        self.wait_for(
+            "!document.getElementById('login-view').hidden",
+            LOGIN_FORM_WAIT,
+        )
+        .await;
+        let field = self.client.find(Locator::Id("login-user")).await.unwrap();
+        field.send_keys(user).await.unwrap();
+        let field = self
+            .client
+            .find(Locator::Id("login-password"))
+            .await
+            .unwrap();
+        field.send_keys(password).await.unwrap();
+        field.send_keys(&Key::Enter.to_string()).await.unwrap();
     }
 
     pub async fn close(mut self) {

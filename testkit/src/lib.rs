@@ -2,7 +2,6 @@
 //! ([`server`]) and headless Chromium through ChromeDriver ([`browser`]).
 
 pub mod browser;
-pub mod pages;
 pub mod server;
 
 pub use server::*;

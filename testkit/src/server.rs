@@ -175,33 +175,136 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The server's API as one caller sees it: its base URL, an HTTP client and the token
+/// it presents (none, a user's, or a device's). Cheap to clone, so concurrency tests
+/// hand one to each task instead of building requests by hand.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub token: Option<String>,
+}
+
+impl Api {
+    pub fn new(base: &str) -> Api {
+        Api {
+            base: base.trim_end_matches('/').to_string(),
+            http: client(),
+            token: None,
+        }
+    }
+
+    /// The same API with this token.
+    pub fn with_token(&self, token: &str) -> Api {
+        Api {
+            token: Some(token.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// As a demo kiosk or board (every demo device's token is [`PASSWORD`]; it is
+    /// recognised as kiosk K1).
+    pub fn as_device(&self) -> Api {
+        self.with_token(PASSWORD)
+    }
+
+    /// Logged in as a demo user.
+    pub async fn as_user(&self, username: &str) -> Api {
+        let res = self
+            .post("/auth/login")
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "login {username}");
+        let token = res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.with_token(&token)
+    }
+
+    /// The token presented, as a string (empty when none).
+    pub fn token(&self) -> &str {
+        self.token.as_deref().unwrap_or_default()
+    }
+
+    /// `{base}/api/v1{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+
+    fn authorised(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.token {
+            Some(token) => req.bearer_auth(token),
+            None => req,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.authorised(self.http.get(self.url(path)))
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.authorised(self.http.post(self.url(path)))
+    }
+
+    pub fn put(&self, path: &str) -> reqwest::RequestBuilder {
+        self.authorised(self.http.put(self.url(path)))
+    }
+
+    pub fn delete(&self, path: &str) -> reqwest::RequestBuilder {
+        self.authorised(self.http.delete(self.url(path)))
+    }
+
+    /// GET and read the JSON answer, which must be a success.
+    pub async fn json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let res = self.get(path).send().await.unwrap();
+        assert!(res.status().is_success(), "GET {path}: {}", res.status());
+        res.json().await.unwrap()
+    }
+
+    /// Takes a ticket, which must be given.
+    pub async fn issue(&self, service: &str) -> Ticket {
+        let res = self
+            .post("/tickets")
+            .json(&json!({"service": service}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "ticket for {service}");
+        res.json().await.unwrap()
+    }
+
+    /// A counter action, answered as the server answers it.
+    pub async fn act(&self, counter: &str, action: &str, body: Option<Value>) -> reqwest::Response {
+        let req = self.post(&format!("/counters/{counter}/{action}"));
+        let req = match body {
+            Some(b) => req.json(&b),
+            None => req,
+        };
+        req.send().await.unwrap()
+    }
+}
+
+impl Server {
+    /// The API without a token.
+    pub fn api(&self) -> Api {
+        Api::new(&self.base)
+    }
+}
+
+/// A demo user's token.
 pub async fn login(server: &Server, username: &str) -> String {
-    let res = client()
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "login {username}");
-    res.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    server.api().as_user(username).await.token().to_string()
 }
 
 /// Takes a ticket as kiosk K1 (device token: not rate-limited).
 pub async fn issue(server: &Server, service: &str) -> Ticket {
-    let res = client()
-        .post(server.url("/api/v1/tickets"))
-        .bearer_auth(PASSWORD)
-        .json(&json!({"service": service}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    res.json().await.unwrap()
+    server.api().as_device().issue(service).await
 }
 
+/// A counter action with a user's token.
 pub async fn act(
     server: &Server,
     token: &str,
@@ -209,14 +312,11 @@ pub async fn act(
     action: &str,
     body: Option<Value>,
 ) -> reqwest::Response {
-    let req = client()
-        .post(server.url(&format!("/api/v1/counters/{counter}/{action}")))
-        .bearer_auth(token);
-    let req = match body {
-        Some(b) => req.json(&b),
-        None => req,
-    };
-    req.send().await.unwrap()
+    server
+        .api()
+        .with_token(token)
+        .act(counter, action, body)
+        .await
 }
 
 /// An error answer's status and code; every error must carry a message too.
@@ -229,14 +329,7 @@ pub async fn error_of(res: reqwest::Response) -> (u16, String) {
 }
 
 pub async fn site(server: &Server) -> antre_protocol::SiteInfo {
-    client()
-        .get(server.url("/api/v1/site"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    server.api().json("/site").await
 }
 
 pub type Ws =
@@ -260,6 +353,33 @@ pub async fn next_message(ws: &mut Ws) -> StreamMessage {
         if let Message::Text(text) = msg {
             return serde_json::from_str(&text).expect("a stream message");
         }
+    }
+}
+
+/// The next stream event of `kind`, skipping other messages.
+pub async fn next_event(ws: &mut Ws, kind: antre_protocol::EventKind) -> antre_protocol::Event {
+    loop {
+        if let StreamMessage::Event(e) = next_message(ws).await
+            && e.kind == kind
+        {
+            return *e;
+        }
+    }
+}
+
+/// The next stream message, which must be an event.
+pub async fn an_event(ws: &mut Ws) -> antre_protocol::Event {
+    match next_message(ws).await {
+        StreamMessage::Event(e) => *e,
+        StreamMessage::Snapshot(s) => panic!("expected an event, got a snapshot at {}", s.seq),
+    }
+}
+
+/// The next stream message, which must be a snapshot.
+pub async fn a_snapshot(ws: &mut Ws) -> antre_protocol::Snapshot {
+    match next_message(ws).await {
+        StreamMessage::Snapshot(s) => *s,
+        StreamMessage::Event(e) => panic!("expected a snapshot, got event {}", e.seq),
     }
 }
 

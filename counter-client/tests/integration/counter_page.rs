@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use antre_protocol::{EventKind, StreamMessage, Ticket};
 use antre_testkit::browser::Browser;
-use antre_testkit::pages::counter_log_in;
 use antre_testkit::*;
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -14,39 +13,6 @@ use serde_json::Value;
 
 /// Page changes come within a second on an idle machine; a shared, busy one gets more.
 const WAIT: Duration = Duration::from_secs(20);
-
-async fn press(browser: &Browser, keys: &str) {
-    browser
-        .client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
-}
-
-async fn text(browser: &Browser, id: &str) -> String {
-    browser
-        .client
-        .find(Locator::Id(id))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-/// The next stream event of `kind`, skipping others.
-async fn next_event(ws: &mut Ws, kind: EventKind) -> antre_protocol::Event {
-    loop {
-        if let StreamMessage::Event(e) = next_message(ws).await
-            && e.kind == kind
-        {
-            return *e;
-        }
-    }
-}
 
 async fn waiting(server: &Server, token: &str, service: &str) -> Vec<Ticket> {
     client()
@@ -101,7 +67,7 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
     browser
         .wait_for("!document.getElementById('login-error').hidden", WAIT)
         .await;
-    let error = text(&browser, "login-error").await;
+    let error = browser.text("login-error").await;
     assert!(error.contains("kata sandi salah"), "{error}");
     browser.screenshot("counter-login-wrong-password").await;
 
@@ -115,17 +81,17 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
             WAIT,
         )
         .await;
-    assert!(text(&browser, "counter-title").await.contains("L01"));
+    assert!(browser.text("counter-title").await.contains("L01"));
     browser.screenshot("counter-closed").await;
 
     // Open with "/", call with Enter.
-    press(&browser, "/").await;
+    browser.press("/").await;
     browser
         .wait_for("window.antreCounter.view.status === 'open'", WAIT)
         .await;
     let opened = next_event(&mut ws, EventKind::CounterOpened).await;
     assert_eq!(opened.counter.unwrap().code, "L01");
-    press(&browser, &Key::Enter.to_string()).await;
+    browser.press(&Key::Enter.to_string()).await;
     browser
         .wait_for(
             &format!(
@@ -151,11 +117,11 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
     browser.screenshot("counter-called").await;
 
     // Transfer with "3": search, choose, note, Enter.
-    press(&browser, "3").await;
+    browser.press("3").await;
     browser
         .wait_for("!document.getElementById('transfer').hidden", WAIT)
         .await;
-    press(&browser, "kartu keluarga").await;
+    browser.press("kartu keluarga").await;
     browser
         .wait_for(
             "document.querySelector('#transfer-list li.sel')?.dataset.code === 'DKP-KK'",
@@ -181,7 +147,7 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
             WAIT,
         )
         .await;
-    let message = text(&browser, "message").await;
+    let message = browser.text("message").await;
     assert!(message.contains(&visitor.number), "{message}");
     // Kept their place: ahead of the two who came to DKP-KK later.
     let admin = login(&server, "admin").await;
@@ -194,7 +160,7 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
 
     // The session runs out mid-shift (a token the server no longer accepts): the next
     // action asks for the password again, keeps the counter, and then goes through.
-    press(&browser, &Key::Enter.to_string()).await;
+    browser.press(&Key::Enter.to_string()).await;
     browser
         .wait_for(
             &format!(
@@ -213,13 +179,13 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
         )
         .await
         .unwrap();
-    press(&browser, "0").await;
+    browser.press("0").await;
     browser
         .wait_for("document.body.classList.contains('relogin')", WAIT)
         .await;
-    let why = text(&browser, "login-why").await;
+    let why = browser.text("login-why").await;
     assert!(why.contains("Sesi Anda berakhir"), "{why}");
-    assert_eq!(text(&browser, "current-number").await, second.number);
+    assert_eq!(browser.text("current-number").await, second.number);
     browser.screenshot("counter-relogin").await;
     let password = browser
         .client
@@ -239,7 +205,7 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
     assert_eq!(serving.ticket.unwrap().id, second.id);
 
     // Hold (4), a break (7, 8), and the held visitor back (6).
-    press(&browser, "4").await;
+    browser.press("4").await;
     browser
         .wait_for(
             &format!(
@@ -250,7 +216,7 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
             WAIT,
         )
         .await;
-    press(&browser, "7").await;
+    browser.press("7").await;
     browser
         .wait_for(
             "document.getElementById('status-pill').textContent === 'ISTIRAHAT'",
@@ -258,14 +224,14 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
         )
         .await;
     browser.screenshot("counter-break-with-held").await;
-    press(&browser, "8").await;
+    browser.press("8").await;
     browser
         .wait_for(
             "document.getElementById('status-pill').textContent === 'BUKA'",
             WAIT,
         )
         .await;
-    press(&browser, "6").await;
+    browser.press("6").await;
     browser
         .wait_for(
             &format!(
@@ -291,11 +257,11 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
             WAIT,
         )
         .await;
-    let recent = text(&browser, "recent").await;
+    let recent = browser.text("recent").await;
     assert!(recent.contains(&visitor.number), "{recent}");
 
     // English, and the serving timer ticking.
-    press(&browser, "-").await;
+    browser.press("-").await;
     browser
         .wait_for(
             "document.getElementById('btn-callNext').textContent.includes('Call next')",
@@ -326,21 +292,23 @@ async fn acting_on_a_counter_someone_else_opened_is_refused_with_a_clear_message
     );
     issue(&server, "DKP-KTP").await;
 
-    counter_log_in(&browser, &server.base, "petugas-l02", PASSWORD).await;
+    browser
+        .counter_log_in(&server.base, "petugas-l02", PASSWORD)
+        .await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.view?.status === 'open'",
             WAIT,
         )
         .await;
-    press(&browser, &Key::Enter.to_string()).await;
+    browser.press(&Key::Enter.to_string()).await;
     browser
         .wait_for(
             "document.getElementById('message').textContent.includes('petugas lain')",
             WAIT,
         )
         .await;
-    assert_eq!(text(&browser, "current-number").await, "—");
+    assert_eq!(browser.text("current-number").await, "—");
     let res: Value = client()
         .get(server.url("/api/v1/counters/L02"))
         .send()
@@ -360,7 +328,9 @@ async fn a_supervisor_chooses_among_all_counters() {
     let Some(browser) = Browser::start(1366, 768).await else {
         return;
     };
-    counter_log_in(&browser, &server.base, "penyelia", PASSWORD).await;
+    browser
+        .counter_log_in(&server.base, "penyelia", PASSWORD)
+        .await;
     browser
         .wait_for("document.body.dataset.view === 'choose'", WAIT)
         .await;
@@ -424,7 +394,9 @@ async fn the_transfer_search_forgives_typos() {
         return;
     };
     let visitor = issue(&server, "DKP-KTP").await;
-    counter_log_in(&browser, &server.base, "petugas-l01", PASSWORD).await;
+    browser
+        .counter_log_in(&server.base, "petugas-l01", PASSWORD)
+        .await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.view \
@@ -432,11 +404,11 @@ async fn the_transfer_search_forgives_typos() {
             WAIT,
         )
         .await;
-    press(&browser, "/").await;
+    browser.press("/").await;
     browser
         .wait_for("window.antreCounter.view.status === 'open'", WAIT)
         .await;
-    press(&browser, &Key::Enter.to_string()).await;
+    browser.press(&Key::Enter.to_string()).await;
     browser
         .wait_for(
             &format!(
@@ -446,7 +418,7 @@ async fn the_transfer_search_forgives_typos() {
             WAIT,
         )
         .await;
-    press(&browser, "3").await;
+    browser.press("3").await;
     browser
         .wait_for("!document.getElementById('transfer').hidden", WAIT)
         .await;
@@ -466,7 +438,7 @@ async fn the_transfer_search_forgives_typos() {
             )
             .await
             .unwrap();
-        press(&browser, typed).await;
+        browser.press(typed).await;
         browser
             .wait_for(
                 &format!("document.getElementById('transfer-search').value === '{typed}'"),
@@ -479,7 +451,7 @@ async fn the_transfer_search_forgives_typos() {
     browser.screenshot("counter-transfer-typo").await;
     // Enter sends the visitor to the first of them.
     let first = transfer_list(&browser).await[0].clone();
-    press(&browser, &Key::Enter.to_string()).await;
+    browser.press(&Key::Enter.to_string()).await;
     browser
         .wait_for(
             "document.getElementById('current-number').textContent === '—'",

@@ -8,9 +8,7 @@ use std::time::Duration;
 
 use antre_protocol::{EventKind, StreamMessage};
 use antre_testkit::browser::Browser;
-use antre_testkit::pages::counter_log_in;
 use antre_testkit::*;
-use fantoccini::key::Key;
 
 /// Visitors in line: enough for both counters to call many times while the other does.
 const VISITORS: usize = 30;
@@ -40,17 +38,6 @@ fn call_next_l02(base: &str) -> Option<String> {
     (!number.is_empty()).then_some(number)
 }
 
-async fn press_enter(browser: &Browser) {
-    browser
-        .client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .unwrap();
-}
-
 async fn actions_done(browser: &Browser) -> u64 {
     browser
         .client
@@ -78,7 +65,9 @@ async fn the_page_and_the_terminal_client_never_call_the_same_ticket() {
     ));
 
     // The page: petugas-l01 logs in and opens L01.
-    counter_log_in(&browser, &server.base, "petugas-l01", PASSWORD).await;
+    browser
+        .counter_log_in(&server.base, "petugas-l01", PASSWORD)
+        .await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.view",
@@ -115,7 +104,7 @@ async fn the_page_and_the_terminal_client_never_call_the_same_ticket() {
     // Each calls once, so both surely take part; then both call as fast as they can.
     let mut page_presses = 0u64;
     let before = actions_done(&browser).await;
-    press_enter(&browser).await;
+    browser.press_enter().await;
     page_presses += 1;
     browser
         .wait_for(
@@ -134,7 +123,7 @@ async fn the_page_and_the_terminal_client_never_call_the_same_ticket() {
     });
     loop {
         let before = actions_done(&browser).await;
-        press_enter(&browser).await;
+        browser.press_enter().await;
         page_presses += 1;
         browser
             .wait_for(

@@ -34,28 +34,22 @@ async fn shared_service(server: &Server) -> (String, Vec<String>) {
 async fn counters_calling_at_once_never_get_the_same_ticket() {
     let server = Server::demo();
     let (service, counters) = shared_service(&server).await;
-    let admin = login(&server, "admin").await;
+    let admin = server.api().as_user("admin").await;
+    let kiosk = server.api().as_device();
     for _ in 0..60 {
-        issue(&server, &service).await;
+        kiosk.issue(&service).await;
     }
     for c in &counters {
-        assert_eq!(act(&server, &admin, c, "open", None).await.status(), 200);
+        assert_eq!(admin.act(c, "open", None).await.status(), 200);
     }
     // Every counter presses call-next as fast as it can until nobody is left.
     let mut tasks = Vec::new();
     for c in counters.clone() {
-        let server_base = server.base.clone();
         let admin = admin.clone();
         tasks.push(tokio::spawn(async move {
-            let http = client();
             let mut called = Vec::new();
             loop {
-                let res = http
-                    .post(format!("{server_base}/api/v1/counters/{c}/call-next"))
-                    .bearer_auth(&admin)
-                    .send()
-                    .await
-                    .unwrap();
+                let res = admin.act(&c, "call-next", None).await;
                 match res.status().as_u16() {
                     200 => called.push(res.json::<Ticket>().await.unwrap()),
                     204 => break called,

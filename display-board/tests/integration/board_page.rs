@@ -12,26 +12,6 @@ use serde_json::{Value, json};
 /// performance claim.
 const WAIT: Duration = Duration::from_secs(30);
 
-async fn js(browser: &Browser, script: &str) -> Value {
-    browser
-        .client
-        .execute(script, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("script {script}: {e}"))
-}
-
-async fn text(browser: &Browser, id: &str) -> String {
-    js(
-        browser,
-        &format!("return document.getElementById('{id}').textContent;"),
-    )
-    .await
-    .as_str()
-    .unwrap()
-    .trim()
-    .to_string()
-}
-
 /// Opens a board page and waits until it has its snapshot.
 async fn open(browser: &Browser, server: &Server, path: &str) {
     browser.client.goto(&server.url(path)).await.unwrap();
@@ -78,11 +58,11 @@ async fn a_call_is_shown_big_and_said_in_indonesian() {
 
     // Header: the MPP, the zone, the date in Indonesian in the site's time zone.
     assert_eq!(
-        text(&browser, "site-name").await,
+        browser.text("site-name").await,
         "Mal Pelayanan Publik Kota Makassar"
     );
-    assert!(text(&browser, "zone-name").await.contains("Zona A"));
-    let date = text(&browser, "date").await;
+    assert!(browser.text("zone-name").await.contains("Zona A"));
+    let date = browser.text("date").await;
     let days = [
         "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
     ];
@@ -106,7 +86,7 @@ async fn a_call_is_shown_big_and_said_in_indonesian() {
         rest.split(' ').nth(1).is_some_and(|m| months.contains(&m)),
         "{date}"
     );
-    assert!(text(&browser, "clock").await.ends_with("WITA"));
+    assert!(browser.text("clock").await.ends_with("WITA"));
 
     // A supervisor sets the running text; the open board shows it at once.
     let running = "Selamat datang di MPP Kota Makassar — Welcome";
@@ -129,27 +109,21 @@ async fn a_call_is_shown_big_and_said_in_indonesian() {
     let number = call(&server, &token, "L03", "DKP-KK").await;
     shows_latest(&browser, &number, "Loket 3").await;
     assert_eq!(
-        js(
-            &browser,
-            "return document.getElementById('latest').classList.contains('flash');"
-        )
-        .await,
+        browser
+            .js("return document.getElementById('latest').classList.contains('flash');")
+            .await,
         true
     );
-    let tile = js(
-        &browser,
-        "return document.querySelector('.tile[data-counter=\"L03\"] .num').textContent;",
-    )
-    .await;
+    let tile = browser
+        .js("return document.querySelector('.tile[data-counter=\"L03\"] .num').textContent;")
+        .await;
     assert_eq!(tile, number);
     // Legible from 10 m: the number is at least 12 % of the screen height, and fits.
-    let size = js(
-        &browser,
-        "const n = document.getElementById('latest-number'); \
+    let size = browser
+        .js("const n = document.getElementById('latest-number'); \
          return [parseFloat(getComputedStyle(n).fontSize) / innerHeight, \
-                 n.scrollWidth <= n.clientWidth];",
-    )
-    .await;
+                 n.scrollWidth <= n.clientWidth];")
+        .await;
     assert!(size[0].as_f64().unwrap() >= 0.12, "{size}");
     assert_eq!(size[1], true, "the number fits its panel");
 
@@ -164,24 +138,22 @@ async fn a_call_is_shown_big_and_said_in_indonesian() {
     browser
         .wait_for("board.said.length === 1", Duration::from_secs(60))
         .await;
-    assert_eq!(js(&browser, "return board.said[0];").await, expected);
+    assert_eq!(browser.js("return board.said[0];").await, expected);
     browser.screenshot("board-1920x1080").await;
     let res = act(&server, &token, "L03", "recall", None).await;
     assert_eq!(res.status(), 200);
     browser
         .wait_for("board.said.length === 2", Duration::from_secs(60))
         .await;
-    assert_eq!(js(&browser, "return board.said[1];").await, expected);
+    assert_eq!(browser.js("return board.said[1];").await, expected);
 
     // A call in zone B is not this board's.
     let other = call(&server, &token, "L15", "IMG-PASPOR-BARU").await;
     let second = call(&server, &token, "L01", "DKP-KTP").await;
     shows_latest(&browser, &second, "Loket 1").await;
-    let recent = js(
-        &browser,
-        "return [...document.querySelectorAll('#recent .num')].map(e => e.textContent);",
-    )
-    .await;
+    let recent = browser
+        .js("return [...document.querySelectorAll('#recent .num')].map(e => e.textContent);")
+        .await;
     assert_eq!(recent, json!([number]), "{other} was called in zone B");
     browser.close().await;
 }
@@ -195,17 +167,13 @@ async fn a_portrait_board_of_the_whole_mpp() {
     let token = login(&server, "admin").await;
     open(&browser, &server, "/board/B3?waiting=1").await;
     // The whole MPP: every counter, grouped by zone.
-    let groups = js(
-        &browser,
-        "return [...document.querySelectorAll('.group h3')].map(e => e.textContent);",
-    )
-    .await;
+    let groups = browser
+        .js("return [...document.querySelectorAll('.group h3')].map(e => e.textContent);")
+        .await;
     assert_eq!(groups.as_array().unwrap().len(), 3, "{groups}");
-    let tiles = js(
-        &browser,
-        "return document.querySelectorAll('.tile').length;",
-    )
-    .await;
+    let tiles = browser
+        .js("return document.querySelectorAll('.tile').length;")
+        .await;
     assert_eq!(tiles, 30);
     let mut numbers = Vec::new();
     for (counter, service) in [
@@ -220,11 +188,9 @@ async fn a_portrait_board_of_the_whole_mpp() {
         issue(&server, "BPJSK-DAFTAR").await;
     }
     shows_latest(&browser, &numbers[3], "Loket 12").await;
-    let recent = js(
-        &browser,
-        "return [...document.querySelectorAll('#recent .num')].map(e => e.textContent);",
-    )
-    .await;
+    let recent = browser
+        .js("return [...document.querySelectorAll('#recent .num')].map(e => e.textContent);")
+        .await;
     assert_eq!(recent, json!([numbers[2], numbers[1], numbers[0]]));
     // Waiting counts come a few seconds after the tickets.
     browser
@@ -233,17 +199,15 @@ async fn a_portrait_board_of_the_whole_mpp() {
             WAIT,
         )
         .await;
-    let layout = js(
-        &browser,
-        "const n = document.getElementById('latest-number'); \
+    let layout = browser
+        .js("const n = document.getElementById('latest-number'); \
          const r = (id) => document.getElementById(id).getBoundingClientRect(); \
          return [parseFloat(getComputedStyle(n).fontSize) / innerHeight, \
                  n.scrollWidth <= n.clientWidth, \
                  r('latest').bottom <= r('serving').top, \
                  r('serving').bottom <= r('history').top, \
-                 r('history').bottom <= r('bottom').top + 1];",
-    )
-    .await;
+                 r('history').bottom <= r('bottom').top + 1];")
+        .await;
     assert!(layout[0].as_f64().unwrap() >= 0.12, "{layout}");
     assert_eq!(
         layout.as_array().unwrap()[1..],
@@ -263,50 +227,44 @@ async fn blocked_autoplay_asks_for_a_tap_and_mute_silences() {
     let token = login(&server, "admin").await;
     open(&browser, &server, "/board?zone=A").await;
     // Play as a browser does before anyone touched the page.
-    js(
-        &browser,
-        "window.realPlay = HTMLMediaElement.prototype.play; \
+    browser
+        .js("window.realPlay = HTMLMediaElement.prototype.play; \
          HTMLMediaElement.prototype.play = function () { \
-           return Promise.reject(new DOMException('no gesture', 'NotAllowedError')); };",
-    )
-    .await;
+           return Promise.reject(new DOMException('no gesture', 'NotAllowedError')); };")
+        .await;
     let number = call(&server, &token, "L05", "SMS-PKB").await;
     shows_latest(&browser, &number, "Loket 5").await;
     browser
         .wait_for("!document.getElementById('enable-sound').hidden", WAIT)
         .await;
-    assert_eq!(js(&browser, "return board.said.length;").await, 0);
+    assert_eq!(browser.js("return board.said.length;").await, 0);
     browser.screenshot("board-sound-blocked").await;
     // The tap: the call waiting is said then.
-    js(
-        &browser,
-        "HTMLMediaElement.prototype.play = window.realPlay;",
-    )
-    .await;
-    js(&browser, "document.getElementById('enable-sound').click();").await;
+    browser
+        .js("HTMLMediaElement.prototype.play = window.realPlay;")
+        .await;
+    browser
+        .js("document.getElementById('enable-sound').click();")
+        .await;
     browser
         .wait_for("board.said.length === 1", Duration::from_secs(60))
         .await;
     assert!(
-        js(
-            &browser,
-            "return document.getElementById('enable-sound').hidden;"
-        )
-        .await
-        .as_bool()
-        .unwrap()
+        browser
+            .js("return document.getElementById('enable-sound').hidden;")
+            .await
+            .as_bool()
+            .unwrap()
     );
     // Muted: calls are shown, not said.
-    js(&browser, "document.getElementById('mute').click();").await;
+    browser.js("document.getElementById('mute').click();").await;
     let res = act(&server, &token, "L05", "recall", None).await;
     assert_eq!(res.status(), 200);
     let next = call(&server, &token, "L06", "SMS-PKB").await;
     shows_latest(&browser, &next, "Loket 6").await;
-    let state = js(
-        &browser,
-        "return [board.said.length, board.audioQueue.length, board.playing];",
-    )
-    .await;
+    let state = browser
+        .js("return [board.said.length, board.audioQueue.length, board.playing];")
+        .await;
     assert_eq!(state, json!([1, 0, null]));
     browser.close().await;
 }
@@ -322,7 +280,7 @@ async fn the_board_survives_a_server_restart_and_catches_up() {
     let before = call(&server, &token, "L02", "DKP-KTP").await;
     shows_latest(&browser, &before, "Loket 2").await;
     // Marks this page load: a reload would lose it.
-    js(&browser, "window.sameLoad = true;").await;
+    browser.js("window.sameLoad = true;").await;
 
     let addr = server.addr.clone();
     let status = server.terminate();
@@ -330,8 +288,8 @@ async fn the_board_survives_a_server_restart_and_catches_up() {
     browser
         .wait_for("!document.getElementById('offline').hidden", WAIT)
         .await;
-    assert!(text(&browser, "offline").await.contains("Koneksi terputus"));
-    assert!(text(&browser, "offline").await.contains("Connection lost"));
+    assert!(browser.text("offline").await.contains("Koneksi terputus"));
+    assert!(browser.text("offline").await.contains("Connection lost"));
     browser.screenshot("board-connection-lost").await;
 
     // The same data on the same address; calls come before the board is back.
@@ -344,17 +302,13 @@ async fn the_board_survives_a_server_restart_and_catches_up() {
     browser
         .wait_for("document.getElementById('offline').hidden", WAIT)
         .await;
-    let recent = js(
-        &browser,
-        "return [...document.querySelectorAll('#recent .num')].map(e => e.textContent);",
-    )
-    .await;
+    let recent = browser
+        .js("return [...document.querySelectorAll('#recent .num')].map(e => e.textContent);")
+        .await;
     assert_eq!(recent, json!([first, before]));
-    let state = js(
-        &browser,
-        "return [window.sameLoad === true, board.reconnects > 0];",
-    )
-    .await;
+    let state = browser
+        .js("return [window.sameLoad === true, board.reconnects > 0];")
+        .await;
     assert_eq!(state, json!([true, true]), "recovered without a reload");
     browser.close().await;
 }
@@ -371,10 +325,10 @@ async fn a_4k_board_keeps_its_lists_bounded_through_many_calls() {
     browser
         .wait_for("!document.getElementById('fatal').hidden", WAIT)
         .await;
-    assert!(text(&browser, "fatal").await.contains("tidak dikenal"));
+    assert!(browser.text("fatal").await.contains("tidak dikenal"));
 
     open(&browser, &server, "/board/B1").await;
-    js(&browser, "document.getElementById('mute').click();").await;
+    browser.js("document.getElementById('mute').click();").await;
     // BANK-BAYAR has no daily quota; L08 and L09 both serve it.
     for counter in ["L08", "L09"] {
         assert_eq!(
@@ -403,7 +357,7 @@ async fn a_4k_board_keeps_its_lists_bounded_through_many_calls() {
                     WAIT,
                 )
                 .await;
-            after_warm_up = js(&browser, footprint).await;
+            after_warm_up = browser.js(footprint).await;
         }
     }
     browser
@@ -414,21 +368,19 @@ async fn a_4k_board_keeps_its_lists_bounded_through_many_calls() {
         .await;
     // 130 calls later the page holds exactly as much as before: bounded lists, no
     // leftover elements.
-    assert_eq!(js(&browser, footprint).await, after_warm_up);
+    assert_eq!(browser.js(footprint).await, after_warm_up);
     assert_eq!(after_warm_up[1], 8, "the last eight calls are kept");
-    let size = js(
-        &browser,
-        "const n = document.getElementById('latest-number'); \
-         return parseFloat(getComputedStyle(n).fontSize) / innerHeight;",
-    )
-    .await;
+    let size = browser
+        .js("const n = document.getElementById('latest-number'); \
+         return parseFloat(getComputedStyle(n).fontSize) / innerHeight;")
+        .await;
     assert!(size.as_f64().unwrap() >= 0.12, "{size}");
     browser.screenshot("board-3840x2160").await;
     browser.close().await;
 }
 
 /// Call → shown on the board, through the real API and a real browser on loopback:
-/// `cargo test -p antre-server --test board_page -- --ignored --nocapture`. Prints the
+/// `cargo test -p antre-board --test integration board_page -- --ignored --nocapture`. Prints the
 /// figures for docs/performance.md; asserts nothing about them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "measurement for docs/performance.md"]
@@ -450,7 +402,7 @@ async fn measure_call_to_board_latency() {
         issue(&server, "BANK-BAYAR").await;
     }
     open(&browser, &server, "/board/B1").await;
-    js(&browser, "document.getElementById('mute').click();").await;
+    browser.js("document.getElementById('mute').click();").await;
     // In the page: call-next, and time until the board has drawn that number. Both
     // clocks are the page's, so nothing depends on two processes agreeing.
     let script = format!(

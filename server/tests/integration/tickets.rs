@@ -22,21 +22,12 @@ async fn concurrent_issues_never_duplicate_and_count_up_per_prefix() {
     // 16 clients × 25 tickets over two services, all at once.
     let mut tasks = Vec::new();
     for client_no in 0..16 {
-        let base = server.base.clone();
+        let kiosk = server.api().as_device();
         let services = services.clone();
         tasks.push(tokio::spawn(async move {
-            let http = client();
             let mut got = Vec::new();
             for i in 0..25 {
-                let res = http
-                    .post(format!("{base}/api/v1/tickets"))
-                    .bearer_auth(PASSWORD)
-                    .json(&json!({"service": services[(client_no + i) % 2]}))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), 201);
-                got.push(res.json::<Ticket>().await.unwrap());
+                got.push(kiosk.issue(&services[(client_no + i) % 2]).await);
             }
             got
         }));

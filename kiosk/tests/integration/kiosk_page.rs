@@ -3,15 +3,12 @@
 //!
 //! Screenshots are kept under artifacts/screenshots (kiosk-*.png, track-*.png).
 
-mod common;
-
 use std::time::Duration;
 
+use crate::printer::*;
 use antre_protocol::PrinterState;
 use antre_testkit::browser::Browser;
 use antre_testkit::*;
-use common::*;
-use fantoccini::Locator;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -19,25 +16,6 @@ fn server() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_in(&dir.path().join("data"), &["--no-printers"]);
     (dir, server)
-}
-
-/// Clicks the element, finding it again if a live update replaced it in between.
-async fn click(browser: &Browser, css: &str) {
-    let mut last = None;
-    for _ in 0..5 {
-        let element = browser
-            .client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"));
-        match element.click().await {
-            Ok(()) => return,
-            Err(e) if e.to_string().contains("stale element") => last = Some(e),
-            Err(e) => panic!("click {css}: {e}"),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("click {css}: {last:?}");
 }
 
 async fn text(browser: &Browser, script: &str) -> String {
@@ -119,7 +97,7 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
     assert!(fits(&browser).await, "home fits 1080x1920");
     browser.screenshot("kiosk-home-portrait").await;
 
-    click(&browser, "button[data-agency='DUKCAPIL']").await;
+    browser.click("button[data-agency='DUKCAPIL']").await;
     browser
         .wait_for("!document.getElementById('view-agency').hidden", LIMIT)
         .await;
@@ -132,7 +110,7 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
     assert!(fits(&browser).await, "agency fits 1080x1920");
     browser.screenshot("kiosk-agency-portrait").await;
 
-    click(&browser, "button[data-service='DKP-KTP']").await;
+    browser.click("button[data-service='DKP-KTP']").await;
     browser
         .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
         .await;
@@ -167,7 +145,7 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
     browser.screenshot("kiosk-ticket-portrait").await;
 
     // "Done" goes back home, ready for the next visitor.
-    click(&browser, "#done").await;
+    browser.click("#done").await;
     browser
         .wait_for("!document.getElementById('view-home').hidden", LIMIT)
         .await;
@@ -222,7 +200,7 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     browser.screenshot("kiosk-home-landscape").await;
 
     // The priority button offers the four categories with pictograms.
-    click(&browser, "#priority-button").await;
+    browser.click("#priority-button").await;
     browser
         .wait_for("!document.getElementById('dialog').hidden", LIMIT)
         .await;
@@ -236,7 +214,7 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
         .unwrap();
     assert_eq!(choices.as_u64(), Some(4));
     browser.screenshot("kiosk-priority-landscape").await;
-    click(&browser, "#dialog button[data-choice='0']").await; // lansia
+    browser.click("#dialog button[data-choice='0']").await; // lansia
     browser
         .wait_for(
             "document.getElementById('priority-button').getAttribute('aria-pressed') === 'true'",
@@ -244,9 +222,11 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
         )
         .await;
 
-    click(&browser, "#search-box").await;
+    browser.click("#search-box").await;
     for key in ["p", "a", "s", "p", "o", "r"] {
-        click(&browser, &format!("#keyboard button[data-key='{key}']")).await;
+        browser
+            .click(&format!("#keyboard button[data-key='{key}']"))
+            .await;
     }
     browser
         .wait_for(
@@ -278,9 +258,11 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
         ("sim", "POL-SIM", true),
         ("bpjs", "BPJSK-DAFTAR", false),
     ] {
-        click(&browser, "#keyboard button[data-key='clear']").await;
+        browser.click("#keyboard button[data-key='clear']").await;
         for c in typed.chars() {
-            click(&browser, &format!("#keyboard button[data-key='{c}']")).await;
+            browser
+                .click(&format!("#keyboard button[data-key='{c}']"))
+                .await;
         }
         let found = browser
             .client
@@ -298,7 +280,7 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     }
 
     // English: the labels switch.
-    click(&browser, "#lang-button").await;
+    browser.click("#lang-button").await;
     let heading = text(
         &browser,
         "document.querySelector('#view-search .back b').textContent",
@@ -307,11 +289,15 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     assert_eq!(heading, "Back");
 
     // A ticket from a kiosk without a printer agent says so and keeps the number visible.
-    click(&browser, "#keyboard button[data-key='clear']").await;
+    browser.click("#keyboard button[data-key='clear']").await;
     for c in "paspor".chars() {
-        click(&browser, &format!("#keyboard button[data-key='{c}']")).await;
+        browser
+            .click(&format!("#keyboard button[data-key='{c}']"))
+            .await;
     }
-    click(&browser, "#results button[data-service='IMG-PASPOR-BARU']").await;
+    browser
+        .click("#results button[data-service='IMG-PASPOR-BARU']")
+        .await;
     browser
         .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
         .await;
@@ -353,7 +339,7 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     browser
         .wait_for("document.body.dataset.status === 'waiting'", LIMIT)
         .await;
-    click(&browser, "#cancel").await;
+    browser.click("#cancel").await;
     browser.client.accept_alert().await.unwrap();
     browser
         .wait_for("document.body.dataset.status === 'cancelled'", LIMIT)
@@ -418,7 +404,7 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
     browser
         .wait_for("document.body.dataset.ready === '1'", LIMIT)
         .await;
-    click(&browser, "button[data-agency='IMIGRASI']").await;
+    browser.click("button[data-agency='IMIGRASI']").await;
     let tile = |code: &str| format!("document.querySelector(\"button[data-service='{code}']\")");
     browser
         .wait_for(
@@ -467,7 +453,9 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
     browser.screenshot("kiosk-closed-full-portrait").await;
 
     // Tapping it explains instead of failing.
-    click(&browser, "button[data-service='IMG-PASPOR-HILANG']").await;
+    browser
+        .click("button[data-service='IMG-PASPOR-HILANG']")
+        .await;
     browser
         .wait_for("!document.getElementById('dialog').hidden", LIMIT)
         .await;
@@ -477,7 +465,7 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
     )
     .await;
     assert!(msg.contains("Kuota hari ini"), "{msg}");
-    click(&browser, "#dialog button[data-choice='0']").await;
+    browser.click("#dialog button[data-choice='0']").await;
 
     // The server goes away: the page says so plainly, and keeps trying. (A marker in
     // the page's memory proves later that it was never reloaded.)
@@ -504,7 +492,7 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
     browser
         .wait_for("document.getElementById('banner').hidden", LIMIT)
         .await;
-    click(&browser, "button[data-service='IMG-INFO']").await;
+    browser.click("button[data-service='IMG-INFO']").await;
     browser
         .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
         .await;
@@ -568,11 +556,11 @@ async fn out_of_paper_keeps_the_number_on_screen_and_prints_when_paper_is_back()
     browser
         .wait_for("document.body.dataset.ready === '1'", LIMIT)
         .await;
-    click(&browser, "button[data-agency='SAMSAT']").await;
+    browser.click("button[data-agency='SAMSAT']").await;
     browser
         .wait_for("!document.getElementById('view-agency').hidden", LIMIT)
         .await;
-    click(&browser, "#services .tile").await;
+    browser.click("#services .tile").await;
     browser
         .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
         .await;
@@ -641,7 +629,7 @@ async fn waiting_counts_follow_the_stream_across_a_server_restart() {
     browser
         .wait_for("document.body.dataset.ready === '1'", LIMIT)
         .await;
-    click(&browser, "button[data-agency='IMIGRASI']").await;
+    browser.click("button[data-agency='IMIGRASI']").await;
     browser
         .wait_for(&format!("{} === 1", shown_waiting(SERVICE)), LIMIT)
         .await;

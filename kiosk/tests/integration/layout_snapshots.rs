@@ -2,7 +2,7 @@
 //!
 //! The expected bytes live in `tests/snapshots/*.bin`, with a readable decode beside
 //! them (`*.txt`). After an intended layout change, regenerate both with
-//! `UPDATE_SNAPSHOTS=1 cargo test -p antre-kiosk --test layout_snapshots` and review
+//! `UPDATE_SNAPSHOTS=1 cargo test -p antre-kiosk --test integration layout_snapshots` and review
 //! the `.txt` diff.
 
 use std::path::PathBuf;

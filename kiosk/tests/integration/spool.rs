@@ -1,13 +1,11 @@
 //! The print spool on its own, against a printer that is unplugged and plugged back in.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::printer::*;
 use antre_kiosk::PrinterUrl;
 use antre_kiosk::spool::{PrintTask, Spool, SpoolReport};
 use antre_protocol::{JobState, PrinterState};
-use common::*;
 
 const LIMIT: Duration = Duration::from_secs(60);
 

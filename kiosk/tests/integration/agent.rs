@@ -1,13 +1,11 @@
 //! The real `antre-kiosk` agent against the real `antre` server, printing on a
 //! simulated printer behind a real pseudo-terminal.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::printer::*;
 use antre_protocol::{JobState, PrinterState, Ticket};
 use antre_testkit::*;
-use common::*;
 use serde_json::json;
 
 /// Generous: the agent, the server and the pty all share a busy two-core machine.
@@ -336,7 +334,7 @@ async fn bad_start_up_input_is_a_clear_error() {
 
 /// Not a check: measures the time from taking a ticket to its last byte on the printer
 /// (server → stream → agent → print job → ESC/POS → pty) for docs/performance.md.
-/// `cargo test -p antre-kiosk --test agent print_latency -- --ignored --nocapture`
+/// `cargo test -p antre-kiosk --test integration print_latency -- --ignored --nocapture`
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore]
 async fn print_latency() {

@@ -1,8 +1,6 @@
 //! A simulated ESC/POS printer on a real pseudo-terminal, and the real `antre-kiosk`
 //! agent as a child process.
 
-#![allow(dead_code)]
-
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

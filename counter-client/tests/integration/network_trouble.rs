@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use antre_protocol::{EventKind, StreamMessage, Ticket};
 use antre_testkit::browser::Browser;
-use antre_testkit::pages::counter_log_in;
 use antre_testkit::*;
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -177,7 +176,9 @@ async fn the_page_recovers_a_lost_answer_without_calling_twice() {
         StreamMessage::Snapshot(_)
     ));
 
-    counter_log_in(&browser, &proxy, "petugas-l01", PASSWORD).await;
+    browser
+        .counter_log_in(&proxy, "petugas-l01", PASSWORD)
+        .await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.view",
@@ -281,7 +282,9 @@ async fn the_page_reports_an_action_lost_to_a_network_drop_and_retries_it_on_req
         StreamMessage::Snapshot(_)
     ));
 
-    counter_log_in(&browser, &proxy, "petugas-l01", PASSWORD).await;
+    browser
+        .counter_log_in(&proxy, "petugas-l01", PASSWORD)
+        .await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.online",
@@ -385,7 +388,9 @@ async fn the_page_keeps_its_place_across_a_server_restart() {
     let first = issue(&server, "DKP-KTP").await;
     let second = issue(&server, "DKP-KTP").await;
 
-    counter_log_in(&browser, &proxy, "petugas-l01", PASSWORD).await;
+    browser
+        .counter_log_in(&proxy, "petugas-l01", PASSWORD)
+        .await;
     browser
         .wait_for(
             "document.body.dataset.view === 'counter' && window.antreCounter.online",

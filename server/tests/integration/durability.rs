@@ -31,15 +31,13 @@ async fn every_answered_ticket_survives_sigkill_and_numbering_goes_on() {
     // Eight clients issue as fast as they can; the process is killed mid-stream.
     let mut tasks = Vec::new();
     for _ in 0..8 {
-        let base = server.base.clone();
+        let kiosk = server.api().as_device();
         let service = service.clone();
         let answered = answered.clone();
         tasks.push(tokio::spawn(async move {
-            let http = client();
             loop {
-                let res = http
-                    .post(format!("{base}/api/v1/tickets"))
-                    .bearer_auth(PASSWORD)
+                let res = kiosk
+                    .post("/tickets")
                     .json(&json!({"service": service}))
                     .send()
                     .await;

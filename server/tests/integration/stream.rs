@@ -1,23 +1,9 @@
 //! The live stream against the real server: order, gaps, resume, zones, shutdown.
 
-use antre_protocol::{EventKind, StreamMessage};
+use antre_protocol::EventKind;
 use antre_testkit::*;
 use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
-
-async fn event(ws: &mut Ws) -> antre_protocol::Event {
-    match next_message(ws).await {
-        StreamMessage::Event(e) => *e,
-        StreamMessage::Snapshot(s) => panic!("expected an event, got a snapshot at {}", s.seq),
-    }
-}
-
-async fn snapshot(ws: &mut Ws) -> antre_protocol::Snapshot {
-    match next_message(ws).await {
-        StreamMessage::Snapshot(s) => *s,
-        StreamMessage::Event(e) => panic!("expected a snapshot, got event {}", e.seq),
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribers_see_every_event_in_order_without_gaps() {
@@ -28,26 +14,18 @@ async fn subscribers_see_every_event_in_order_without_gaps() {
     let token = login(&server, "admin").await;
     issue(&server, &service).await;
     let mut ws = subscribe(&server, "").await;
-    let first = snapshot(&mut ws).await;
+    let first = a_snapshot(&mut ws).await;
     assert_eq!(first.seq, 1, "one ticket issued before subscribing");
     assert_eq!(first.counters.len(), site.counters.len());
     let q = first.queues.iter().find(|q| q.service == service).unwrap();
     assert_eq!(q.waiting, 1);
     // Concurrent writers: tickets from the kiosk, calls from the counter.
     let issuing = {
-        let base = server.base.clone();
+        let kiosk = server.api().as_device();
         let service = service.clone();
         tokio::spawn(async move {
-            let http = client();
             for _ in 0..50 {
-                let res = http
-                    .post(format!("{base}/api/v1/tickets"))
-                    .bearer_auth(PASSWORD)
-                    .json(&serde_json::json!({"service": service}))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), 201);
+                kiosk.issue(&service).await;
             }
         })
     };
@@ -69,7 +47,7 @@ async fn subscribers_see_every_event_in_order_without_gaps() {
     let mut seq = first.seq;
     let mut kinds = Vec::new();
     for _ in 0..expected {
-        let e = event(&mut ws).await;
+        let e = an_event(&mut ws).await;
         assert_eq!(e.seq, seq + 1, "no gap, no reordering");
         seq = e.seq;
         kinds.push(e.kind);
@@ -103,9 +81,9 @@ async fn resuming_with_since_gives_exactly_what_was_missed() {
     let site = site(&server).await;
     let service = site.counters[0].services[0].clone();
     let mut ws = subscribe(&server, "").await;
-    let snap = snapshot(&mut ws).await;
+    let snap = a_snapshot(&mut ws).await;
     issue(&server, &service).await;
-    let seen = event(&mut ws).await;
+    let seen = an_event(&mut ws).await;
     drop(ws);
     // Missed while away.
     let mut missed = Vec::new();
@@ -114,19 +92,19 @@ async fn resuming_with_since_gives_exactly_what_was_missed() {
     }
     let mut ws = subscribe(&server, &format!("?since={}", seen.seq)).await;
     for (i, id) in missed.iter().enumerate() {
-        let e = event(&mut ws).await;
+        let e = an_event(&mut ws).await;
         assert_eq!(e.seq, seen.seq + 1 + i as u64);
         assert_eq!(e.ticket.unwrap().id, *id);
     }
     // Then live events continue, with no duplicate of what was replayed.
     let live = issue(&server, &service).await;
-    let e = event(&mut ws).await;
+    let e = an_event(&mut ws).await;
     assert_eq!((e.seq, e.ticket.unwrap().id), (seen.seq + 6, live.id));
     assert!(snap.seq < seen.seq);
 
     // A resume point from another database (ahead of this log) gets a fresh snapshot.
     let mut ws = subscribe(&server, "?since=999999").await;
-    let fresh = snapshot(&mut ws).await;
+    let fresh = a_snapshot(&mut ws).await;
     assert_eq!(fresh.seq, seen.seq + 6);
 }
 
@@ -148,7 +126,7 @@ async fn a_zone_subscriber_sees_only_its_zone() {
         .clone();
     let token = login(&server, "admin").await;
     let mut ws = subscribe(&server, &format!("?zone={}", site.zones[0].code)).await;
-    let snap = snapshot(&mut ws).await;
+    let snap = a_snapshot(&mut ws).await;
     assert!(snap.counters.iter().all(|c| {
         site.counters
             .iter()
@@ -156,7 +134,7 @@ async fn a_zone_subscriber_sees_only_its_zone() {
     }));
     act(&server, &token, &b.code, "open", None).await;
     act(&server, &token, &a.code, "open", None).await;
-    let e = event(&mut ws).await;
+    let e = an_event(&mut ws).await;
     assert_eq!(
         e.counter.unwrap().code,
         a.code,
@@ -174,7 +152,7 @@ async fn a_zone_subscriber_sees_only_its_zone() {
 async fn shutdown_closes_streams_cleanly_and_exits_zero() {
     let mut server = Server::demo();
     let mut ws = subscribe(&server, "").await;
-    snapshot(&mut ws).await;
+    a_snapshot(&mut ws).await;
     let status = server.terminate();
     assert!(status.success(), "antre exits 0 on SIGTERM: {status:?}");
     let mut closed = false;
@@ -209,30 +187,22 @@ async fn a_subscriber_that_stops_reading_does_not_hold_up_the_others() {
     let (mut stuck, _) = tokio_tungstenite::client_async(server.ws_url(""), stream)
         .await
         .unwrap();
-    snapshot(&mut stuck).await;
+    a_snapshot(&mut stuck).await;
     let mut healthy = subscribe(&server, "").await;
-    let first = snapshot(&mut healthy).await;
+    let first = a_snapshot(&mut healthy).await;
     // Enough events (about a kilobyte each) to fill the stuck client's socket buffers
     // several times over.
     const EVENTS: u64 = 6000;
     let issuing = {
-        let base = server.base.clone();
+        let kiosk = server.api().as_device();
         let service = service.clone();
         tokio::spawn(async move {
-            let http = client();
             let mut tasks = Vec::new();
             for _ in 0..8 {
-                let (http, base, service) = (http.clone(), base.clone(), service.clone());
+                let (kiosk, service) = (kiosk.clone(), service.clone());
                 tasks.push(tokio::spawn(async move {
                     for _ in 0..EVENTS / 8 {
-                        let res = http
-                            .post(format!("{base}/api/v1/tickets"))
-                            .bearer_auth(PASSWORD)
-                            .json(&serde_json::json!({"service": service}))
-                            .send()
-                            .await
-                            .unwrap();
-                        assert_eq!(res.status(), 201);
+                        kiosk.issue(&service).await;
                     }
                 }));
             }
@@ -243,7 +213,7 @@ async fn a_subscriber_that_stops_reading_does_not_hold_up_the_others() {
     };
     let mut seq = first.seq;
     for _ in 0..EVENTS {
-        let e = event(&mut healthy).await;
+        let e = an_event(&mut healthy).await;
         assert_eq!(e.seq, seq + 1);
         seq = e.seq;
     }

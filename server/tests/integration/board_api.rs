@@ -10,16 +10,6 @@ use antre_protocol::{EventKind, StreamMessage};
 use antre_testkit::*;
 use serde_json::{Value, json};
 
-async fn event_of(ws: &mut Ws, kind: EventKind) -> antre_protocol::Event {
-    loop {
-        if let StreamMessage::Event(e) = next_message(ws).await
-            && e.kind == kind
-        {
-            return *e;
-        }
-    }
-}
-
 fn samples(wav: &[u8]) -> Vec<i16> {
     let mut reader = hound::WavReader::new(Cursor::new(wav)).expect("a WAV file");
     let spec = reader.spec();
@@ -43,7 +33,7 @@ async fn a_call_carries_its_announcement_and_the_audio_says_it() {
             .status(),
         200
     );
-    let called = event_of(&mut ws, EventKind::TicketCalled).await;
+    let called = next_event(&mut ws, EventKind::TicketCalled).await;
     let a = called.detail.announcement.expect("calls are announced");
     let words = antre_board::call(&ticket.number, "loket tiga", "Loket 3").unwrap();
     assert_eq!(a.text, words.text);
@@ -105,14 +95,14 @@ async fn a_call_carries_its_announcement_and_the_audio_says_it() {
         act(&server, &token, "L03", "recall", None).await.status(),
         200
     );
-    let recalled = event_of(&mut ws, EventKind::TicketRecalled).await;
+    let recalled = next_event(&mut ws, EventKind::TicketRecalled).await;
     assert_eq!(recalled.detail.announcement.unwrap().text, a.text);
     // Other events are not.
     assert_eq!(
         act(&server, &token, "L03", "start", None).await.status(),
         200
     );
-    let serving = event_of(&mut ws, EventKind::TicketServing).await;
+    let serving = next_event(&mut ws, EventKind::TicketServing).await;
     assert_eq!(serving.detail.announcement, None);
 
     // Bad requests get clear JSON errors.
@@ -172,7 +162,7 @@ async fn the_running_text_is_set_by_supervisors_and_kept_across_restarts() {
     .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap(), json!({"text": text}));
-    let e = event_of(&mut ws, EventKind::RunningText).await;
+    let e = next_event(&mut ws, EventKind::RunningText).await;
     assert_eq!(e.detail.running_text.as_deref(), Some(text));
     assert_eq!(e.detail.by.as_deref(), Some("penyelia"));
 
