@@ -14,3 +14,25 @@ mod rollback;
 mod site_change;
 mod stream;
 mod tickets;
+
+use antre_server::engine::{Command, Issue};
+use antre_server::writer::Reply;
+
+/// A ticket for `service` as a command to the writer (tests that drive it directly).
+pub fn issue_command(service: &str, track_token: &str) -> Command {
+    Command::Issue(Issue {
+        service: service.into(),
+        priority: None,
+        kiosk: None,
+        idempotency_key: None,
+        track_token: track_token.into(),
+    })
+}
+
+/// The number of the ticket a command answered with.
+pub fn reply_number(reply: Reply) -> String {
+    match reply {
+        Reply::Ticket(t) => t.number,
+        other => panic!("expected a ticket, got {other:?}"),
+    }
+}

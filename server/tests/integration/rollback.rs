@@ -5,26 +5,10 @@ use std::sync::Arc;
 
 use antre_server::clock::ManualClock;
 use antre_server::config::SiteConfig;
-use antre_server::engine::{Command, Issue};
 use antre_server::store;
-use antre_server::writer::{Reply, WriteError, Writer};
+use antre_server::writer::{WriteError, Writer};
 
-fn issue(service: &str, token: &str) -> Command {
-    Command::Issue(Issue {
-        service: service.into(),
-        priority: None,
-        kiosk: None,
-        idempotency_key: None,
-        track_token: token.into(),
-    })
-}
-
-fn number(answer: Reply) -> String {
-    match answer {
-        Reply::Ticket(t) => t.number,
-        other => panic!("{other:?}"),
-    }
-}
+use crate::{issue_command, reply_number};
 
 #[tokio::test]
 async fn a_failed_commit_changes_nothing_and_the_queue_goes_on() {
@@ -41,7 +25,7 @@ async fn a_failed_commit_changes_nothing_and_the_queue_goes_on() {
     ));
     let (writer, thread) = Writer::start(db.clone(), site.clone(), clock, |_, _| {}).unwrap();
     assert_eq!(
-        number(writer.execute(issue(&ok.code, "t1")).await.unwrap()),
+        reply_number(writer.execute(issue_command(&ok.code, "t1")).await.unwrap()),
         format!("{}001", ok.prefix)
     );
 
@@ -54,7 +38,7 @@ async fn a_failed_commit_changes_nothing_and_the_queue_goes_on() {
     ))
     .unwrap();
     let err = writer
-        .execute(issue(&failing.code, "t2"))
+        .execute(issue_command(&failing.code, "t2"))
         .await
         .unwrap_err();
     assert!(matches!(err, WriteError::Storage(_)), "{err:?}");
@@ -77,11 +61,16 @@ async fn a_failed_commit_changes_nothing_and_the_queue_goes_on() {
     // and the log's chain goes on unbroken.
     conn.execute_batch("DROP TRIGGER fail;").unwrap();
     assert_eq!(
-        number(writer.execute(issue(&failing.code, "t3")).await.unwrap()),
+        reply_number(
+            writer
+                .execute(issue_command(&failing.code, "t3"))
+                .await
+                .unwrap()
+        ),
         format!("{}001", failing.prefix)
     );
     assert_eq!(
-        number(writer.execute(issue(&ok.code, "t4")).await.unwrap()),
+        reply_number(writer.execute(issue_command(&ok.code, "t4")).await.unwrap()),
         format!("{}002", ok.prefix)
     );
     writer.shutdown().await;

@@ -8,26 +8,11 @@ use std::sync::Arc;
 use antre_protocol::{Event, EventKind};
 use antre_server::clock::ManualClock;
 use antre_server::config::SiteConfig;
-use antre_server::engine::{Command, DomainError, Issue};
+use antre_server::engine::{Command, DomainError};
 use antre_server::store;
 use antre_server::writer::{Reply, WriteError, Writer};
 
-fn issue(service: &str, token: &str) -> Command {
-    Command::Issue(Issue {
-        service: service.into(),
-        priority: None,
-        kiosk: None,
-        idempotency_key: None,
-        track_token: token.into(),
-    })
-}
-
-fn number(reply: Reply) -> String {
-    match reply {
-        Reply::Ticket(t) => t.number,
-        other => panic!("{other:?}"),
-    }
-}
+use crate::{issue_command, reply_number};
 
 #[tokio::test]
 async fn the_site_is_replaced_at_run_time_without_losing_a_ticket() {
@@ -40,8 +25,18 @@ async fn the_site_is_replaced_at_run_time_without_losing_a_ticket() {
     ));
     let (writer, thread) = Writer::start(db.clone(), site.clone(), clock, |_, _| {}).unwrap();
     let service = site.services[0].clone();
-    let first = number(writer.execute(issue(&service.code, "t1")).await.unwrap());
-    let second = number(writer.execute(issue(&service.code, "t2")).await.unwrap());
+    let first = reply_number(
+        writer
+            .execute(issue_command(&service.code, "t1"))
+            .await
+            .unwrap(),
+    );
+    let second = reply_number(
+        writer
+            .execute(issue_command(&service.code, "t2"))
+            .await
+            .unwrap(),
+    );
     let mut events = writer.subscribe();
 
     // Renamed: the waiting tickets stay, with their numbers.
