@@ -19,6 +19,8 @@ SPEED=135
 words=(
   # the phrase
   nomor antrian silakan menuju loket
+  # where a counter is, said by the boards of other zones ("lantai dua, zona be")
+  lantai zona
   # numbers (terbilang)
   nol satu dua tiga empat lima enam tujuh delapan sembilan
   sepuluh sebelas belas puluh seratus ratus seribu ribu

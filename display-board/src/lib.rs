@@ -14,7 +14,7 @@ pub mod phrase;
 pub mod terbilang;
 
 pub use clips::{Clips, Composed, compose, wav_bytes};
-pub use phrase::{Phrase, call};
+pub use phrase::{Part, Phrase, call, from_wire, is_clip_name, place, to_wire};
 pub use terbilang::{english, terbilang};
 
 /// The board page's static files, by path relative to `/board/` (the page) or

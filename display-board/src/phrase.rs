@@ -43,6 +43,47 @@ impl Phrase {
     }
 }
 
+/// The parts as the wire writes them (`Announcement.clips`): a clip by its name, a
+/// pause as `~MS`.
+pub fn to_wire(parts: &[Part]) -> Vec<String> {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Clip(c) => c.clone(),
+            Part::Pause(ms) => format!("~{ms}"),
+        })
+        .collect()
+}
+
+/// The parts of a wire list (see [`to_wire`]); `None` for an entry that is neither a
+/// clip name (lower-case letters, digits, `-`) nor a pause.
+pub fn from_wire(entries: &[String]) -> Option<Vec<Part>> {
+    entries
+        .iter()
+        .map(|e| match e.strip_prefix('~') {
+            Some(ms) => ms.parse().ok().map(Part::Pause),
+            None => is_clip_name(e).then(|| Part::Clip(e.clone())),
+        })
+        .collect()
+}
+
+/// A name a clip may have: what `GET /api/v1/clips/{name}.wav` serves.
+pub fn is_clip_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Where a counter is, said after the call ("…, lantai dua"): a short pause, then the
+/// words of the zone's spoken name.
+pub fn place(spoken: &str) -> Vec<Part> {
+    let mut parts = vec![Part::Pause(COMMA_MS)];
+    parts.extend(spoken_words(spoken).into_iter().map(Part::Clip));
+    parts
+}
+
 /// The clip names among `parts`, in order.
 pub fn clip_names(parts: &[Part]) -> Vec<&str> {
     parts
@@ -249,6 +290,21 @@ mod tests {
         let p = call("W1000", "meja informasi", "Meja Informasi").unwrap();
         assert!(p.text.ends_with("seribu, silakan menuju meja informasi"));
         assert!(p.text_en.ends_with("please go to Meja Informasi"));
+    }
+
+    #[test]
+    fn parts_go_over_the_wire_and_back() {
+        let p = call("A123", "loket tiga", "Loket 3").unwrap();
+        let wire = to_wire(&p.parts);
+        assert_eq!(&wire[..3], ["chime", "~400", "nomor"]);
+        assert_eq!(from_wire(&wire), Some(p.parts));
+        assert_eq!(from_wire(&["../etc".to_string()]), None);
+        assert_eq!(from_wire(&["~x".to_string()]), None);
+        assert_eq!(
+            to_wire(&place("Lantai Dua")),
+            ["~300", "lantai", "dua"],
+            "a pause, then the words"
+        );
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub enum CounterAction {
     Transfer,
     /// Park the active ticket here (`HoldRequest`, optional).
     Hold,
+    /// Put the active ticket back in line at its place (the officer leaves the counter
+    /// with a visitor called who has not been served).
+    Requeue,
     /// Start a break.
     Pause,
     /// End the break, or with a ticket (`ResumeRequest`) take back a held one.
@@ -60,7 +63,7 @@ pub enum CounterAction {
 }
 
 impl CounterAction {
-    pub const ALL: [CounterAction; 12] = [
+    pub const ALL: [CounterAction; 13] = [
         CounterAction::Open,
         CounterAction::Close,
         CounterAction::CallNext,
@@ -71,6 +74,7 @@ impl CounterAction {
         CounterAction::NoShow,
         CounterAction::Transfer,
         CounterAction::Hold,
+        CounterAction::Requeue,
         CounterAction::Pause,
         CounterAction::Resume,
     ];
@@ -88,6 +92,7 @@ impl CounterAction {
             CounterAction::NoShow => "no-show",
             CounterAction::Transfer => "transfer",
             CounterAction::Hold => "hold",
+            CounterAction::Requeue => "requeue",
             CounterAction::Pause => "pause",
             CounterAction::Resume => "resume",
         }

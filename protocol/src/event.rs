@@ -28,6 +28,9 @@ pub enum EventKind {
     TicketResumed,
     #[serde(rename = "ticket.cancelled")]
     TicketCancelled,
+    /// Put back in line from a counter, at its place (`requeue`).
+    #[serde(rename = "ticket.requeued")]
+    TicketRequeued,
     #[serde(rename = "counter.opened")]
     CounterOpened,
     #[serde(rename = "counter.closed")]
@@ -45,7 +48,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::TicketIssued,
         EventKind::TicketCalled,
         EventKind::TicketRecalled,
@@ -57,6 +60,7 @@ impl EventKind {
         EventKind::TicketHeld,
         EventKind::TicketResumed,
         EventKind::TicketCancelled,
+        EventKind::TicketRequeued,
         EventKind::CounterOpened,
         EventKind::CounterClosed,
         EventKind::CounterPaused,
@@ -78,6 +82,7 @@ impl EventKind {
             EventKind::TicketHeld => "ticket.held",
             EventKind::TicketResumed => "ticket.resumed",
             EventKind::TicketCancelled => "ticket.cancelled",
+            EventKind::TicketRequeued => "ticket.requeued",
             EventKind::CounterOpened => "counter.opened",
             EventKind::CounterClosed => "counter.closed",
             EventKind::CounterPaused => "counter.paused",
@@ -131,6 +136,9 @@ pub struct EventDetail {
     /// The user who caused it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// `counter.opened` by a takeover: the officer who had the counter open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_from: Option<String>,
     /// Calls and recalls: what the hall says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement: Option<Announcement>,
@@ -166,6 +174,12 @@ impl EventDetail {
 }
 
 /// What the hall announces for a call.
+///
+/// A board says it by playing `clips` (each `GET /api/v1/clips/{name}.wav`, fetched once
+/// and kept), then `place` when the counter is outside its own zone, then `clips_en`
+/// when the site says calls in English. An entry `~MS` is a pause of MS milliseconds.
+/// Composed on the board, a call costs no download; `audio` is the same announcement
+/// composed by the server, for players that cannot compose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Announcement {
@@ -175,6 +189,30 @@ pub struct Announcement {
     /// URL of the composed audio, when the server provides one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<String>,
+    /// The Indonesian announcement: the chime, a pause, the words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clips: Vec<String>,
+    /// The English announcement (no chime), when the site says calls in English.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clips_en: Vec<String>,
+    /// Where the counter is, for boards of other zones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Place>,
+}
+
+/// The counter's place in the building, as a board of another zone says it after the
+/// call ("… silakan menuju loket lima belas, lantai dua").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Place {
+    /// The counter's zone.
+    pub zone: String,
+    /// The zone's name as shown ("Lantai 2 — Zona B").
+    pub name: String,
+    /// As said ("lantai dua").
+    pub text: String,
+    /// The clips that say it (with a short pause first).
+    pub clips: Vec<String>,
 }
 
 /// Marker for the snapshot message's `type`.

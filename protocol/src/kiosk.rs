@@ -168,4 +168,8 @@ pub struct PrintJob {
     /// The line printed at the bottom (`[site] ticket_footer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer: Option<String>,
+    /// Where the service is served: the names of the zones of its counters
+    /// ("Lantai 2 — Zona B"); empty when no counter serves it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<String>,
 }

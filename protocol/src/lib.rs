@@ -23,7 +23,8 @@ pub use board::RunningText;
 pub use counter::{CounterAction, CounterStatus, CounterView};
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{
-    Announcement, Event, EventDetail, EventKind, ItemChange, Snapshot, SnapshotTag, StreamMessage,
+    Announcement, Event, EventDetail, EventKind, ItemChange, Place, Snapshot, SnapshotTag,
+    StreamMessage,
 };
 pub use kiosk::{
     JobState, KioskStatus, KioskStatusAnswer, KioskStatusReport, PrintJob, PrintJobStatus,
@@ -32,7 +33,7 @@ pub use kiosk::{
 pub use queue::{QueueInfo, QueueState};
 pub use request::{
     CallRequest, CancelRequest, HoldRequest, IssueRequest, LoginRequest, LoginResponse,
-    ResumeRequest, TransferRequest,
+    OpenRequest, ResumeRequest, TransferRequest,
 };
 pub use site::{Agency, BoardInfo, CounterInfo, KioskInfo, ServiceInfo, SiteInfo, Zone};
 pub use ticket::{Priority, Ticket, TicketStatus};

@@ -35,6 +35,18 @@ pub struct LoginResponse {
     pub counters: Vec<String>,
 }
 
+/// `POST /api/v1/counters/{code}/open` (body optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpenRequest {
+    /// Take the counter over from the officer who has it open (an officer assigned to
+    /// it, at the change of shift); without it, such an open is refused with
+    /// `counter_in_use` naming that officer.
+    #[serde(default)]
+    pub take_over: bool,
+}
+
 /// `POST /api/v1/counters/{code}/call`: call a particular ticket out of turn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -67,7 +67,12 @@ pub struct CounterInfo {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Zone {
     pub code: String,
+    /// Where it is, as signs write it ("Lantai 2 — Zona B").
     pub name: String,
+    /// How the hall says where it is ("lantai dua"): announced after a call to one of
+    /// its counters by the boards of other zones. Absent: the place is not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spoken_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

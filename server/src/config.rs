@@ -112,6 +112,10 @@ impl Default for Limits {
 pub struct ZoneConfig {
     pub code: String,
     pub name: String,
+    /// How the hall says where it is ("lantai dua"); boards of other zones say it after
+    /// a call to one of its counters.
+    #[serde(default)]
+    pub spoken_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -399,6 +403,7 @@ impl SiteConfig {
                 .map(|z| wire::Zone {
                     code: z.code.clone(),
                     name: z.name.clone(),
+                    spoken_name: z.spoken_name.clone(),
                 })
                 .collect(),
             self.kiosks

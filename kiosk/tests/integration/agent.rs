@@ -375,6 +375,7 @@ async fn print_latency() {
         agency_name: "Dinas Kependudukan dan Pencatatan Sipil Kota Makassar".into(),
         public_url: None,
         footer: None,
+        places: Vec::new(),
     };
     for qr in [antre_kiosk::QrMode::Native, antre_kiosk::QrMode::Raster] {
         let options = antre_kiosk::LayoutOptions {

@@ -42,6 +42,7 @@ fn job(priority: Option<Priority>) -> PrintJob {
         agency_name: "Dinas Kependudukan dan Pencatatan Sipil Kota Makassar".into(),
         public_url: None,
         footer: Some("Terima kasih — layanan ini GRATIS / free of charge".into()),
+        places: Vec::new(),
     }
 }
 

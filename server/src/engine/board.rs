@@ -2,7 +2,7 @@
 //! text. The words themselves come from `antre-board` (pure functions too); the link to
 //! the audio is the HTTP layer's to add.
 
-use antre_protocol::{Announcement, EventDetail, EventKind};
+use antre_protocol::{Announcement, EventDetail, EventKind, Place};
 
 use super::{Affected, Change, Engine, Handled, Ticket};
 
@@ -25,10 +25,27 @@ impl Engine {
         let counter = self.site.counter(counter?)?;
         let number = ticket.label();
         let phrase = antre_board::call(&number, &counter.spoken_name, &counter.name)?;
+        let zone = self.site.zones.iter().find(|z| z.code == counter.zone);
+        let place = zone.and_then(|z| {
+            let spoken = z.spoken_name.as_deref()?;
+            Some(Place {
+                zone: z.code.clone(),
+                name: z.name.clone(),
+                text: antre_board::phrase::spoken_words(spoken).join(" "),
+                clips: antre_board::to_wire(&antre_board::place(spoken)),
+            })
+        });
         Some(Announcement {
             text: phrase.text,
             text_en: Some(phrase.text_en),
             audio: None,
+            clips: antre_board::to_wire(&phrase.parts),
+            clips_en: if self.site.announce_english {
+                antre_board::to_wire(&phrase.parts_en)
+            } else {
+                Vec::new()
+            },
+            place,
         })
     }
 

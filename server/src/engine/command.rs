@@ -63,7 +63,10 @@ pub struct Actor {
 /// A counter action with what it needs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CounterCommand {
-    Open,
+    /// Open the counter; `take_over` takes it from the officer who has it open.
+    Open {
+        take_over: bool,
+    },
     Close,
     Pause,
     /// Back from a break, or (with a ticket) take back a ticket held here.
@@ -87,13 +90,15 @@ pub enum CounterCommand {
     Hold {
         note: Option<String>,
     },
+    /// Put the active ticket back in line at its place.
+    Requeue,
 }
 
 impl CounterCommand {
     /// Its name on the wire.
     pub fn action(&self) -> CounterAction {
         match self {
-            CounterCommand::Open => CounterAction::Open,
+            CounterCommand::Open { .. } => CounterAction::Open,
             CounterCommand::Close => CounterAction::Close,
             CounterCommand::Pause => CounterAction::Pause,
             CounterCommand::Resume { .. } => CounterAction::Resume,
@@ -105,6 +110,7 @@ impl CounterCommand {
             CounterCommand::NoShow => CounterAction::NoShow,
             CounterCommand::Transfer { .. } => CounterAction::Transfer,
             CounterCommand::Hold { .. } => CounterAction::Hold,
+            CounterCommand::Requeue => CounterAction::Requeue,
         }
     }
 }

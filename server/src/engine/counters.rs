@@ -56,8 +56,8 @@ impl Engine {
             .code
             .clone();
         let code = code.as_str();
-        if command == CounterCommand::Open {
-            return self.open(code, by, out);
+        if let CounterCommand::Open { take_over } = command {
+            return self.open(code, by, take_over, out);
         }
         let state = &self.counters[code];
         if state.status == CounterStatus::Closed {
@@ -67,7 +67,7 @@ impl Engine {
             return Err(DomainError::NotYourCounter);
         }
         match command {
-            CounterCommand::Open => unreachable!("handled above"),
+            CounterCommand::Open { .. } => unreachable!("handled above"),
             CounterCommand::Close => self.close(code, by, out),
             CounterCommand::Pause => self.pause(code, out),
             CounterCommand::Resume { ticket: None } => self.unpause(code, out),
@@ -84,27 +84,42 @@ impl Engine {
                 self.transfer(code, &service, note, by, out)
             }
             CounterCommand::Hold { note } => self.hold(code, note, out),
+            CounterCommand::Requeue => self.requeue(code, by, out),
         }
     }
 
     /// Opens a closed counter for the actor. Opening one's own open counter again is a
-    /// no-op; admins and supervisors take over a counter someone left open.
-    fn open(&mut self, code: &str, by: &Actor, out: &mut Vec<Change>) -> Handled {
+    /// no-op. A counter someone else has open is taken over when asked (`take_over`: an
+    /// officer assigned to it, at the change of shift) or by an admin or supervisor;
+    /// the event names whom it was taken from, and their page learns it from the
+    /// stream. Whatever the counter had in hand (a visitor called, tickets held) stays
+    /// with it.
+    fn open(&mut self, code: &str, by: &Actor, take_over: bool, out: &mut Vec<Change>) -> Handled {
         let state = self.counters.get_mut(code).expect("known counter");
+        let mut taken_from = None;
         match (&state.status, &state.officer) {
             (CounterStatus::Closed, _) => {}
             (_, Some(officer)) if officer == &by.user => {
                 return Ok(Affected::Counter(code.to_string()));
             }
-            _ if by.any_counter => {}
-            _ => return Err(DomainError::CounterInUse),
+            (_, holder) if take_over || by.any_counter => taken_from = holder.clone(),
+            (_, holder) => {
+                return Err(DomainError::CounterInUse {
+                    officer: holder.clone().unwrap_or_default(),
+                });
+            }
         }
         if state.status == CounterStatus::Closed {
             state.status = CounterStatus::Open;
             state.streak = 0;
         }
         state.officer = Some(by.user.clone());
-        out.push(Change::counter(EventKind::CounterOpened, code, &by.user));
+        let change = Change::counter(EventKind::CounterOpened, code, &by.user);
+        let detail = EventDetail {
+            taken_from,
+            ..change.detail.clone()
+        };
+        out.push(change.with(detail));
         Ok(Affected::Counter(code.to_string()))
     }
 

@@ -19,8 +19,8 @@ pub enum DomainError {
     CounterClosed,
     #[error("the counter is on a break")]
     CounterPaused,
-    #[error("the counter is open for another officer")]
-    CounterInUse,
+    #[error("the counter is open for officer {officer}")]
+    CounterInUse { officer: String },
     #[error("the counter was opened by another officer")]
     NotYourCounter,
     #[error("the counter is still handling a ticket")]
@@ -57,7 +57,7 @@ impl DomainError {
             DomainError::ServiceClosed { .. } => "service_closed",
             DomainError::CounterClosed => "counter_closed",
             DomainError::CounterPaused => "counter_paused",
-            DomainError::CounterInUse => "counter_in_use",
+            DomainError::CounterInUse { .. } => "counter_in_use",
             DomainError::NotYourCounter => "counter_not_yours",
             DomainError::CounterBusy => "counter_busy",
             DomainError::NoActiveTicket => "no_active_ticket",
@@ -90,10 +90,12 @@ impl DomainError {
             }
             DomainError::CounterClosed => ("Loket belum dibuka.", "The counter is not open."),
             DomainError::CounterPaused => ("Loket sedang istirahat.", "The counter is on a break."),
-            DomainError::CounterInUse => (
-                "Loket sedang dipakai petugas lain.",
-                "Another officer has this counter open.",
-            ),
+            DomainError::CounterInUse { officer } => {
+                return format!(
+                    "Loket sedang dibuka oleh {officer}; ambil alih bila Anda menggantikannya. / \
+                     {officer} has this counter open; take it over if you are relieving them."
+                );
+            }
             DomainError::NotYourCounter => (
                 "Loket ini dibuka oleh petugas lain.",
                 "This counter was opened by another officer.",

@@ -188,6 +188,23 @@ impl Engine {
         Ok(Affected::Ticket(id))
     }
 
+    /// Puts the active ticket back in line at its original place: the officer must
+    /// leave and the visitor called has not been served (or came for another day).
+    pub(super) fn requeue(&mut self, code: &str, by: &Actor, out: &mut Vec<Change>) -> Handled {
+        let id = self.active(code)?;
+        self.counters.get_mut(code).expect("known").active = None;
+        self.back_in_line(id);
+        let ticket = self.tickets.get_mut(&id).expect("active exists");
+        ticket.started_at = None;
+        out.push(
+            Change::ticket(EventKind::TicketRequeued, id, Some(code)).with(EventDetail {
+                by: Some(by.user.clone()),
+                ..EventDetail::default()
+            }),
+        );
+        Ok(Affected::Ticket(id))
+    }
+
     /// Takes a ticket held here back: it is called again.
     pub(super) fn resume_held(
         &mut self,

@@ -196,6 +196,16 @@ impl Site {
         self.service_zones.get(service).map_or(&[], Vec::as_slice)
     }
 
+    /// Where a service is served, by the names of its counters' zones ("Lantai 2 —
+    /// Zona B"), for the ticket and the kiosk screen.
+    pub fn places(&self, service: &str) -> Vec<String> {
+        self.service_zones(service)
+            .iter()
+            .filter_map(|code| self.zones.iter().find(|z| &z.code == code))
+            .map(|z| z.name.clone())
+            .collect()
+    }
+
     pub fn info(&self) -> wire::SiteInfo {
         wire::SiteInfo {
             code: self.code.clone(),

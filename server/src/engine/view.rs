@@ -54,6 +54,14 @@ impl Engine {
         }
     }
 
+    /// Today's ticket with this number (`A012`), as clients see it.
+    pub fn ticket_view_by_number(&self, number: &str) -> Option<wire::Ticket> {
+        self.tickets
+            .values()
+            .find(|t| t.day == self.day && t.label() == number)
+            .map(|t| self.ticket_view(t))
+    }
+
     pub fn ticket_view_by_id(&self, id: TicketId) -> Option<wire::Ticket> {
         self.tickets.get(&id).map(|t| self.ticket_view(t))
     }
@@ -142,6 +150,7 @@ impl Engine {
             ticket: view,
             public_url: self.site.public_url.clone(),
             footer: self.site.ticket_footer.clone(),
+            places: self.site.places(&service.code),
         })
     }
 

@@ -1,7 +1,7 @@
 //! What the hall boards need besides the stream: the spoken announcement of a call as a
 //! WAV (and its link in call events), and the running text that supervisors set.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use antre_board::{Clips, call, compose, wav_bytes};
@@ -13,6 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use sha2::Digest;
 
 use super::access::Supervisor;
 use super::body::JsonBody;
@@ -23,11 +24,14 @@ use crate::engine::{Command, DomainError, Site, board::RUNNING_TEXT_MAX_CHARS};
 /// a second, and a recall comes within minutes; a few dozen (~150 KB each) cover that.
 const CACHE_ENTRIES: usize = 32;
 
-/// Joins announcement clips into WAVs, and remembers the last few.
+/// Serves the announcement clips one by one (boards compose calls from them), joins
+/// them into whole announcements, and remembers the last few of those.
 #[derive(Debug)]
 pub struct Announcer {
     clips: Clips,
     cache: Mutex<VecDeque<(String, Bytes)>>,
+    /// Each clip as a WAV file with its ETag, made on first request.
+    files: Mutex<HashMap<String, (Bytes, String)>>,
 }
 
 impl Announcer {
@@ -35,7 +39,25 @@ impl Announcer {
         Announcer {
             clips,
             cache: Mutex::new(VecDeque::with_capacity(CACHE_ENTRIES)),
+            files: Mutex::default(),
         }
+    }
+
+    /// One clip as a WAV file and its ETag (a hash of the bytes: a recording replaced
+    /// with `--clips` gets a new one).
+    pub fn clip(&self, name: &str) -> Option<(Bytes, String)> {
+        if !antre_board::is_clip_name(name) {
+            return None;
+        }
+        let mut files = self.files.lock().expect("not poisoned");
+        if let Some(file) = files.get(name) {
+            return Some(file.clone());
+        }
+        let wav = Bytes::from(wav_bytes(self.clips.get(name)?));
+        let digest = sha2::Sha256::digest(&wav);
+        let etag = format!("\"{}\"", hex::encode(&digest[..12]));
+        files.insert(name.to_string(), (wav.clone(), etag.clone()));
+        Some((wav, etag))
     }
 
     /// The WAV of `number` called to a counter said `spoken` and written `name`;
@@ -161,6 +183,44 @@ pub async fn announcement(
             // The same number at the same counter always sounds the same.
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
+        wav,
+    )
+        .into_response())
+}
+
+/// One announcement clip as a 16 kHz mono WAV (`chime`, `nomor`, `seratus`, `en-three`
+/// …): boards fetch the clips an announcement names once, keep them, and compose every
+/// call from them, so a call costs no download. Revalidated by ETag.
+#[utoipa::path(get, path = "/api/v1/clips/{file}", tag = "board",
+    params(("file" = String, Path, description = "the clip's name and `.wav`, e.g. `seratus.wav`")),
+    responses((status = 200, content_type = "audio/wav", description = "the clip"),
+              (status = 304, description = "the client's copy is current"),
+              (status = 404, body = ErrorBody)))]
+pub async fn clip(
+    State(ctx): State<Ctx>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let (wav, etag) = file
+        .strip_suffix(".wav")
+        .and_then(|name| ctx.announcer.clip(name))
+        .ok_or_else(|| {
+            ApiError::not_found("clip_not_found", "Klip tidak ditemukan.", "No such clip.")
+        })?;
+    let cache = [
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+        (header::ETAG, etag.clone()),
+    ];
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((
+        cache,
+        [(header::CONTENT_TYPE, "audio/wav".to_string())],
         wav,
     )
         .into_response())

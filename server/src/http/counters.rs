@@ -1,7 +1,8 @@
 //! Counter actions: open, call, serve, finish, transfer, hold, pause.
 
 use antre_protocol::{
-    CallRequest, CounterAction, CounterView, ErrorBody, HoldRequest, ResumeRequest, TransferRequest,
+    CallRequest, CounterAction, CounterView, ErrorBody, HoldRequest, OpenRequest, ResumeRequest,
+    TransferRequest,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -49,7 +50,8 @@ pub async fn one(
         .ok_or_else(|| DomainError::CounterNotFound.into())
 }
 
-/// Acts on a counter. `action` is a `CounterAction`: `call` takes a `CallRequest`,
+/// Acts on a counter. `action` is a `CounterAction`: `open` takes an optional
+/// `OpenRequest` (`take_over` the counter from the officer who has it), `call` a `CallRequest`,
 /// `transfer` a `TransferRequest`, `hold` an optional `HoldRequest`, `resume` an
 /// optional `ResumeRequest` (with a ticket, takes back a held ticket). Answers the
 /// affected ticket, the counter for open/close/pause/resume, or 204 when call-next finds
@@ -120,7 +122,7 @@ async fn perform(
         ));
     };
     let command = command(action, &bytes)?;
-    if command == CounterCommand::Open && !ctx.auth.may_open(&session, &code) {
+    if matches!(command, CounterCommand::Open { .. }) && !ctx.auth.may_open(&session, &code) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "counter_not_assigned",
@@ -143,7 +145,9 @@ async fn perform(
 /// The engine's command for an action, with what its body says.
 fn command(action: CounterAction, bytes: &[u8]) -> Result<CounterCommand, ApiError> {
     Ok(match action {
-        CounterAction::Open => CounterCommand::Open,
+        CounterAction::Open => CounterCommand::Open {
+            take_over: optional::<OpenRequest>(bytes)?.take_over,
+        },
         CounterAction::Close => CounterCommand::Close,
         CounterAction::Pause => CounterCommand::Pause,
         CounterAction::Resume => CounterCommand::Resume {
@@ -171,5 +175,6 @@ fn command(action: CounterAction, bytes: &[u8]) -> Result<CounterCommand, ApiErr
         CounterAction::Hold => CounterCommand::Hold {
             note: optional::<HoldRequest>(bytes)?.note,
         },
+        CounterAction::Requeue => CounterCommand::Requeue,
     })
 }

@@ -97,7 +97,7 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | ServiceClosed { .. }
         | CounterClosed
         | CounterPaused
-        | CounterInUse
+        | CounterInUse { .. }
         | CounterBusy
         | NoActiveTicket
         | InvalidState

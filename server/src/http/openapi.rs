@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
         antre_protocol::Event, antre_protocol::EventKind, antre_protocol::EventDetail,
         antre_protocol::CallRequest, antre_protocol::TransferRequest,
         antre_protocol::HoldRequest, antre_protocol::ResumeRequest,
-        antre_protocol::CounterAction, antre_protocol::ItemChange,
+        antre_protocol::CounterAction, antre_protocol::ItemChange, antre_protocol::OpenRequest,
     )),
     modifiers(&BearerAuth),
 )]

@@ -105,6 +105,24 @@ pub async fn ticket(
         .ok_or_else(|| DomainError::TicketNotFound.into())
 }
 
+/// Today's ticket with this number, e.g. `A012` (staff: to reinstate a no-show or call
+/// a visitor who shows their ticket).
+#[utoipa::path(get, path = "/api/v1/tickets/by-number/{number}", tag = "tickets",
+    params(("number" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Ticket), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn by_number(
+    State(ctx): State<Ctx>,
+    _user: User,
+    Path(number): Path<String>,
+) -> Result<Json<Ticket>, ApiError> {
+    let number = number.trim().to_ascii_uppercase();
+    ctx.writer
+        .read(move |engine, _, _| engine.ticket_view_by_number(&number))
+        .await?
+        .map(Json)
+        .ok_or_else(|| DomainError::TicketNotFound.into())
+}
+
 /// Withdraws a waiting, held or no-show ticket (supervisor).
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/cancel", tag = "tickets",
     params(("id" = u64, Path)), request_body = Option<CancelRequest>, security(("bearer" = [])),

@@ -17,7 +17,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0..2usize, any::<bool>()).prop_map(|(s, p)| Op::Issue(s, p)),
-        6 => (0..2usize, 0..11u8).prop_map(|(c, a)| Op::Act(c, a)),
+        6 => (0..2usize, 0..12u8).prop_map(|(c, a)| Op::Act(c, a)),
         1 => (0..2usize, 0..2usize).prop_map(|(c, s)| Op::Transfer(c, s)),
         1 => (0..40usize).prop_map(Op::Reinstate),
         1 => (0..40usize).prop_map(Op::Cancel),
@@ -141,7 +141,7 @@ proptest! {
     }
 
     #[test]
-    fn a_refused_command_changes_nothing(ops in proptest::collection::vec(op(), 1..60), c in 0..2usize, a in 0..11u8) {
+    fn a_refused_command_changes_nothing(ops in proptest::collection::vec(op(), 1..60), c in 0..2usize, a in 0..12u8) {
         let mut h = Harness::new();
         let mut now = at(0);
         for op in ops {
@@ -165,7 +165,7 @@ proptest! {
 
 fn act(a: u8) -> CounterCommand {
     match a {
-        0 => CounterCommand::Open,
+        0 => OPEN,
         1 => CounterCommand::Close,
         2 => CounterCommand::Pause,
         3 => CounterCommand::Resume { ticket: None },
@@ -173,6 +173,7 @@ fn act(a: u8) -> CounterCommand {
         7 => CounterCommand::Start,
         8 => CounterCommand::Complete,
         9 => CounterCommand::NoShow,
-        _ => CounterCommand::Hold { note: None },
+        10 => CounterCommand::Hold { note: None },
+        _ => CounterCommand::Requeue,
     }
 }

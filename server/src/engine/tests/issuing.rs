@@ -32,7 +32,7 @@ fn numbering_restarts_at_local_midnight_not_utc_midnight() {
     assert_eq!(changes.len(), 2);
     assert!(changes.iter().all(|c| c.kind == EventKind::TicketCancelled));
     assert_eq!(h.engine.ticket(a).unwrap().status, TicketStatus::Cancelled);
-    h.act("L1", "budi", CounterCommand::Open, after).unwrap();
+    h.act("L1", "budi", OPEN, after).unwrap();
     assert_eq!(h.call_next("L1", "budi", after), Some(c));
 }
 
@@ -96,7 +96,7 @@ fn no_show_can_be_reinstated_within_the_grace_period_only() {
     let mut h = Harness::new();
     let a = h.issue("KTP", None, at(0)).unwrap();
     let b = h.issue("KTP", None, at(1)).unwrap();
-    h.act("L1", "budi", CounterCommand::Open, at(2)).unwrap();
+    h.act("L1", "budi", OPEN, at(2)).unwrap();
     assert_eq!(h.call_next("L1", "budi", at(2)), Some(a));
     h.act("L1", "budi", CounterCommand::Recall, at(3)).unwrap();
     assert_eq!(h.engine.ticket(a).unwrap().recalls, 1);
@@ -135,8 +135,8 @@ fn estimates_follow_people_ahead_and_open_counters() {
     assert_eq!(view.position, Some(3));
     // 3 ahead × 5 min, no counter open yet (one assumed).
     assert_eq!(view.estimated_wait_s, Some(900));
-    h.act("L1", "budi", CounterCommand::Open, at(5)).unwrap();
-    h.act("L2", "sari", CounterCommand::Open, at(5)).unwrap();
+    h.act("L1", "budi", OPEN, at(5)).unwrap();
+    h.act("L2", "sari", OPEN, at(5)).unwrap();
     let view = h.engine.ticket_view(h.engine.ticket(ids[3]).unwrap());
     assert_eq!(view.estimated_wait_s, Some(450));
 }

@@ -85,6 +85,9 @@ fn at(minutes: i64) -> Timestamp {
     t0() + SignedDuration::from_mins(minutes)
 }
 
+/// Opening a counter the usual way (no takeover).
+const OPEN: CounterCommand = CounterCommand::Open { take_over: false };
+
 fn officer(user: &str) -> Actor {
     Actor {
         user: user.into(),

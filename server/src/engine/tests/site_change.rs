@@ -42,7 +42,7 @@ fn a_renamed_service_keeps_its_waiting_tickets_and_their_numbers() {
         .map(|t| t.number.clone())
         .collect();
     assert_eq!(waiting, ["A001", "A002"]);
-    h.act("L2", "budi", CounterCommand::Open, at(3)).unwrap();
+    h.act("L2", "budi", OPEN, at(3)).unwrap();
     assert_eq!(h.call_next("L2", "budi", at(4)), Some(first));
     assert_eq!(h.label(first), "A001");
     // New tickets take the new prefix; the old numbers stay as they were printed.
@@ -98,7 +98,7 @@ fn removing_a_service_with_tickets_is_refused_until_they_are_cancelled() {
 #[test]
 fn an_open_counter_cannot_be_removed_and_a_new_one_starts_closed() {
     let mut h = Harness::new();
-    h.act("L2", "budi", CounterCommand::Open, at(0)).unwrap();
+    h.act("L2", "budi", OPEN, at(0)).unwrap();
     let swap = edited(|s| {
         s.replace(
             "code = \"L2\"\nname = \"Loket 2\"",
@@ -118,7 +118,7 @@ fn an_open_counter_cannot_be_removed_and_a_new_one_starts_closed() {
         h.engine.counter_state("L3").unwrap().status,
         CounterStatus::Closed
     );
-    h.act("L3", "budi", CounterCommand::Open, at(4)).unwrap();
+    h.act("L3", "budi", OPEN, at(4)).unwrap();
 }
 
 #[test]
