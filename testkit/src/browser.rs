@@ -230,6 +230,64 @@ impl Browser {
         field.send_keys(&Key::Enter.to_string()).await.unwrap();
     }
 
+    /// Runs axe-core (WCAG 2.0/2.1 A and AA rules) over the page as it is now and
+    /// fails the test on any serious or critical violation, naming each with the
+    /// elements concerned; `what` names the page and state in the message. axe-core
+    /// comes from the npm registry (`.ci/run` installs it): without it the check is
+    /// skipped with a note, unless `ANTRE_REQUIRE_BROWSER=1`.
+    pub async fn assert_accessible(&self, what: &str) {
+        let Some(axe) = axe_source() else { return };
+        self.js(&format!("if (!window.axe) {{ {axe} }} return true;"))
+            .await;
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values:
+                   ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+                   .then((r) => done(r.violations
+                     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                     .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+                       v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | '))))
+                   .catch((e) => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        let violations: Vec<String> = serde_json::from_value(result).expect("a list");
+        assert!(
+            violations.is_empty(),
+            "{what}: accessibility violations:\n{}",
+            violations.join("\n")
+        );
+    }
+
+    /// Elements of the page's `regions` (a CSS selector, e.g. `header, main, footer`)
+    /// whose content does not fit their box: text cut off or spilling out, or a box
+    /// sticking out of its region, as measured in the browser. Parts that scroll on
+    /// purpose (`overflow: auto` or `scroll`) are measured as their own region. Also
+    /// reports a page wider than the viewport. Empty when everything fits.
+    pub async fn overflowing(&self, regions: &str) -> Vec<String> {
+        let found = self
+            .js(&format!(
+                "return ({OVERFLOW_JS})({});",
+                serde_json::to_string(regions).expect("a string")
+            ))
+            .await;
+        serde_json::from_value(found).expect("a list of descriptions")
+    }
+
+    /// Fails the test when [`Browser::overflowing`] finds anything; `what` names the
+    /// page, state and size.
+    pub async fn assert_fits(&self, what: &str, regions: &str) {
+        let found = self.overflowing(regions).await;
+        assert!(
+            found.is_empty(),
+            "{what}: overflowing:\n{}",
+            found.join("\n")
+        );
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -241,6 +299,76 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// The overflow measure of [`Browser::overflowing`], run in the page.
+const OVERFLOW_JS: &str = r#"(selector) => {
+  const found = [];
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+  const shown = (el) => {
+    const s = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0;
+  };
+  const scrolls = (el) => /(auto|scroll)/.test(getComputedStyle(el).overflowX + getComputedStyle(el).overflowY);
+  if (document.documentElement.scrollWidth > innerWidth + 1) {
+    found.push('the page is wider than the viewport: ' + document.documentElement.scrollWidth + ' > ' + innerWidth);
+  }
+  const check = (region) => {
+    const box = region.getBoundingClientRect();
+    for (const el of region.querySelectorAll('*')) {
+      if (!shown(el) || el.closest('[data-overflow-ok]')) continue;
+      let holder = el.parentElement;
+      while (holder && holder !== region && !scrolls(holder)) holder = holder.parentElement;
+      const within = holder && holder !== region ? holder.getBoundingClientRect() : box;
+      const r = el.getBoundingClientRect();
+      if (r.left < within.left - 1 || r.right > within.right + 1 || r.top < within.top - 1 || r.bottom > within.bottom + 1) {
+        found.push(name(el) + ' sticks out of ' + name(holder && holder !== region ? holder : region) +
+          ' (' + Math.round(r.left) + ',' + Math.round(r.top) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height) + ')');
+        continue;
+      }
+      const s = getComputedStyle(el);
+      const clips = /(hidden|clip)/.test(s.overflowX + s.overflowY) || s.textOverflow === 'ellipsis';
+      if (clips && !scrolls(el) && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
+        found.push(name(el) + ' cuts its content (' + el.scrollWidth + 'x' + el.scrollHeight + ' in ' + el.clientWidth + 'x' + el.clientHeight + ')');
+      }
+    }
+  };
+  for (const region of document.querySelectorAll(selector)) if (shown(region)) check(region);
+  return found;
+}"#;
+
+/// axe-core's script: `$ANTRE_AXE_JS`, or where `.ci/run` installs it
+/// (`target/axe/node_modules/axe-core/axe.min.js`). `None` (with a note) when it is not
+/// installed and not required.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("ANTRE_AXE_JS").map_or_else(
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("workspace root")
+                .join("target/axe/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            let required = std::env::var_os("ANTRE_REQUIRE_BROWSER").is_some_and(|v| v == "1");
+            assert!(
+                !required,
+                "ANTRE_REQUIRE_BROWSER=1 but axe-core is missing at {} \
+                 (npm install --prefix target/axe axe-core@4)",
+                path.display()
+            );
+            eprintln!(
+                "SKIPPED accessibility check: no axe-core at {} (npm install --prefix target/axe axe-core@4)",
+                path.display()
+            );
+            None
+        }
     }
 }
 
