@@ -28,16 +28,18 @@ pub fn read() -> anyhow::Result<String> {
     Ok(first)
 }
 
-/// One line from the terminal with echo off, put back on whatever happens.
+/// One line from the terminal with echo off (turned off before the prompt shows, so
+/// nothing typed after it is echoed), put back on whatever happens.
 fn ask(prompt: &str) -> anyhow::Result<String> {
-    let mut err = std::io::stderr();
-    write!(err, "{prompt}")?;
-    err.flush()?;
     let line = without_echo(|| {
+        let mut err = std::io::stderr();
+        write!(err, "{prompt}")?;
+        err.flush()?;
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map(|_| line)
+        std::io::stdin().lock().read_line(&mut line)?;
+        writeln!(err)?;
+        Ok(line)
     })?;
-    writeln!(err)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 

@@ -113,6 +113,7 @@ impl Writer {
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
         let store = Store::open(&db)?;
         let engine = store.load(site.clone(), clock.now())?;
+        refuse_strays(&engine, &site)?;
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
         let (events, _) = broadcast::channel(BROADCAST_DEPTH);
         // The writer hands each batch's events to a task on the runtime, which wakes the
@@ -386,6 +387,31 @@ fn record(
         }));
     }
     Ok(())
+}
+
+/// Refuses to start when the site the server was given has lost a service or counter
+/// that stored tickets still need (the config file was edited while it was stopped):
+/// those visitors would wait for ever. Says what to do instead.
+fn refuse_strays(engine: &Engine, site: &Site) -> anyhow::Result<()> {
+    match engine.strays(site) {
+        Ok(()) => Ok(()),
+        Err(DomainError::ServiceInUse { service, tickets }) => {
+            let numbers = engine.numbers_waiting_for(&service);
+            anyhow::bail!(
+                "service {service} is not in the site config, but {tickets} of its tickets may \
+                 still be served today ({}). Put the service back in the config and start \
+                 again; then transfer or cancel those tickets (supervisors: POST \
+                 /api/v1/tickets/ID/cancel), and only then remove the service",
+                numbers.join(", ")
+            )
+        }
+        Err(DomainError::CounterOpen { counter }) => anyhow::bail!(
+            "counter {counter} is not in the site config, but it still has a visitor called, \
+             being served or held. Put the counter back in the config and start again; close \
+             it (which puts held visitors back in line), and only then remove it"
+        ),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The caller's answer: what the command concerned, as it is now. Only the issue

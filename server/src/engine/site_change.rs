@@ -32,25 +32,7 @@ impl Engine {
         by: Option<String>,
         out: &mut Vec<Change>,
     ) -> Handled {
-        for old in &self.site.services {
-            if site.service(&old.code).is_some() {
-                continue;
-            }
-            let stranded = self
-                .tickets
-                .values()
-                .filter(|t| t.service == old.code)
-                .filter(|t| {
-                    t.status.is_live() || (t.status == TicketStatus::NoShow && t.day == self.day)
-                })
-                .count();
-            if stranded > 0 {
-                return Err(DomainError::ServiceInUse {
-                    service: old.code.clone(),
-                    tickets: stranded,
-                });
-            }
-        }
+        self.strays(&site)?;
         for old in &self.site.counters {
             if site.counter(&old.code).is_none()
                 && self.counters[&old.code].status != CounterStatus::Closed
@@ -91,6 +73,61 @@ impl Engine {
             },
         });
         Ok(Affected::Nothing)
+    }
+}
+
+impl Engine {
+    /// Whether every ticket that may still be served has its service (rule 2) and its
+    /// counter (rule 3) in `site`; the first that does not is named. Checked before a
+    /// site replaces the engine's, and at start-up against the site the server was
+    /// given, which may have been edited while it was stopped.
+    pub fn strays(&self, site: &Site) -> Result<(), DomainError> {
+        let mut ids: Vec<_> = self.tickets.keys().copied().collect();
+        ids.sort_unstable();
+        let may_be_served = |t: &&super::Ticket| {
+            t.status.is_live() || (t.status == TicketStatus::NoShow && t.day == self.day)
+        };
+        for id in &ids {
+            let ticket = &self.tickets[id];
+            if may_be_served(&ticket) && site.service(&ticket.service).is_none() {
+                let tickets = self
+                    .tickets
+                    .values()
+                    .filter(may_be_served)
+                    .filter(|t| t.service == ticket.service)
+                    .count();
+                return Err(DomainError::ServiceInUse {
+                    service: ticket.service.clone(),
+                    tickets,
+                });
+            }
+            let at_counter = matches!(
+                ticket.status,
+                TicketStatus::Called | TicketStatus::Serving | TicketStatus::Held
+            );
+            if let (true, Some(counter)) = (at_counter, &ticket.counter)
+                && site.counter(counter).is_none()
+            {
+                return Err(DomainError::CounterOpen {
+                    counter: counter.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Numbers of the tickets of a service that may still be served, in order.
+    pub fn numbers_waiting_for(&self, service: &str) -> Vec<String> {
+        let mut tickets: Vec<_> = self
+            .tickets
+            .values()
+            .filter(|t| t.service == service)
+            .filter(|t| {
+                t.status.is_live() || (t.status == TicketStatus::NoShow && t.day == self.day)
+            })
+            .collect();
+        tickets.sort_by_key(|t| t.id);
+        tickets.iter().map(|t| t.label()).collect()
     }
 }
 

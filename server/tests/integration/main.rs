@@ -3,6 +3,7 @@
 //! file), a module per area.
 
 mod board_api;
+mod config_errors;
 mod counter_idempotency;
 mod counters;
 mod durability;
