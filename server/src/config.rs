@@ -91,6 +91,16 @@ pub struct Limits {
     /// Tickets one client address may take per minute without a device token.
     #[serde(default = "default_rate")]
     pub tickets_per_minute_per_client: u32,
+    /// Connections open at once; more wait until one closes.
+    #[serde(default = "default_connections")]
+    pub max_connections: usize,
+}
+
+/// Phones following their tickets, pages on counters, boards and kiosks of a large MPP
+/// come to about a thousand; twice that leaves room, and stays well within the
+/// descriptors a service gets (docs/operations.md sets `LimitNOFILE`).
+fn default_connections() -> usize {
+    2048
 }
 
 /// Six a minute: a family taking tickets for several services at once fits, a script
@@ -103,6 +113,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             tickets_per_minute_per_client: default_rate(),
+            max_connections: default_connections(),
         }
     }
 }

@@ -12,6 +12,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod demo;
 pub mod devices;
 pub mod engine;

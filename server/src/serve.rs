@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -17,7 +16,7 @@ use crate::config::SiteConfig;
 use crate::devices::Devices;
 use crate::http::{Ctx, app};
 use crate::writer::Writer;
-use crate::{printing, store};
+use crate::{connections, printing, store};
 
 /// How often the writer is nudged to look at the clock, so the day rolls over at local
 /// midnight even when nobody takes a ticket. Half a minute late is fine for 00:00.
@@ -44,6 +43,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         clips,
     } = options;
     let site = config.site()?;
+    let max_connections = connection_limit(config.limits.max_connections);
     // Claim the address before touching the data directory, so a second server
     // started on the same port by mistake stops at once and changes nothing.
     let listener = TcpListener::bind(listen)
@@ -103,15 +103,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         }
     });
     let writer_lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    // Calls are small messages that must leave at once: no Nagle delay.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        app(ctx).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    connections::serve(listener, app(ctx), max_connections, {
         let writer = writer.clone();
         let writer_lost = writer_lost.clone();
         async move {
@@ -128,7 +120,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             let _ = shutdown_tx.send(true);
         }
     })
-    .await?;
+    .await;
     ticker.abort();
     writer.shutdown().await;
     drop(writer);
@@ -141,6 +133,27 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     );
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The connection limit, kept within what the process may open: each connection is a
+/// file descriptor, and the database, the log and the printers need a few more. Raises
+/// the soft descriptor limit to the hard one first where that helps.
+fn connection_limit(wanted: usize) -> usize {
+    /// Descriptors kept for the database, its journal, printers and the log.
+    const RESERVED: u64 = 64;
+    let wanted_files = wanted as u64 + RESERVED;
+    let files = rlimit::increase_nofile_limit(wanted_files).unwrap_or(wanted_files);
+    if files >= wanted_files {
+        return wanted;
+    }
+    let limit = files.saturating_sub(RESERVED).max(16) as usize;
+    tracing::warn!(
+        wanted,
+        limit,
+        "the process may open only {files} files: at most {limit} connections \
+         (raise LimitNOFILE, see docs/operations.md)"
+    );
+    limit
 }
 
 fn print_banner(name: &str, addr: SocketAddr, site: &crate::engine::Site, notes: &[String]) {

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use sha2::Digest;
 
 use super::access::Supervisor;
-use super::body::JsonBody;
+use super::body::{ApiPath, JsonBody};
 use super::{ApiError, Ctx};
 use crate::engine::{Command, DomainError, Site, board::RUNNING_TEXT_MAX_CHARS};
 
@@ -198,7 +198,7 @@ pub async fn announcement(
               (status = 404, body = ErrorBody)))]
 pub async fn clip(
     State(ctx): State<Ctx>,
-    axum::extract::Path(file): axum::extract::Path<String>,
+    ApiPath(file): ApiPath<String>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let (wav, etag) = file

@@ -1,9 +1,12 @@
 //! Request bodies and headers whose failures speak the API's error format: JSON
 //! bodies, the body limit, the `Idempotency-Key` header.
 
+use std::time::Duration;
+
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::Ctx;
@@ -41,6 +44,11 @@ pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>
 /// 16 KiB leaves room for long notes and refuses junk early.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
+/// A body must arrive within this once its headers have. 16 KiB takes a fraction of a
+/// second even over weak 3G; a client that declares a body and then sends nothing holds
+/// a connection and, until this ends it, keeps the server from stopping.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A JSON body. Malformed JSON is a 400 `malformed_json`, valid JSON of the wrong shape
 /// a 400 `invalid_body`, an oversized body a 413.
 #[derive(Debug)]
@@ -51,7 +59,16 @@ pub struct JsonBody<T>(pub T);
 pub struct OptionalJsonBody<T>(pub T);
 
 async fn body_bytes(req: Request, state: &Ctx) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|rejection| {
+    let read = tokio::time::timeout(BODY_TIMEOUT, Bytes::from_request(req, state));
+    let Ok(read) = read.await else {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            "Isi permintaan tidak datang tepat waktu.",
+            "The request body did not arrive in time.",
+        ));
+    };
+    read.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::payload_too_large()
         } else {
@@ -62,6 +79,56 @@ async fn body_bytes(req: Request, state: &Ctx) -> Result<Bytes, ApiError> {
             )
         }
     })
+}
+
+/// Path parameters; a value that does not fit (a letter where a number belongs) is a
+/// 400 `invalid_path` in the API's error format.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<Ctx> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, ctx)
+            .await
+            .map(|Path(value)| ApiPath(value))
+            .map_err(|e| {
+                ApiError::Other(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_path",
+                    format!(
+                        "Alamat tidak sesuai. / The path does not fit: {}",
+                        e.body_text()
+                    ),
+                )
+            })
+    }
+}
+
+/// Query parameters; a value that does not fit is a 400 `invalid_query` in the API's
+/// error format.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<Ctx> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, ctx)
+            .await
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|e| {
+                ApiError::Other(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!(
+                        "Parameter tidak sesuai. / The query parameters do not fit: {}",
+                        e.body_text()
+                    ),
+                )
+            })
+    }
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

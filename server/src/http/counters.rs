@@ -5,12 +5,14 @@ use antre_protocol::{
     TransferRequest,
 };
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::access::User;
-use super::body::{RawBody, idempotency_key, parse_json as body, parse_optional_json as optional};
+use super::body::{
+    ApiPath, RawBody, idempotency_key, parse_json as body, parse_optional_json as optional,
+};
 use super::replies::Stored;
 use super::{ApiError, Ctx};
 use crate::auth::Session;
@@ -41,7 +43,7 @@ pub async fn list(State(ctx): State<Ctx>) -> Result<Json<Vec<CounterView>>, ApiE
     responses((status = 200, body = CounterView), (status = 404, body = ErrorBody)))]
 pub async fn one(
     State(ctx): State<Ctx>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<CounterView>, ApiError> {
     ctx.writer
         .read(move |engine, _, _| engine.counter_view(&code))
@@ -70,7 +72,7 @@ pub async fn one(
 pub async fn act(
     State(ctx): State<Ctx>,
     User(session): User,
-    Path((code, action)): Path<(String, String)>,
+    ApiPath((code, action)): ApiPath<(String, String)>,
     headers: HeaderMap,
     RawBody(bytes): RawBody,
 ) -> Result<Response, ApiError> {

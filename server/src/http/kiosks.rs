@@ -6,12 +6,12 @@ use antre_protocol::{
     ErrorBody, KioskStatus, KioskStatusAnswer, KioskStatusReport, PrintJob, ReprintRequest,
 };
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::access::{Reprinter, ThisKiosk};
-use super::body::JsonBody;
+use super::body::{ApiPath, JsonBody};
 use super::{ApiError, Ctx};
 use crate::engine::DomainError;
 
@@ -40,7 +40,7 @@ pub async fn list(State(ctx): State<Ctx>) -> Json<Vec<KioskStatus>> {
     responses((status = 200, body = KioskStatus), (status = 404, body = ErrorBody)))]
 pub async fn one(
     State(ctx): State<Ctx>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<KioskStatus>, ApiError> {
     let kiosk = kiosk_info(&ctx, &code)?;
     Ok(Json(ctx.devices.status(&kiosk)))
@@ -73,7 +73,7 @@ pub async fn report(
               (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn reprint(
     State(ctx): State<Ctx>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     _who: Reprinter,
     JsonBody(req): JsonBody<ReprintRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -103,7 +103,7 @@ pub async fn reprint(
 pub async fn job(
     State(ctx): State<Ctx>,
     ThisKiosk(code): ThisKiosk,
-    Path((_, id)): Path<(String, u64)>,
+    ApiPath((_, id)): ApiPath<(String, u64)>,
 ) -> Result<Json<PrintJob>, ApiError> {
     ctx.writer
         .read(move |engine, _, _| {
@@ -123,7 +123,7 @@ pub async fn job(
     responses((status = 200, content_type = "image/svg+xml"), (status = 404, body = ErrorBody)))]
 pub async fn qr(
     State(ctx): State<Ctx>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let known = {

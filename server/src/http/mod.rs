@@ -8,6 +8,7 @@ pub mod board;
 pub mod body;
 pub mod counters;
 pub mod error;
+pub mod gate;
 pub mod kiosks;
 pub mod login;
 pub mod openapi;

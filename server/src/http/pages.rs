@@ -1,10 +1,11 @@
 //! The pages, served from one origin: each client crate owns its page's files and the
 //! server only mounts them, so any device with a browser joins by opening a URL.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::body::ApiPath;
 use super::{ApiError, Ctx};
 
 /// A client crate's files, by name (its `asset` function).
@@ -35,7 +36,7 @@ pub async fn track() -> Response {
 }
 
 /// A file a page loads, `/assets/{app}/{file}`.
-pub async fn asset(Path((app, file)): Path<(String, String)>) -> Response {
+pub async fn asset(ApiPath((app, file)): ApiPath<(String, String)>) -> Response {
     let assets: Assets = match app.as_str() {
         "kiosk" => antre_kiosk::asset,
         "board" => antre_board::asset,

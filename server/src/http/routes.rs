@@ -4,13 +4,15 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiError, Ctx, board, body, counters, kiosks, login, openapi, pages, site};
+use super::{ApiError, Ctx, board, body, counters, gate, kiosks, login, openapi, pages, site};
 use super::{stream, tickets};
 
 /// The whole application: API, OpenAPI document and pages, with the shared layers.
@@ -44,22 +46,57 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(kiosks::qr))
         .split_for_parts();
     let doc = std::sync::Arc::new(doc);
-    api.route(
-        "/api/openapi.json",
-        get(move || async move { axum::Json(doc.as_ref().clone()) }),
+    let app = api
+        .route(
+            "/api/openapi.json",
+            get(move || async move { axum::Json(doc.as_ref().clone()) }),
+        )
+        .route("/", get(pages::index))
+        .route("/kiosk/{code}", get(|| pages::page(antre_kiosk::asset)))
+        .route("/t/{token}", get(pages::track))
+        .route("/board", get(|| pages::page(antre_board::asset)))
+        .route("/board/{code}", get(|| pages::page(antre_board::asset)))
+        .route("/counter", get(|| pages::page(antre_counter::asset)))
+        .route("/assets/antre.js", get(pages::shared_module))
+        .route("/assets/{app}/{file}", get(pages::asset))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(gate::gate));
+    let app = SECURITY_HEADERS
+        .into_iter()
+        .fold(app, |app, (name, value)| {
+            app.layer(SetResponseHeaderLayer::if_not_present(
+                name,
+                HeaderValue::from_static(value),
+            ))
+        });
+    app.layer(TraceLayer::new_for_http()).with_state(ctx)
+}
+
+/// Headers every answer carries: pages load only their own scripts, styles, images and
+/// sounds and talk only to this server; no other site may frame them (the counter page
+/// in a hidden frame would take clicks); no answer is sniffed as another type; no
+/// address (a phone page's holds its ticket's secret) leaks to another site.
+const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+];
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Metode ini tidak berlaku untuk alamat ini.",
+        "That method does not apply to this path.",
     )
-    .route("/", get(pages::index))
-    .route("/kiosk/{code}", get(|| pages::page(antre_kiosk::asset)))
-    .route("/t/{token}", get(pages::track))
-    .route("/board", get(|| pages::page(antre_board::asset)))
-    .route("/board/{code}", get(|| pages::page(antre_board::asset)))
-    .route("/counter", get(|| pages::page(antre_counter::asset)))
-    .route("/assets/antre.js", get(pages::shared_module))
-    .route("/assets/{app}/{file}", get(pages::asset))
-    .fallback(not_found)
-    .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
-    .layer(TraceLayer::new_for_http())
-    .with_state(ctx)
 }
 
 async fn not_found() -> ApiError {

@@ -10,9 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use antre_protocol::{ErrorBody, Snapshot};
+use axum::Extension;
+use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
@@ -20,7 +21,9 @@ use tokio::sync::broadcast::error::RecvError;
 
 type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
 
+use super::body::ApiQuery;
 use super::{ApiError, Ctx};
+use crate::connections::ConnectionSlot;
 use crate::store;
 use crate::writer::Frame;
 
@@ -35,6 +38,20 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Pings keep idle connections open through NAT and show dead peers within a minute.
 const PING_EVERY: Duration = Duration::from_secs(20);
+
+/// What a subscriber may send: the stream is one-way, so clients send only control
+/// frames (pong, close) and nothing longer than this. A larger message closes that
+/// socket, and nothing else.
+const MAX_CLIENT_MESSAGE: usize = 1024;
+
+/// Read buffer of a socket. Clients send next to nothing, and an idle subscriber (a
+/// phone, a board) should cost a few kilobytes, not the 128 KiB default.
+const READ_BUFFER: usize = 2 * 1024;
+
+/// A socket's unsent messages beyond this mean the client does not read: its sends
+/// fail and it is dropped (it resumes with `since` when it reads again). A snapshot of a
+/// large MPP is about 60 KB.
+const MAX_WRITE_BUFFER: usize = 512 * 1024;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct StreamParams {
@@ -51,7 +68,8 @@ pub struct StreamParams {
               (status = 404, body = ErrorBody)))]
 pub async fn stream(
     State(ctx): State<Ctx>,
-    Query(params): Query<StreamParams>,
+    ApiQuery(params): ApiQuery<StreamParams>,
+    slot: Option<Extension<ConnectionSlot>>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     if let Some(zone) = &params.zone
@@ -70,7 +88,16 @@ pub async fn stream(
             "This path takes WebSocket connections only.",
         )
     })?;
+    let upgrade = upgrade
+        .read_buffer_size(READ_BUFFER)
+        // Each message is written out at once: events are small and must not wait.
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE);
     Ok(upgrade.on_upgrade(move |socket| async move {
+        // The connection counts against the limit for as long as the socket is open.
+        let _slot = slot;
         if let Err(e) = Subscriber::new(ctx, params.zone)
             .run(socket, params.since)
             .await

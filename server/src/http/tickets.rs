@@ -2,11 +2,11 @@
 
 use antre_protocol::{CancelRequest, ErrorBody, IssueRequest, Ticket};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
 use super::access::{Supervisor, Taker, User};
-use super::body::{JsonBody, OptionalJsonBody, idempotency_key};
+use super::body::{ApiPath, JsonBody, OptionalJsonBody, idempotency_key};
 use super::{ApiError, Ctx};
 use crate::auth::random_hex;
 use crate::engine::{Command, DomainError, Issue};
@@ -55,7 +55,7 @@ pub async fn issue(
     responses((status = 200, body = Ticket), (status = 404, body = ErrorBody)))]
 pub async fn track(
     State(ctx): State<Ctx>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> Result<Json<Ticket>, ApiError> {
     ctx.writer
         .read(move |engine, _, _| {
@@ -74,7 +74,7 @@ pub async fn track(
     responses((status = 200, body = Ticket), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn cancel_own(
     State(ctx): State<Ctx>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> Result<Json<Ticket>, ApiError> {
     let id = ctx
         .writer
@@ -96,7 +96,7 @@ pub async fn cancel_own(
 pub async fn ticket(
     State(ctx): State<Ctx>,
     _user: User,
-    Path(id): Path<u64>,
+    ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Ticket>, ApiError> {
     ctx.writer
         .read(move |engine, _, _| engine.ticket_view_by_id(id))
@@ -113,7 +113,7 @@ pub async fn ticket(
 pub async fn by_number(
     State(ctx): State<Ctx>,
     _user: User,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Json<Ticket>, ApiError> {
     let number = number.trim().to_ascii_uppercase();
     ctx.writer
@@ -130,7 +130,7 @@ pub async fn by_number(
 pub async fn cancel(
     State(ctx): State<Ctx>,
     Supervisor(user): Supervisor,
-    Path(id): Path<u64>,
+    ApiPath(id): ApiPath<u64>,
     OptionalJsonBody(req): OptionalJsonBody<CancelRequest>,
 ) -> Result<Json<Ticket>, ApiError> {
     let command = Command::Cancel {
@@ -149,7 +149,7 @@ pub async fn cancel(
 pub async fn reinstate(
     State(ctx): State<Ctx>,
     user: User,
-    Path(id): Path<u64>,
+    ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Ticket>, ApiError> {
     let command = Command::Reinstate {
         ticket: id,
@@ -165,7 +165,7 @@ pub async fn reinstate(
 pub async fn waiting(
     State(ctx): State<Ctx>,
     _user: User,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Vec<Ticket>>, ApiError> {
     if ctx.writer.site().service(&code).is_none() {
         return Err(DomainError::ServiceNotFound.into());
