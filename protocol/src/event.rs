@@ -45,10 +45,19 @@ pub enum EventKind {
     /// The site's description changed while the server ran (`detail.changes`).
     #[serde(rename = "site.changed")]
     SiteChanged,
+    /// A user logged in (`detail.by`, `detail.session`, `detail.address`).
+    #[serde(rename = "user.logged_in")]
+    UserLoggedIn,
+    /// A user logged out: the session's token no longer works.
+    #[serde(rename = "user.logged_out")]
+    UserLoggedOut,
+    /// A log-in was refused (`detail.by`: the name tried, `detail.address`).
+    #[serde(rename = "user.login_failed")]
+    UserLoginFailed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 21] = [
         EventKind::TicketIssued,
         EventKind::TicketCalled,
         EventKind::TicketRecalled,
@@ -67,6 +76,9 @@ impl EventKind {
         EventKind::CounterResumed,
         EventKind::RunningText,
         EventKind::SiteChanged,
+        EventKind::UserLoggedIn,
+        EventKind::UserLoggedOut,
+        EventKind::UserLoginFailed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,11 +101,23 @@ impl EventKind {
             EventKind::CounterResumed => "counter.resumed",
             EventKind::RunningText => "board.running_text",
             EventKind::SiteChanged => "site.changed",
+            EventKind::UserLoggedIn => "user.logged_in",
+            EventKind::UserLoggedOut => "user.logged_out",
+            EventKind::UserLoginFailed => "user.login_failed",
         }
     }
 
     pub fn parse(s: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether the live stream carries it: everything but log-ins and log-outs, which
+    /// only the audit trail shows (who, when, from where is nobody else's business).
+    pub fn is_public(self) -> bool {
+        !matches!(
+            self,
+            EventKind::UserLoggedIn | EventKind::UserLoggedOut | EventKind::UserLoginFailed
+        )
     }
 }
 
@@ -139,6 +163,12 @@ pub struct EventDetail {
     /// `counter.opened` by a takeover: the officer who had the counter open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taken_from: Option<String>,
+    /// Log-ins and log-outs: the session (the token's id, not the token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// Log-ins: the address the request came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     /// Calls and recalls: what the hall says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement: Option<Announcement>,

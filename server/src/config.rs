@@ -94,6 +94,25 @@ pub struct Limits {
     /// Connections open at once; more wait until one closes.
     #[serde(default = "default_connections")]
     pub max_connections: usize,
+    /// Password and device-token checks (Argon2, about 19 MiB each) run at once: the
+    /// memory they may take is this many times 19 MiB, whatever the request rate.
+    #[serde(default = "default_checks_at_once")]
+    pub password_checks_at_once: usize,
+    /// Checks that may wait for one of those; beyond, callers are told to retry (429).
+    #[serde(default = "default_checks_waiting")]
+    pub password_checks_waiting: usize,
+}
+
+/// Two: a check takes tens of milliseconds, so two threads serve a hundred log-ins a
+/// second, far above a shift change, while a flood can take at most 38 MiB.
+fn default_checks_at_once() -> usize {
+    2
+}
+
+/// A shift change of thirty officers logging in within a second fits; a flood beyond
+/// waits no longer than a second before being told to retry.
+fn default_checks_waiting() -> usize {
+    32
 }
 
 /// Phones following their tickets, pages on counters, boards and kiosks of a large MPP
@@ -114,6 +133,8 @@ impl Default for Limits {
         Limits {
             tickets_per_minute_per_client: default_rate(),
             max_connections: default_connections(),
+            password_checks_at_once: default_checks_at_once(),
+            password_checks_waiting: default_checks_waiting(),
         }
     }
 }

@@ -2,7 +2,9 @@
 
 use antre_protocol::Role;
 
-use crate::auth::hash_password;
+use sha2::{Digest, Sha256};
+
+use crate::auth::hash_password_with_salt;
 use crate::config::{SiteConfig, UserConfig};
 
 /// The demo MPP: many agencies, dozens of services, counters in several zones, open at
@@ -19,7 +21,13 @@ pub fn officer_of(counter: &str) -> String {
 pub fn config(password: &str) -> anyhow::Result<SiteConfig> {
     let mut config = SiteConfig::from_toml(SITE_TOML)?;
     // One hash serves everyone: they share the password, and Argon2 is slow on purpose.
-    let hash = hash_password(password)?;
+    // Its salt comes from the password, so the same password gives the same hash at
+    // every start: tokens end when a password changes, and a demo restarted with the
+    // same password keeps its officers logged in.
+    let salt: [u8; 16] = Sha256::digest(format!("antre-demo:{password}").as_bytes())[..16]
+        .try_into()
+        .expect("16 bytes");
+    let hash = hash_password_with_salt(password, &salt)?;
     let user = |username: String, role: Role, counters: Vec<String>| UserConfig {
         username,
         role,

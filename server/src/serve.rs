@@ -10,7 +10,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::auth::{Auth, load_or_create_key};
+use crate::auth::{Auth, CheckLimits, TOKEN_LIFETIME, load_or_create_key};
 use crate::clock::SystemClock;
 use crate::config::SiteConfig;
 use crate::devices::Devices;
@@ -52,7 +52,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
-    let auth = Arc::new(Auth::new(&config, load_or_create_key(&data_dir)?)?);
+    let key = load_or_create_key(&data_dir)?;
     let db = store::db_path(&data_dir);
     let started = Instant::now();
     let (writer, writer_thread) = Writer::start(
@@ -66,6 +66,14 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         "state loaded from {}",
         db.display()
     );
+    // Tokens of sessions logged out must keep failing until they would have expired.
+    let since = (jiff::Timestamp::now() - TOKEN_LIFETIME).as_millisecond();
+    let ended = store::ended_sessions(&store::open_reader(&db)?, since)?;
+    let limits = CheckLimits {
+        at_once: config.limits.password_checks_at_once,
+        waiting: config.limits.password_checks_waiting,
+    };
+    let auth = Arc::new(Auth::new(&config, key, ended, limits)?);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let devices = Arc::new(Devices::default());
     let mut ctx = Ctx::new(
@@ -96,9 +104,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 every.tick().await;
                 ctx.writer.tick().await;
                 // Forget addresses whose limits have refilled, so weeks of phones
-                // passing through do not grow the limiters' maps.
+                // passing through do not grow the limiters' maps; likewise old log-in
+                // failures and log-outs of tokens that have expired anyway.
                 ctx.limiter.retain_recent();
                 ctx.device_checks.retain_recent();
+                ctx.auth.lockout.forget_old(std::time::Instant::now());
+                ctx.auth.forget_expired(jiff::Timestamp::now());
             }
         }
     });

@@ -40,6 +40,8 @@ const BROADCAST_DEPTH: usize = 8192;
 pub struct Frame {
     pub seq: u64,
     pub zones: Vec<String>,
+    /// Whether the stream carries it (`EventKind::is_public`).
+    pub public: bool,
     pub json: Utf8Bytes,
 }
 
@@ -383,6 +385,7 @@ fn record(
         frames.push(Arc::new(Frame {
             seq,
             zones: event.zones,
+            public: change.kind.is_public(),
             json: json.into(),
         }));
     }

@@ -39,6 +39,8 @@ pub enum Command {
         site: Arc<Site>,
         by: Option<String>,
     },
+    /// A log-in, refused log-in or log-out, for the log.
+    Session(super::SessionEvent),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -21,6 +21,7 @@ mod issuing;
 mod lanes;
 pub mod policy;
 mod serving;
+mod sessions;
 pub mod site;
 mod site_change;
 mod ticket;
@@ -39,6 +40,7 @@ pub use day::local_day;
 pub use error::DomainError;
 pub use estimate::ServiceTime;
 use lanes::Lanes;
+pub use sessions::SessionEvent;
 pub use site::{Counter, Hours, Service, Site};
 pub use ticket::{Ticket, TicketId, format_number};
 
@@ -175,6 +177,7 @@ impl Engine {
             Command::Cancel { ticket, reason, by } => self.cancel(ticket, reason, by, now, out),
             Command::SetRunningText { text, by } => self.set_running_text(text, by, out),
             Command::ReplaceSite { site, by } => self.replace_site(site, by, out),
+            Command::Session(event) => self.record_session(event, out),
         }?;
         Ok(Outcome { changes, affected })
     }

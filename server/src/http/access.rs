@@ -53,25 +53,21 @@ impl FromRequestParts<Ctx> for Caller {
         if token.starts_with("u1.") || !ctx.auth.has_devices() {
             return Err(ApiError::unauthorized());
         }
-        // A device token not seen yet: Argon2, one check at a time and only so often per
-        // address, which makes guessing tokens hopeless. A kiosk's first requests often
-        // come together: the first one checks, the others find the answer remembered.
-        let _one_at_a_time = ctx.device_check_lock.lock().await;
-        if let Some(device) = ctx.auth.known_device(token) {
-            return Ok(Caller(Some(Principal::Device(device))));
-        }
+        // A device token not seen yet: Argon2 on the bounded pool, and only so often per
+        // address, which makes guessing tokens hopeless and a flood of wrong ones cheap
+        // to refuse. A known device never waits for this: its token is remembered.
         let ip = client_ip(parts);
         if ctx.device_checks.check_key(&ip).is_err() {
             return Err(ApiError::rate_limited());
         }
-        let auth = ctx.auth.clone();
-        let token = token.to_string();
-        let device = tokio::task::spawn_blocking(move || auth.check_device(&token))
-            .await
-            .map_err(ApiError::internal)?;
-        device
-            .map(|d| Caller(Some(Principal::Device(d))))
-            .ok_or_else(ApiError::unauthorized)
+        match ctx.auth.check_device(token).await {
+            Ok(Some(device)) => Ok(Caller(Some(Principal::Device(device)))),
+            Ok(None) => {
+                tracing::warn!(%ip, "a device token was refused");
+                Err(ApiError::unauthorized())
+            }
+            Err(_busy) => Err(ApiError::busy()),
+        }
     }
 }
 

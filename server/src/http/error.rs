@@ -14,6 +14,8 @@ pub enum ApiError {
     Write(WriteError),
     /// Status, stable code, message (Bahasa Indonesia / English).
     Other(StatusCode, &'static str, String),
+    /// 429 with `Retry-After`: come back after this many seconds.
+    Later(u64, &'static str, String),
 }
 
 impl ApiError {
@@ -44,11 +46,22 @@ impl ApiError {
 
     /// Too many requests from one caller; it may try again in a moment.
     pub fn rate_limited() -> ApiError {
-        ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+        ApiError::Later(
+            10,
             "rate_limited",
-            "Terlalu banyak permintaan; tunggu sebentar.",
-            "Too many requests; please wait a moment.",
+            "Terlalu banyak permintaan; tunggu sebentar. / Too many requests; please wait a moment."
+                .into(),
+        )
+    }
+
+    /// The password checks are all busy: try again in a second.
+    pub fn busy() -> ApiError {
+        ApiError::Later(
+            1,
+            "busy",
+            "Server sedang sibuk memeriksa kata sandi; coba lagi sebentar. / \
+             The server is busy checking passwords; try again in a moment."
+                .into(),
         )
     }
 
@@ -129,6 +142,16 @@ impl IntoResponse for ApiError {
                     .to_string(),
             ),
             ApiError::Other(status, code, message) => (status, code, message),
+            ApiError::Later(seconds, code, message) => {
+                let body = Json(ErrorBody {
+                    error: ErrorDetail {
+                        code: code.to_string(),
+                        message,
+                    },
+                });
+                let after = [(axum::http::header::RETRY_AFTER, seconds.to_string())];
+                return (StatusCode::TOO_MANY_REQUESTS, after, body).into_response();
+            }
         };
         let body = ErrorBody {
             error: ErrorDetail {

@@ -47,7 +47,6 @@ pub struct Ctx {
     pub limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Argon2 checks of device tokens not seen before, per client address.
     pub device_checks: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    pub device_check_lock: Arc<tokio::sync::Mutex<()>>,
     /// The database file, for read-only connections beside the writer.
     pub db: PathBuf,
     /// Turns true when the server shuts down, so streams close cleanly.
@@ -78,7 +77,6 @@ impl Ctx {
             device_checks: Arc::new(RateLimiter::keyed(Quota::per_minute(
                 DEVICE_CHECKS_PER_MINUTE,
             ))),
-            device_check_lock: Arc::default(),
             db,
             shutdown,
             announcer: Arc::new(board::Announcer::new(antre_board::Clips::builtin())),

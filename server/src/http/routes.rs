@@ -33,6 +33,7 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(counters::one))
         .routes(routes!(counters::act))
         .routes(routes!(login::login))
+        .routes(routes!(login::logout))
         .routes(routes!(login::me))
         .routes(routes!(stream::stream))
         .routes(routes!(board::announcement))

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use antre_protocol::{ErrorBody, Snapshot};
+use antre_protocol::{ErrorBody, EventKind, Snapshot};
 use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -247,7 +247,7 @@ impl Subscriber {
             return Ok(());
         }
         self.last = frame.seq;
-        if self.wants(&frame.zones) {
+        if frame.public && self.wants(&frame.zones) {
             send(socket, Message::Text(frame.json.clone())).await?;
         }
         Ok(())
@@ -262,12 +262,14 @@ impl Subscriber {
 
     fn wants_json(&self, payload: &str) -> bool {
         #[derive(Deserialize)]
-        struct Zones {
+        struct Head {
+            #[serde(rename = "type")]
+            kind: EventKind,
             #[serde(default)]
             zones: Vec<String>,
         }
-        self.zone.is_none()
-            || serde_json::from_str::<Zones>(payload).is_ok_and(|z| self.wants(&z.zones))
+        serde_json::from_str::<Head>(payload)
+            .is_ok_and(|head| head.kind.is_public() && self.wants(&head.zones))
     }
 }
 

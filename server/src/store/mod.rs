@@ -345,6 +345,27 @@ pub fn events_after(
     Ok(rows)
 }
 
+/// Sessions logged out since `since` (Unix milliseconds), with when they were logged
+/// out (Unix seconds): their tokens must keep failing until they would have expired.
+pub fn ended_sessions(conn: &Connection, since_ms: i64) -> anyhow::Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT at_ms, payload FROM events INDEXED BY events_logouts
+         WHERE kind = 'user.logged_out' AND at_ms > ?1",
+    )?;
+    let rows = stmt
+        .query_map([since_ms], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(at_ms, payload)| {
+            let event: antre_protocol::Event = serde_json::from_str(&payload).ok()?;
+            Some((event.detail.session?, at_ms / 1000))
+        })
+        .collect())
+}
+
 /// Tickets of a day, for history and reports.
 pub fn tickets_of_day(conn: &Connection, day: Date) -> anyhow::Result<Vec<Ticket>> {
     let mut stmt = conn.prepare_cached(&format!(

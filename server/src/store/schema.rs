@@ -63,6 +63,13 @@ CREATE TABLE counters (
     r#"
 CREATE INDEX events_running_text ON events (seq) WHERE kind = 'board.running_text';
 "#,
+    // Log-outs end tokens until they would have expired: read back at start-up. The
+    // live state is checked against each ticket's and counter's last event at start-up.
+    r#"
+CREATE INDEX events_logouts ON events (at_ms) WHERE kind = 'user.logged_out';
+CREATE INDEX events_ticket ON events (ticket_id, seq) WHERE ticket_id IS NOT NULL;
+CREATE INDEX events_counter ON events (counter, seq) WHERE counter IS NOT NULL;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

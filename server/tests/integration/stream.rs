@@ -15,7 +15,7 @@ async fn subscribers_see_every_event_in_order_without_gaps() {
     issue(&server, &service).await;
     let mut ws = subscribe(&server, "").await;
     let first = a_snapshot(&mut ws).await;
-    assert_eq!(first.seq, 1, "one ticket issued before subscribing");
+    assert_eq!(first.seq, 2, "a log-in and one ticket before subscribing");
     assert_eq!(first.counters.len(), site.counters.len());
     let q = first.queues.iter().find(|q| q.service == service).unwrap();
     assert_eq!(q.waiting, 1);

@@ -1,21 +1,33 @@
-//! Who may do what: users with roles, devices with tokens, expiring bearer tokens.
+//! Who may do what: users with roles, devices with tokens, expiring and revocable bearer
+//! tokens.
 //!
-//! Passwords and device tokens are stored only as Argon2 hashes in the site config.
-//! A login gives a signed token (HMAC-SHA-256 with a key kept in the data directory),
-//! so tokens survive a restart and checking one costs no database access.
+//! Passwords and device tokens are stored only as Argon2 hashes in the site config, and
+//! checked on a bounded pool ([`checker`]) behind a lock-out ([`lockout`]). A login
+//! gives a signed token (HMAC-SHA-256 with a key kept in the data directory) naming its
+//! session, so tokens survive a restart and checking one costs no database access. A
+//! token stops working when it expires, when its session is logged out (the ended
+//! sessions are kept in the database until they would have expired anyway), and when
+//! its user's password changes or the user is gone (the token carries a fingerprint of
+//! the password hash it was issued under).
+
+pub mod checker;
+pub mod lockout;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub use antre_protocol::Role;
 use anyhow::Context;
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use hmac::{Hmac, Mac};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+pub use checker::{Busy, Checker};
+pub use lockout::Lockout;
 
 use crate::config::SiteConfig;
 use crate::engine::{Actor, Site};
@@ -53,6 +65,13 @@ pub struct Session {
     /// Expiry, Unix seconds.
     #[serde(rename = "e")]
     pub expires: i64,
+    /// The session's id: what a log-out ends.
+    #[serde(rename = "s")]
+    pub id: String,
+    /// The user's password hash when the token was issued, fingerprinted: a changed
+    /// password ends every token issued before.
+    #[serde(rename = "f")]
+    pub password: String,
 }
 
 impl Session {
@@ -73,18 +92,37 @@ pub enum Principal {
 #[derive(Debug)]
 pub struct Auth {
     users: HashMap<String, User>,
-    devices: Vec<(Device, String)>,
+    devices: Vec<Device>,
+    /// The devices' token hashes, in the order of `devices`.
+    device_hashes: Arc<Vec<String>>,
     key: [u8; 32],
     /// SHA-256 of device tokens already checked against their Argon2 hash, so a kiosk
     /// pays for Argon2 once, not on every ticket.
     known_devices: Mutex<HashMap<[u8; 32], Device>>,
     /// Checked when a username is unknown, so a wrong username costs the same time as a
     /// wrong password and does not reveal which users exist.
-    dummy_hash: String,
+    dummy_hash: Arc<Vec<String>>,
+    /// Sessions logged out, with when they would have expired anyway.
+    ended: Mutex<HashMap<String, i64>>,
+    checker: Checker,
+    pub lockout: Lockout,
+}
+
+/// How many password and token checks run at once, and how many may wait.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckLimits {
+    pub at_once: usize,
+    pub waiting: usize,
 }
 
 impl Auth {
-    pub fn new(config: &SiteConfig, key: [u8; 32]) -> anyhow::Result<Auth> {
+    /// `ended`: the sessions logged out that have not expired (from the database).
+    pub fn new(
+        config: &SiteConfig,
+        key: [u8; 32],
+        ended: Vec<(String, i64)>,
+        limits: CheckLimits,
+    ) -> anyhow::Result<Auth> {
         let users = config
             .users
             .iter()
@@ -110,46 +148,52 @@ impl Auth {
             .iter()
             .map(|b| (DeviceKind::Board, &b.code, &b.token_hash));
         let mut devices = Vec::new();
+        let mut device_hashes = Vec::new();
         for (kind, code, hash) in kiosks.chain(boards) {
             if let Some(hash) = hash {
                 PasswordHash::new(hash)
                     .map_err(|e| anyhow::anyhow!("device {code}: bad token_hash: {e}"))?;
-                devices.push((
-                    Device {
-                        kind,
-                        code: code.clone(),
-                    },
-                    hash.clone(),
-                ));
+                devices.push(Device {
+                    kind,
+                    code: code.clone(),
+                });
+                device_hashes.push(hash.clone());
             }
         }
         Ok(Auth {
             users,
             devices,
+            device_hashes: Arc::new(device_hashes),
             key,
             known_devices: Mutex::new(HashMap::new()),
-            dummy_hash: hash_password("not a real password")?,
+            dummy_hash: Arc::new(vec![hash_password("not a real password")?]),
+            ended: Mutex::new(ended.into_iter().collect()),
+            checker: Checker::start(limits.at_once, limits.waiting),
+            lockout: Lockout::default(),
         })
     }
 
-    /// Checks a password and, if right, issues a token. Slow on purpose (Argon2): call it
-    /// off the async runtime.
-    pub fn login(
-        &self,
-        username: &str,
-        password: &str,
-        now: Timestamp,
-    ) -> Option<(String, Session)> {
+    /// Checks a password on the bounded pool. `Ok(true)` when it is the user's. A wrong
+    /// username costs the same work as a wrong password.
+    pub async fn check_password(&self, username: &str, password: &str) -> Result<bool, Busy> {
         let user = self.users.get(username);
-        let hash = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
-        if !verify_password(password, hash) {
-            return None;
-        }
-        let user = user?;
+        let hashes = match user {
+            Some(u) => Arc::new(vec![u.password_hash.clone()]),
+            None => self.dummy_hash.clone(),
+        };
+        let found = self.checker.check(password, hashes).await?;
+        Ok(found.is_some() && user.is_some())
+    }
+
+    /// A new session for a user whose password was just checked.
+    pub fn issue(&self, username: &str, now: Timestamp) -> Option<(String, Session)> {
+        let user = self.users.get(username)?;
         let session = Session {
             username: username.to_string(),
             role: user.role,
             expires: (now + TOKEN_LIFETIME).as_second(),
+            id: random_hex(12),
+            password: fingerprint(&user.password_hash),
         };
         Some((self.sign(&session), session))
     }
@@ -188,8 +232,8 @@ impl Auth {
         mac.finalize().into_bytes().to_vec()
     }
 
-    /// A user token's session, if the signature holds, it has not expired and the user
-    /// still exists with that role. Cheap.
+    /// A user token's session, if the signature holds, it has not expired, it was not
+    /// logged out, and the user still exists with that role and password. Cheap.
     pub fn session(&self, token: &str, now: Timestamp) -> Option<Session> {
         let rest = token.strip_prefix("u1.")?;
         let (payload, mac) = rest.split_once('.')?;
@@ -199,7 +243,31 @@ impl Auth {
         check.verify_slice(&mac).ok()?;
         let session: Session = serde_json::from_slice(&hex::decode(payload).ok()?).ok()?;
         let user = self.users.get(&session.username)?;
-        (session.expires > now.as_second() && user.role == session.role).then_some(session)
+        let valid = session.expires > now.as_second()
+            && user.role == session.role
+            && session.password == fingerprint(&user.password_hash)
+            && !self
+                .ended
+                .lock()
+                .expect("not poisoned")
+                .contains_key(&session.id);
+        valid.then_some(session)
+    }
+
+    /// Ends a session at once (after its log-out is stored).
+    pub fn end(&self, session: &Session) {
+        self.ended
+            .lock()
+            .expect("not poisoned")
+            .insert(session.id.clone(), session.expires);
+    }
+
+    /// Forgets ended sessions that have expired anyway.
+    pub fn forget_expired(&self, now: Timestamp) {
+        self.ended
+            .lock()
+            .expect("not poisoned")
+            .retain(|_, expires| *expires > now.as_second());
     }
 
     /// A device token's device if it was seen and checked before. Cheap.
@@ -212,20 +280,23 @@ impl Auth {
             .cloned()
     }
 
-    /// Checks a device token against every device's hash. Slow (Argon2): call it off the
-    /// async runtime, and only after [`Auth::known_device`] said no.
-    pub fn check_device(&self, token: &str) -> Option<Device> {
-        let device = self
-            .devices
-            .iter()
-            .find(|(_, hash)| verify_password(token, hash))
-            .map(|(d, _)| d.clone())?;
+    /// Checks a device token against every device's hash on the bounded pool, and
+    /// remembers it when it is right. Call it only after [`Auth::known_device`] said no.
+    pub async fn check_device(&self, token: &str) -> Result<Option<Device>, Busy> {
+        let Some(found) = self
+            .checker
+            .check(token, self.device_hashes.clone())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let device = self.devices[found].clone();
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         self.known_devices
             .lock()
             .expect("not poisoned")
             .insert(digest, device.clone());
-        Some(device)
+        Ok(Some(device))
     }
 
     pub fn has_devices(&self) -> bool {
@@ -233,26 +304,36 @@ impl Auth {
     }
 }
 
+/// What a token remembers of a password hash: enough to tell that it changed, nothing
+/// that helps guess it.
+fn fingerprint(password_hash: &str) -> String {
+    hex::encode(&Sha256::digest(password_hash.as_bytes())[..8])
+}
+
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("{e}"))?;
+    hash_password_with_salt(password, &salt)
+}
+
+/// A hash with a given salt. Only the demo uses it (with a salt made from the password),
+/// so that the same demo password gives the same hash at every start and its officers'
+/// tokens stay valid across restarts.
+pub fn hash_password_with_salt(password: &str, salt: &[u8; 16]) -> anyhow::Result<String> {
+    let salt = SaltString::encode_b64(salt).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?
         .to_string())
 }
 
-/// Whether `password` matches an Argon2 `hash`.
+/// Whether `password` matches an Argon2 `hash` (with memory of its own: for tools and
+/// tests; the server checks on its [`Checker`]).
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    checker::verify(password.as_bytes(), hash, &mut Vec::new())
 }
 
-/// Random hex, for track tokens and generated passwords.
+/// Random hex, for track tokens, session ids and generated passwords.
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).expect("the OS has randomness");
@@ -297,24 +378,39 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    fn auth() -> Auth {
-        let hash = hash_password("rahasia").unwrap();
+    const LIMITS: CheckLimits = CheckLimits {
+        at_once: 1,
+        waiting: 8,
+    };
+
+    fn config(password_hash: &str) -> SiteConfig {
         let text = format!(
-            "{}\n[[users]]\nusername = \"budi\"\nrole = \"officer\"\npassword_hash = \"{hash}\"\ncounters = [\"L01\"]\n",
+            "{}\n[[users]]\nusername = \"budi\"\nrole = \"officer\"\npassword_hash = \"{password_hash}\"\ncounters = [\"L01\"]\n",
             crate::demo::SITE_TOML
         );
         let mut config = SiteConfig::from_toml(&text).unwrap();
-        config.kiosks[0].token_hash = Some(hash);
-        Auth::new(&config, [7; 32]).unwrap()
+        config.kiosks[0].token_hash = Some(password_hash.to_string());
+        config
     }
 
-    #[test]
-    fn login_gives_a_token_that_expires() {
+    fn auth() -> Auth {
+        Auth::new(
+            &config(&hash_password("rahasia").unwrap()),
+            [7; 32],
+            Vec::new(),
+            LIMITS,
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn login_gives_a_token_that_expires() {
         let auth = auth();
         let now = Timestamp::from_second(1_800_000_000).unwrap();
-        assert!(auth.login("budi", "salah", now).is_none());
-        assert!(auth.login("nobody", "rahasia", now).is_none());
-        let (token, session) = auth.login("budi", "rahasia", now).unwrap();
+        assert_eq!(auth.check_password("budi", "salah").await, Ok(false));
+        assert_eq!(auth.check_password("nobody", "rahasia").await, Ok(false));
+        assert_eq!(auth.check_password("budi", "rahasia").await, Ok(true));
+        let (token, session) = auth.issue("budi", now).unwrap();
         assert_eq!(auth.session(&token, now), Some(session.clone()));
         assert!(auth.session(&token, now + TOKEN_LIFETIME).is_none());
         assert!(auth.may_open(&session, "L01"));
@@ -325,11 +421,10 @@ mod tests {
     fn a_tampered_token_is_refused() {
         let auth = auth();
         let now = Timestamp::from_second(1_800_000_000).unwrap();
-        let (token, _) = auth.login("budi", "rahasia", now).unwrap();
+        let (token, session) = auth.issue("budi", now).unwrap();
         let forged = Session {
-            username: "budi".into(),
             role: Role::Admin,
-            expires: now.as_second() + 100,
+            ..session
         };
         let payload = hex::encode(serde_json::to_vec(&forged).unwrap());
         let mac = token.rsplit_once('.').unwrap().1;
@@ -337,11 +432,31 @@ mod tests {
     }
 
     #[test]
-    fn device_tokens_are_checked_once_then_remembered() {
+    fn a_logged_out_session_and_a_changed_password_end_tokens() {
+        let auth = auth();
+        let now = Timestamp::from_second(1_800_000_000).unwrap();
+        let (first, session) = auth.issue("budi", now).unwrap();
+        let (second, _) = auth.issue("budi", now).unwrap();
+        auth.end(&session);
+        assert!(auth.session(&first, now).is_none());
+        assert!(auth.session(&second, now).is_some(), "other sessions go on");
+        // The same key and user, with a new password: every earlier token is dead.
+        let changed = Auth::new(
+            &config(&hash_password("baru").unwrap()),
+            [7; 32],
+            Vec::new(),
+            LIMITS,
+        )
+        .unwrap();
+        assert!(changed.session(&second, now).is_none());
+    }
+
+    #[tokio::test]
+    async fn device_tokens_are_checked_once_then_remembered() {
         let auth = auth();
         assert!(auth.known_device("rahasia").is_none());
-        assert!(auth.check_device("salah").is_none());
-        let device = auth.check_device("rahasia").unwrap();
+        assert_eq!(auth.check_device("salah").await, Ok(None));
+        let device = auth.check_device("rahasia").await.unwrap().unwrap();
         assert_eq!(device.kind, DeviceKind::Kiosk);
         assert_eq!(auth.known_device("rahasia"), Some(device));
     }
