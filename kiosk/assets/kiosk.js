@@ -558,7 +558,7 @@ async function reprint() {
   reprintAsked = true;
   setPrintState("busy", both("reprint_asked"));
   $("reprint").hidden = true;
-  try { await api("POST", "/api/v1/kiosks/" + encodeURIComponent(code) + "/reprint", { ticket: ticket.id }); } catch (_) { /* shown by the next poll */ }
+  try { await api("POST", "/api/v1/kiosks/" + encodeURIComponent(code) + "/reprint", { ticket: ticket.id, track_token: ticket.track_token }); } catch (_) { /* shown by the next poll */ }
 }
 
 // ---------------------------------------------------------------- events

@@ -146,6 +146,11 @@ pub struct KioskStatus {
 #[serde(deny_unknown_fields)]
 pub struct ReprintRequest {
     pub ticket: u64,
+    /// The ticket's own track token: how the kiosk page without its device token proves
+    /// the ticket is the one it just gave out. Staff and the kiosk's device token need
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track_token: Option<String>,
 }
 
 /// `GET /api/v1/kiosks/{code}/tickets/{id}`: everything a printed ticket shows.

@@ -203,10 +203,17 @@ impl FromRequestParts<Ctx> for Taker {
     }
 }
 
-/// Who asks a kiosk to print a ticket again: staff, the kiosk itself, or the kiosk page
-/// without its token within the per-address limit. Other devices may not.
-#[derive(Debug)]
-pub struct Reprinter;
+/// Who asks a kiosk to print a ticket again: staff, the kiosk itself, or — within the
+/// per-address limit — whoever holds the ticket (the kiosk page without its token shows
+/// the ticket it just gave out, and proves it with the ticket's track token). Other
+/// devices may not.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reprinter {
+    /// Staff or the kiosk itself.
+    Trusted,
+    /// Anyone else: must hold the ticket's track token.
+    Holder,
+}
 
 impl FromRequestParts<Ctx> for Reprinter {
     type Rejection = ApiError;
@@ -214,9 +221,9 @@ impl FromRequestParts<Ctx> for Reprinter {
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
         let code = path_code(parts, ctx).await?;
         match Caller::from_request_parts(parts, ctx).await?.0 {
-            Some(Principal::User(_)) => Ok(Reprinter),
+            Some(Principal::User(_)) => Ok(Reprinter::Trusted),
             Some(Principal::Device(d)) if d.kind == DeviceKind::Kiosk && d.code == code => {
-                Ok(Reprinter)
+                Ok(Reprinter::Trusted)
             }
             Some(Principal::Device(_)) => Err(ApiError::forbidden(
                 "Hanya kios ini yang boleh melakukan ini.",
@@ -226,7 +233,7 @@ impl FromRequestParts<Ctx> for Reprinter {
                 if ctx.limiter.check_key(&client_ip(parts)).is_err() {
                     return Err(ApiError::rate_limited());
                 }
-                Ok(Reprinter)
+                Ok(Reprinter::Holder)
             }
         }
     }

@@ -64,28 +64,40 @@ pub async fn report(
     Ok(Json(ctx.devices.report(&code, report, "agent", at)))
 }
 
-/// Asks the kiosk's printer to print one of its tickets again: the kiosk itself, staff,
-/// or the kiosk page without a token (rate-limited like taking tickets).
+/// Asks the kiosk's printer to print one of its tickets again: the kiosk itself (its
+/// device token), staff, or the ticket's holder (the kiosk page without its token, with
+/// the ticket's `track_token`; rate-limited like taking tickets). A kiosk prints only
+/// its own tickets.
 #[utoipa::path(post, path = "/api/v1/kiosks/{code}/reprint", tag = "kiosks",
     params(("code" = String, Path)), request_body = ReprintRequest,
     responses((status = 202, description = "queued for the kiosk's printer"),
-              (status = 403, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn reprint(
     State(ctx): State<Ctx>,
     ApiPath(code): ApiPath<String>,
-    _who: Reprinter,
+    who: Reprinter,
     JsonBody(req): JsonBody<ReprintRequest>,
 ) -> Result<StatusCode, ApiError> {
     kiosk_info(&ctx, &code)?;
-    let ticket_kiosk = ctx
+    if who == Reprinter::Holder && req.track_token.is_none() {
+        return Err(ApiError::unauthorized());
+    }
+    let ticket = req.ticket;
+    let (ticket_kiosk, token) = ctx
         .writer
-        .read(move |engine, _, _| engine.ticket(req.ticket).map(|t| t.kiosk.clone()))
+        .read(move |engine, _, _| {
+            engine
+                .ticket(ticket)
+                .map(|t| (t.kiosk.clone(), t.track_token.clone()))
+        })
         .await?
         .ok_or(DomainError::TicketNotFound)?;
-    // A kiosk prints only its own tickets: the print job carries the track token,
-    // which belongs to whoever took the ticket there.
-    if ticket_kiosk.as_deref() != Some(code.as_str()) {
+    // A kiosk prints only its own tickets (the print job carries the track token, which
+    // belongs to whoever took the ticket there), and a holder only their own: a wrong
+    // token gets the same answer as no such ticket.
+    let holds = who == Reprinter::Trusted || req.track_token.as_deref() == Some(token.as_str());
+    if ticket_kiosk.as_deref() != Some(code.as_str()) || !holds {
         return Err(DomainError::TicketNotFound.into());
     }
     if !ctx.devices.ask_reprint(&code, req.ticket) {

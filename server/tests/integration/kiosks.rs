@@ -195,19 +195,31 @@ async fn status_reports_need_the_kiosks_own_token() {
         .unwrap();
     assert_eq!(res.status(), 404);
 
-    // A reprint from the kiosk page without a token: only its own tickets.
+    // Without a device token or a login, only the ticket's holder may ask: anyone else
+    // could read a stranger's track token off the printout.
     let ticket: Ticket = issue(&server, "DKP-KTP").await;
-    let res = client()
-        .post(server.url("/api/v1/kiosks/K2/reprint"))
-        .json(&json!({"ticket": ticket.id}))
-        .send()
+    let token = ticket.track_token.clone().unwrap();
+    let anonymous = server.api();
+    let reprint = |kiosk: &'static str, body: serde_json::Value| {
+        anonymous
+            .post(&format!("/kiosks/{kiosk}/reprint"))
+            .json(&body)
+            .send()
+    };
+    let res = reprint("K1", json!({"ticket": ticket.id})).await.unwrap();
+    assert_eq!(error_of(res).await, (401, "unauthorized".to_string()));
+    let res = reprint(
+        "K1",
+        json!({"ticket": ticket.id, "track_token": "0".repeat(32)}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 404, "a wrong token: no such ticket");
+    let res = reprint("K2", json!({"ticket": ticket.id, "track_token": token}))
         .await
         .unwrap();
     assert_eq!(res.status(), 404, "K1's ticket is not K2's");
-    let res = client()
-        .post(server.url("/api/v1/kiosks/K1/reprint"))
-        .json(&json!({"ticket": ticket.id}))
-        .send()
+    let res = reprint("K1", json!({"ticket": ticket.id, "track_token": token}))
         .await
         .unwrap();
     assert_eq!(res.status(), 202);
