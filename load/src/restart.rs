@@ -111,6 +111,7 @@ async fn write_history(data: &std::path::Path, total: u64) -> anyhow::Result<()>
         site.clone(),
         clock.clone(),
         antre_server::http::board::link_audio,
+        false,
     )?;
     let mut left = total;
     let mut day = first_day;

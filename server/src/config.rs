@@ -101,6 +101,27 @@ pub struct Limits {
     /// Checks that may wait for one of those; beyond, callers are told to retry (429).
     #[serde(default = "default_checks_waiting")]
     pub password_checks_waiting: usize,
+    /// Seconds a request's headers may take, and an idle kept-alive connection may
+    /// last.
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_s: u64,
+    /// Seconds a request's body may take once its headers have come.
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_s: u64,
+}
+
+/// Twenty seconds. Headers are a few hundred bytes that any client, even a phone on weak
+/// 3G, sends in well under a second; an idle connection costs a descriptor and memory,
+/// while a browser reopens one in a round trip.
+fn default_header_timeout() -> u64 {
+    20
+}
+
+/// Ten seconds. A body is at most 16 KiB, a fraction of a second even over weak 3G; a
+/// client that declares a body and then sends nothing holds a connection and, until
+/// this ends it, keeps the server from stopping.
+fn default_body_timeout() -> u64 {
+    10
 }
 
 /// Two: a check takes tens of milliseconds, so two threads serve a hundred log-ins a
@@ -135,6 +156,8 @@ impl Default for Limits {
             max_connections: default_connections(),
             password_checks_at_once: default_checks_at_once(),
             password_checks_waiting: default_checks_waiting(),
+            header_timeout_s: default_header_timeout(),
+            body_timeout_s: default_body_timeout(),
         }
     }
 }

@@ -20,12 +20,6 @@ use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
-/// A request's headers must arrive within this, and a kept-alive connection that sends
-/// no new request is closed after it. Headers are a few hundred bytes that any client,
-/// even a phone on weak 3G, sends in well under a second; an idle connection costs a
-/// descriptor and memory while a browser reopens one in a round trip.
-pub const HEADER_AND_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
-
 /// When the server stops, connections get this long to finish what they are doing;
 /// then it exits anyway. A request takes milliseconds, so only a stuck or hostile client
 /// is cut off. Streams are closed at once (their clients resume with `since`).
@@ -41,15 +35,25 @@ const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 #[derive(Debug, Clone)]
 pub struct ConnectionSlot(#[allow(dead_code)] Arc<OwnedSemaphorePermit>);
 
-/// Serves `app` on `listener` until `shutdown` completes, with at most
-/// `max_connections` connections open at once (more wait in the kernel's backlog, and
-/// the first time the limit is reached it says so in the log).
+/// What one client may hold.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections open at once; more wait in the kernel's backlog (and the first time
+    /// the limit is reached it says so in the log).
+    pub max_connections: usize,
+    /// A request's headers must arrive within this, and a kept-alive connection that
+    /// sends no new request is closed after it (`[limits] header_timeout_s`).
+    pub header_timeout: Duration,
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, within `limits`.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    max_connections: usize,
+    limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) {
+    let max_connections = limits.max_connections;
     let slots = Arc::new(Semaphore::new(max_connections));
     let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     let at_limit = Arc::new(AtomicBool::new(false));
@@ -96,7 +100,7 @@ pub async fn serve(
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(HEADER_AND_IDLE_TIMEOUT)
+            .header_read_timeout(limits.header_timeout)
             .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service))
             .with_upgrades();
         let mut stopping = stopping.clone();

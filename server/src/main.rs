@@ -33,6 +33,10 @@ enum Cmd {
         /// A folder of recorded announcement clips (NAME.wav) replacing the built-in ones.
         #[arg(long)]
         clips: Option<PathBuf>,
+        /// Serve even when the database fails its start-up check (a broken event log, or
+        /// tables that do not match it); the damage stays for `antre verify` to report.
+        #[arg(long)]
+        accept_damaged_data: bool,
     },
     /// Run a realistic demo MPP on an embedded SQLite file.
     Demo {
@@ -51,8 +55,12 @@ enum Cmd {
         /// A folder of recorded announcement clips (NAME.wav) replacing the built-in ones.
         #[arg(long)]
         clips: Option<PathBuf>,
+        /// Serve even when the database fails its start-up check.
+        #[arg(long)]
+        accept_damaged_data: bool,
     },
-    /// Check the event log's hash chain from the first event to the last.
+    /// Check the database: the event log's hash chain from the first event to the
+    /// last, and every stored ticket and counter against the log.
     Verify {
         #[arg(long, default_value = "antre-data")]
         data: PathBuf,
@@ -69,6 +77,10 @@ enum Cmd {
 }
 
 fn main() -> std::process::ExitCode {
+    // Everything the server writes (the database, its journal, printer state, backups)
+    // is readable by its own user only: it holds every ticket's secret.
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -92,6 +104,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             data,
             listen,
             clips,
+            accept_damaged_data,
         } => {
             let config = SiteConfig::load(&config)?;
             serve_blocking(serve::Options {
@@ -100,6 +113,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 listen,
                 notes: Vec::new(),
                 clips,
+                accept_damage: accept_damaged_data,
             })
         }
         Cmd::Demo {
@@ -108,6 +122,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             demo_password,
             clips,
             no_printers,
+            accept_damaged_data,
         } => {
             let password = demo_password.unwrap_or_else(|| auth::random_hex(6));
             let mut config = demo::config(&password)?;
@@ -134,20 +149,36 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 listen,
                 notes,
                 clips,
+                accept_damage: accept_damaged_data,
             })
         }
         Cmd::Verify { data } => {
             let conn = store::open_reader(&store::db_path(&data))?;
+            let mut intact = true;
             match store::verify(&conn)? {
                 store::Verified::Intact { events, head } => {
                     println!("intact: {events} events, head {}", hex::encode(head));
-                    Ok(std::process::ExitCode::SUCCESS)
                 }
                 store::Verified::Broken { seq, why } => {
                     println!("BROKEN at event {seq}: {why}");
-                    Ok(std::process::ExitCode::from(2))
+                    intact = false;
                 }
             }
+            let findings = store::integrity::check_all_tables(&conn)?;
+            if findings.is_empty() {
+                println!("tables match the log");
+            } else {
+                println!("tables DIFFER from the log in {} places:", findings.len());
+                for finding in &findings {
+                    println!("  {finding}");
+                }
+                intact = false;
+            }
+            Ok(if intact {
+                std::process::ExitCode::SUCCESS
+            } else {
+                std::process::ExitCode::from(2)
+            })
         }
         Cmd::Backup { file, data } => {
             let conn = store::open_reader(&store::db_path(&data))?;

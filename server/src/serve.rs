@@ -32,6 +32,8 @@ pub struct Options {
     /// A folder of recorded announcement clips replacing the built-in ones of the same
     /// names (docs/board.md).
     pub clips: Option<PathBuf>,
+    /// Serve even when the database fails its start-up check (docs/operations.md).
+    pub accept_damage: bool,
 }
 
 pub async fn run(options: Options) -> anyhow::Result<()> {
@@ -41,6 +43,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         listen,
         notes,
         clips,
+        accept_damage,
     } = options;
     let site = config.site()?;
     let max_connections = connection_limit(config.limits.max_connections);
@@ -50,8 +53,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    std::fs::create_dir_all(&data_dir)
-        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    private_dir(&data_dir)?;
     let key = load_or_create_key(&data_dir)?;
     let db = store::db_path(&data_dir);
     let started = Instant::now();
@@ -60,6 +62,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         site.clone(),
         Arc::new(SystemClock),
         crate::http::board::link_audio,
+        accept_damage,
     )?;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -76,11 +79,13 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let auth = Arc::new(Auth::new(&config, key, ended, limits)?);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let devices = Arc::new(Devices::default());
+    let body_timeout = Duration::from_secs(config.limits.body_timeout_s.max(1));
     let mut ctx = Ctx::new(
         writer.clone(),
         auth,
         devices.clone(),
         config.limits.tickets_per_minute_per_client,
+        body_timeout,
         db.clone(),
         shutdown_rx,
     );
@@ -113,8 +118,13 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             }
         }
     });
+    catch_file_too_large();
     let writer_lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    connections::serve(listener, app(ctx), max_connections, {
+    let limits = connections::Limits {
+        max_connections,
+        header_timeout: Duration::from_secs(config.limits.header_timeout_s.max(1)),
+    };
+    connections::serve(listener, app(ctx), limits, {
         let writer = writer.clone();
         let writer_lost = writer_lost.clone();
         async move {
@@ -143,6 +153,28 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         "the writer stopped unexpectedly (see the log above)"
     );
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// The data directory, created (or tightened) readable by the server's user only: it
+/// holds every ticket's secret and the token signing key. The files in it are created
+/// private too (`main` sets the process's umask).
+fn private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("cannot restrict {}", dir.display()))?;
+            tracing::warn!(
+                "{} was readable by other users ({mode:o}): now only by this one",
+                dir.display()
+            );
+        }
+    }
     Ok(())
 }
 
@@ -189,6 +221,27 @@ fn print_banner(name: &str, addr: SocketAddr, site: &crate::engine::Site, notes:
         let _ = writeln!(out, "{note}");
     }
     let _ = out.flush();
+}
+
+/// A file-size limit (`ulimit -f`, `LimitFSIZE`) reached by the database must fail that
+/// write — the batch is rolled back, callers are told, `/healthz` says so — instead of
+/// killing the process, which is what the signal does by default.
+fn catch_file_too_large() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let xfsz = SignalKind::from_raw(rustix::process::Signal::XFSZ.as_raw());
+        match signal(xfsz) {
+            Ok(mut signals) => {
+                tokio::spawn(async move {
+                    while signals.recv().await.is_some() {
+                        tracing::error!("a file reached the file-size limit: writes fail");
+                    }
+                });
+            }
+            Err(e) => tracing::warn!("cannot catch SIGXFSZ: {e}"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -80,9 +80,15 @@ enum Msg {
     Read(Read),
     /// Lets the engine notice the time (the day changing) with nothing else to do.
     Tick,
+    /// Whether a write can be committed now (the health check).
+    Probe(oneshot::Sender<Result<(), String>>),
     /// Finish what came before, then stop.
     Shutdown,
 }
+
+/// A health check's answer is kept this long: a probe is a write and an fsync, and
+/// every board asks every fifteen seconds.
+const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A handle to the writer; cheap to clone.
 #[derive(Debug, Clone)]
@@ -91,6 +97,8 @@ pub struct Writer {
     events: broadcast::Sender<Arc<Frame>>,
     /// The committed site: replaced after a `ReplaceSite` command commits.
     site: watch::Receiver<Arc<Site>>,
+    /// The last health probe and when it was made.
+    probed: Arc<tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>>,
 }
 
 impl std::fmt::Debug for Msg {
@@ -99,6 +107,7 @@ impl std::fmt::Debug for Msg {
             Msg::Command { .. } => "Command",
             Msg::Read(_) => "Read",
             Msg::Tick => "Tick",
+            Msg::Probe(_) => "Probe",
             Msg::Shutdown => "Shutdown",
         })
     }
@@ -107,14 +116,45 @@ impl std::fmt::Debug for Msg {
 impl Writer {
     /// Loads the live state from the database and starts the writer thread. Call it
     /// within a Tokio runtime: the events are published from a task on it.
+    ///
+    /// It first checks the database (`store::integrity`): the chain since the last
+    /// check, and the tickets and counters it loads against their last events. Damage
+    /// stops the start unless `accept_damage`, which starts anyway and says so in the
+    /// log (the damage stays for an auditor to see).
     pub fn start(
         db: PathBuf,
         site: Arc<Site>,
         clock: Arc<dyn Clock>,
         decorate: Decorate,
+        accept_damage: bool,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
         let store = Store::open(&db)?;
-        let engine = store.load(site.clone(), clock.now())?;
+        let mut damage = Vec::new();
+        if let Some(broken) = store.verify_tail()? {
+            damage.push(format!("the event log's chain is broken at {broken}"));
+        }
+        let (engine, findings) = store.load_checked(site.clone(), clock.now(), true)?;
+        if !findings.is_empty() {
+            damage.push(format!(
+                "{} stored rows do not match the event log:\n{}",
+                findings.len(),
+                crate::store::integrity::summary(&findings)
+            ));
+        }
+        if !damage.is_empty() {
+            let what = damage.join("\n");
+            anyhow::ensure!(
+                accept_damage,
+                "the database at {} is damaged; not starting.\n{what}\n\
+                 Run `antre verify` for the whole report, restore a backup \
+                 (docs/operations.md), or start with --accept-damaged-data to serve from it \
+                 as it is",
+                db.display()
+            );
+            tracing::error!(
+                "serving from a damaged database (--accept-damaged-data):\n{what}"
+            );
+        }
         refuse_strays(&engine, &site)?;
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
         let (events, _) = broadcast::channel(BROADCAST_DEPTH);
@@ -149,6 +189,7 @@ impl Writer {
                 tx,
                 events,
                 site: site_rx,
+                probed: Arc::default(),
             },
             handle,
         ))
@@ -189,6 +230,27 @@ impl Writer {
     /// could not go on).
     pub async fn stopped(&self) {
         self.tx.closed().await;
+    }
+
+    /// Whether the writer can commit now: `Err` with the reason when storage fails (a
+    /// full disk, a file it may not write). Probes with a real write at most every
+    /// [`PROBE_EVERY`].
+    pub async fn ready(&self) -> Result<(), String> {
+        let mut probed = self.probed.lock().await;
+        if let Some((at, result)) = probed.as_ref()
+            && at.elapsed() < PROBE_EVERY
+        {
+            return result.clone();
+        }
+        let (reply, answer) = oneshot::channel();
+        let result = match self.tx.send(Msg::Probe(reply)).await {
+            Ok(()) => answer
+                .await
+                .unwrap_or_else(|_| Err("the writer stopped".into())),
+            Err(_) => Err("the writer stopped".into()),
+        };
+        *probed = Some((std::time::Instant::now(), result.clone()));
+        result
     }
 
     pub async fn tick(&self) {
@@ -253,6 +315,7 @@ impl WriterThread {
         let now = Timestamp::from_millisecond(self.clock.now().as_millisecond()).expect("in range");
         let mut replies: Vec<Pending> = Vec::new();
         let mut reads: Vec<Read> = Vec::new();
+        let mut probes: Vec<oneshot::Sender<Result<(), String>>> = Vec::new();
         let mut frames: Vec<Arc<Frame>> = Vec::new();
         let mut stop = false;
         // After a storage failure the transaction is lost: nothing more is applied, and
@@ -302,6 +365,7 @@ impl WriterThread {
                 }
                 Msg::Read(read) => reads.push(read),
                 Msg::Tick => {}
+                Msg::Probe(reply) => probes.push(reply),
                 Msg::Shutdown => stop = true,
             }
         }
@@ -326,6 +390,7 @@ impl WriterThread {
                 for read in reads {
                     read(&self.engine, seq, now);
                 }
+                self.answer_probes(probes, now);
             }
             Err(e) => {
                 tracing::error!("commit failed, batch rolled back: {e:#}");
@@ -344,9 +409,24 @@ impl WriterThread {
                 for read in reads {
                     read(&self.engine, seq, now);
                 }
+                self.answer_probes(probes, now);
             }
         }
         stop
+    }
+
+    /// A probe writes a row of its own: the batch may have had nothing to write.
+    fn answer_probes(&mut self, probes: Vec<oneshot::Sender<Result<(), String>>>, now: Timestamp) {
+        if probes.is_empty() {
+            return;
+        }
+        let result = self.store.probe(now).map_err(|e| {
+            tracing::error!("storage cannot write: {e:#}");
+            format!("{e:#}")
+        });
+        for probe in probes {
+            let _ = probe.send(result.clone());
+        }
     }
 }
 

@@ -94,11 +94,16 @@ impl Server {
             "--listen".into(),
             listen.into(),
         ]);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log_path(data))
+            .expect("the server's log file");
         let mut child = Command::new(antre_binary())
             .args(&args)
             .env("RUST_LOG", "antre_server=warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::from(log))
             .spawn()
             .expect("antre starts");
         let stdout = child.stdout.take().unwrap();
@@ -113,9 +118,12 @@ impl Server {
                 }
             }
         });
-        let base = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("antre prints its address");
+        let base = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
+            panic!(
+                "antre did not start; its log:\n{}",
+                std::fs::read_to_string(log_path(data)).unwrap_or_default()
+            )
+        });
         let addr = base.trim_start_matches("http://").to_string();
         Server {
             child,
@@ -128,6 +136,17 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// What the server wrote to its log (standard error) so far, every start on this
+    /// data directory included.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(log_path(&self.data)).unwrap_or_default()
+    }
+
+    /// The process id, for looking at (or limiting) the running server.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn ws_url(&self, query: &str) -> String {
@@ -166,6 +185,13 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Where a server on `data` writes its log: beside the data directory.
+pub fn log_path(data: &Path) -> PathBuf {
+    let mut name = data.as_os_str().to_owned();
+    name.push(".log");
+    PathBuf::from(name)
 }
 
 pub fn client() -> reqwest::Client {

@@ -1,8 +1,6 @@
 //! Request bodies and headers whose failures speak the API's error format: JSON
 //! bodies, the body limit, the `Idempotency-Key` header.
 
-use std::time::Duration;
-
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
@@ -44,10 +42,6 @@ pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>
 /// 16 KiB leaves room for long notes and refuses junk early.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-/// A body must arrive within this once its headers have. 16 KiB takes a fraction of a
-/// second even over weak 3G; a client that declares a body and then sends nothing holds
-/// a connection and, until this ends it, keeps the server from stopping.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A JSON body. Malformed JSON is a 400 `malformed_json`, valid JSON of the wrong shape
 /// a 400 `invalid_body`, an oversized body a 413.
@@ -59,7 +53,8 @@ pub struct JsonBody<T>(pub T);
 pub struct OptionalJsonBody<T>(pub T);
 
 async fn body_bytes(req: Request, state: &Ctx) -> Result<Bytes, ApiError> {
-    let read = tokio::time::timeout(BODY_TIMEOUT, Bytes::from_request(req, state));
+    // A body must arrive within `[limits] body_timeout_s` once its headers have.
+    let read = tokio::time::timeout(state.body_timeout, Bytes::from_request(req, state));
     let Ok(read) = read.await else {
         return Err(ApiError::new(
             StatusCode::REQUEST_TIMEOUT,

@@ -58,6 +58,8 @@ pub struct Ctx {
     pub devices: Arc<Devices>,
     /// First answers of counter actions sent with an `Idempotency-Key`.
     pub replies: Arc<replies::Replies>,
+    /// How long a request body may take to arrive (`[limits] body_timeout_s`).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Ctx {
@@ -66,6 +68,7 @@ impl Ctx {
         auth: Arc<Auth>,
         devices: Arc<Devices>,
         tickets_per_minute: u32,
+        body_timeout: std::time::Duration,
         db: PathBuf,
         shutdown: watch::Receiver<bool>,
     ) -> Ctx {
@@ -82,6 +85,7 @@ impl Ctx {
             announcer: Arc::new(board::Announcer::new(antre_board::Clips::builtin())),
             devices,
             replies: Arc::default(),
+            body_timeout,
         }
     }
 

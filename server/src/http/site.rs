@@ -22,9 +22,18 @@ pub async fn queues(State(ctx): State<Ctx>) -> Result<Json<Vec<QueueInfo>>, ApiE
     ))
 }
 
-/// Answers 200 once the writer answers: the server is up and its state loaded.
-#[utoipa::path(get, path = "/healthz", tag = "site", responses((status = 200)))]
+/// 200 when the server can serve: its state is loaded and a write can be committed
+/// now. 503 `not_ready` with the reason while it cannot (a full disk, say): monitors
+/// and the boards' connection check see it at once.
+#[utoipa::path(get, path = "/healthz", tag = "site",
+    responses((status = 200, description = "ready"), (status = 503, body = antre_protocol::ErrorBody)))]
 pub async fn health(State(ctx): State<Ctx>) -> Result<&'static str, ApiError> {
-    ctx.writer.read(|_, _, _| ()).await?;
+    ctx.writer.ready().await.map_err(|why| {
+        ApiError::Other(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            format!("Server tidak dapat menyimpan data: {why} / The server cannot store data: {why}"),
+        )
+    })?;
     Ok("ok")
 }

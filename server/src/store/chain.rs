@@ -25,10 +25,18 @@ pub enum Verified {
 
 /// Walks the whole log in order and recomputes every hash.
 pub fn verify(conn: &Connection) -> anyhow::Result<Verified> {
-    let mut stmt = conn.prepare("SELECT seq, payload, prev_hash, hash FROM events ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    let mut expected_seq = 1u64;
-    let mut prev = GENESIS;
+    verify_from(conn, 1, GENESIS)
+}
+
+/// Walks the log from event `from` on, whose predecessor's hash is `prev`. `Intact`
+/// counts every event up to the head (those before `from` were verified before).
+pub fn verify_from(conn: &Connection, from: u64, prev: [u8; 32]) -> anyhow::Result<Verified> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, payload, prev_hash, hash FROM events WHERE seq >= ?1 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([i64::try_from(from)?])?;
+    let mut expected_seq = from;
+    let mut prev = prev;
     while let Some(row) = rows.next()? {
         let seq = u64::try_from(row.get::<_, i64>(0)?)?;
         let payload: String = row.get(1)?;

@@ -5,6 +5,7 @@
 //! read-only connections ([`open_reader`]), which WAL mode lets run beside it.
 
 mod chain;
+pub mod integrity;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -90,6 +91,17 @@ impl Store {
     /// the counters. Reads only what today needs, so start-up time does not grow with
     /// the history.
     pub fn load(&self, site: Arc<Site>, now: Timestamp) -> anyhow::Result<Engine> {
+        Ok(self.load_checked(site, now, false)?.0)
+    }
+
+    /// [`Store::load`], and with `check` also what of the loaded rows does not match
+    /// their last events (`integrity`).
+    pub fn load_checked(
+        &self,
+        site: Arc<Site>,
+        now: Timestamp,
+        check: bool,
+    ) -> anyhow::Result<(Engine, integrity::Findings)> {
         let stored_day: Option<String> =
             self.conn
                 .query_row("SELECT MAX(day) FROM tickets", [], |r| r.get(0))?;
@@ -113,23 +125,43 @@ impl Store {
         let tickets = stmt
             .query_map([day.to_string()], read_ticket)?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT code, status, officer, streak FROM counters")?;
-        let counters = stmt
-            .query_map([], |r| {
-                Ok(StoredCounter {
-                    code: r.get(0)?,
-                    status: CounterStatus::parse(&r.get::<_, String>(1)?)
-                        .unwrap_or(CounterStatus::Closed),
-                    officer: r.get(2)?,
-                    streak: r.get(3)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let counters = stored_counters(&self.conn)?;
+        let findings = if check {
+            let mut found = integrity::check_tickets(&self.conn, &tickets)?;
+            found.extend(integrity::check_counters(&self.conn, &counters)?);
+            found
+        } else {
+            Vec::new()
+        };
         let mut engine = Engine::restore(site, day, u64::try_from(next_id)?, tickets, counters);
         engine.restore_running_text(self.last_running_text()?);
-        Ok(engine)
+        Ok((engine, findings))
+    }
+
+    /// Checks the chain from the last checkpoint on and, when it holds, moves the
+    /// checkpoint to the head. Answers what is wrong, if anything.
+    pub fn verify_tail(&self) -> anyhow::Result<Option<String>> {
+        match integrity::verify_tail(&self.conn)? {
+            Verified::Intact { head, .. } => {
+                if self.last_seq > 0 {
+                    integrity::save_checkpoint(&self.conn, self.last_seq, &head)?;
+                }
+                Ok(None)
+            }
+            Verified::Broken { seq, why } => Ok(Some(format!("event {seq}: {why}"))),
+        }
+    }
+
+    /// Writes and commits a row of its own: whether a write can succeed now (the disk
+    /// is not full, the file is writable).
+    pub fn probe(&mut self, now: Timestamp) -> anyhow::Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO heartbeat (id, at_ms) VALUES (1, ?1)",
+            [now.as_millisecond()],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The running text of the last `board.running_text` event, if one was ever set.
@@ -272,11 +304,11 @@ impl Batch<'_> {
     }
 }
 
-const TICKET_COLUMNS: &str = "id, day, prefix, number, service, priority, status, issued_at_ms, counter, \
+pub(crate) const TICKET_COLUMNS: &str = "id, day, prefix, number, service, priority, status, issued_at_ms, counter, \
      called_at_ms, started_at_ms, finished_at_ms, recalls, transfers, kiosk, track_token, \
      idempotency_key, note";
 
-fn read_ticket(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
+pub(crate) fn read_ticket(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
     let ts = |i: usize| -> rusqlite::Result<Option<Timestamp>> {
         Ok(r.get::<_, Option<i64>>(i)?
             .and_then(|ms| Timestamp::from_millisecond(ms).ok()))
@@ -343,6 +375,23 @@ pub fn events_after(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Every stored counter.
+pub fn stored_counters(conn: &Connection) -> anyhow::Result<Vec<StoredCounter>> {
+    let mut stmt = conn.prepare("SELECT code, status, officer, streak FROM counters")?;
+    let counters = stmt
+        .query_map([], |r| {
+            Ok(StoredCounter {
+                code: r.get(0)?,
+                status: CounterStatus::parse(&r.get::<_, String>(1)?)
+                    .unwrap_or(CounterStatus::Closed),
+                officer: r.get(2)?,
+                streak: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(counters)
 }
 
 /// Sessions logged out since `since` (Unix milliseconds), with when they were logged

@@ -70,6 +70,19 @@ CREATE INDEX events_logouts ON events (at_ms) WHERE kind = 'user.logged_out';
 CREATE INDEX events_ticket ON events (ticket_id, seq) WHERE ticket_id IS NOT NULL;
 CREATE INDEX events_counter ON events (counter, seq) WHERE counter IS NOT NULL;
 "#,
+    // The last point of the log verified (`store::integrity`), so a start-up checks only
+    // what came after; and a row the health check writes to learn that writes succeed.
+    r#"
+CREATE TABLE checkpoint (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  INTEGER NOT NULL,
+    hash BLOB NOT NULL
+);
+CREATE TABLE heartbeat (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    at_ms INTEGER NOT NULL
+);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

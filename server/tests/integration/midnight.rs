@@ -43,7 +43,7 @@ async fn numbering_restarts_at_midnight_in_makassar_and_history_stays() {
     let evening: Timestamp = "2026-11-23T23:58:00+08:00".parse().unwrap();
     let clock = Arc::new(ManualClock::new(evening));
     let (writer, thread) =
-        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}).unwrap();
+        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}, false).unwrap();
     let p = &service.prefix;
     assert_eq!(take(&writer, &service.code, 1).await, format!("{p}001"));
     assert_eq!(take(&writer, &service.code, 2).await, format!("{p}002"));
@@ -65,7 +65,7 @@ async fn numbering_restarts_at_midnight_in_makassar_and_history_stays() {
     drop(writer);
     thread.join().unwrap();
     let (writer, thread) =
-        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}).unwrap();
+        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}, false).unwrap();
     assert_eq!(take(&writer, &service.code, 6).await, format!("{p}003"));
     let day = writer
         .read(|engine, _, _| engine.day().to_string())
@@ -115,7 +115,7 @@ async fn a_server_that_was_off_over_midnight_closes_yesterday_on_start() {
         "2026-11-23T20:00:00+08:00".parse().unwrap(),
     ));
     let (writer, thread) =
-        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}).unwrap();
+        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}, false).unwrap();
     take(&writer, &service.code, 1).await;
     take(&writer, &service.code, 2).await;
     writer.shutdown().await;
@@ -125,7 +125,7 @@ async fn a_server_that_was_off_over_midnight_closes_yesterday_on_start() {
     // Switched off overnight; started again on Tuesday morning.
     clock.set("2026-11-24T07:30:00+08:00".parse().unwrap());
     let (writer, thread) =
-        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}).unwrap();
+        Writer::start(db.clone(), site.clone(), clock.clone(), |_, _| {}, false).unwrap();
     let code = service.code.clone();
     let (day, waiting) = writer
         .read(move |engine, _, _| (engine.day().to_string(), engine.waiting(&code).len()))
