@@ -44,6 +44,17 @@ async fn give_up(server: &Server, token: &str) {
     assert_eq!(res.status(), 200);
 }
 
+/// The readable preview of the ticket `number` that the file printer in `dir` printed.
+fn printed_preview(dir: &std::path::Path, number: &str) -> String {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .find(|text| text.lines().any(|l| l.trim() == number))
+        .unwrap_or_else(|| panic!("no preview of {number} in {}", dir.display()))
+}
+
 /// Checks one state of a screen: it fits, it passes axe, and its screenshot is kept.
 async fn state(browser: &Browser, name: &str, regions: &str) {
     assert_fits(browser, name, regions).await;
@@ -53,7 +64,7 @@ async fn state(browser: &Browser, name: &str, regions: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kiosk_screens_fit_and_are_accessible_at_both_sizes_with_long_names() {
-    let (_dir, server) = long_server();
+    let (dir, server) = long_server();
     let admin = server.api().as_user("admin").await;
     // One visitor waits for KTP (so a new one has "± 96 menit"), and the one lost
     // passport of the day is taken (full).
@@ -162,6 +173,16 @@ async fn kiosk_screens_fit_and_are_accessible_at_both_sizes_with_long_names() {
         assert_eq!(browser.text("ticket-place-name").await, KTP_PLACES);
         let wait = browser.text("ticket-wait").await;
         assert!(wait.starts_with("± 96"), "{wait}");
+        // The server's own printer printed the same places (its readable preview).
+        let number = browser.text("ticket-number").await;
+        let preview = printed_preview(&dir.path().join("printer-K1"), &number);
+        assert!(
+            preview.contains(
+                "  LOKASI LAYANAN / LOCATION\n[bold on]\n[size 1x2]\n  Lantai 1 - Zona A,\n  \
+                 Lantai 2 - Zona B,\n  Lantai 2 Sayap Timur - Zona C\n"
+            ),
+            "{preview}"
+        );
         state(&browser, &name("ticket-printed"), "header, main").await;
         browser.click("#lang-button").await;
         state(&browser, &name("ticket-printed-en"), "header, main").await;
