@@ -1,13 +1,19 @@
 // Kiosk touch page: find a service (by agency or by search), take a ticket, show it
-// with its QR code and whether the printer printed it. No build step, no libraries,
-// works offline on the MPP's LAN. Follows the live stream, so waiting counts move as the
-// hall moves; reconnects by itself and never needs a reload.
+// with its QR code, where the service is and whether the printer printed it. No build
+// step, no libraries, works offline on the MPP's LAN. Follows the live stream, so
+// waiting counts move as the hall moves; reconnects by itself and never needs a reload.
+// Between visitors it makes itself ready for the next one: Bahasa Indonesia, the start
+// screen, no priority chosen.
 import { buildIndex, clock, esc, follow, loadSite, newKey, request, search, sleep, texts } from "/assets/antre.js";
 
-// Timings, each chosen for people, not machines:
-const IDLE_HOME_MS = 25000;        // the ticket screen stays long enough to read and photograph it
-const IDLE_HOME_FAILED_MS = 90000; // ...and much longer when the printer failed, so the number is not lost
-const IDLE_BROWSE_MS = 60000;      // a half-finished search is cleared for the next visitor
+// Timings, each chosen for people, not machines. The kiosk's idle time (a screen other
+// than a fresh start screen with nobody touching it) can be set in the page's address,
+// `/kiosk/K1?idle=SECONDS` (docs/deployment.md); the ticket screen's times follow it.
+const params = new URLSearchParams(location.search);
+const IDLE_S = Number(params.get("idle")) > 0 ? Number(params.get("idle")) : 60;
+const IDLE_BROWSE_MS = IDLE_S * 1000;            // a half-finished search is cleared for the next visitor
+const IDLE_HOME_MS = IDLE_BROWSE_MS * 25 / 60;   // the ticket screen stays long enough to read and photograph it (25 s)
+const IDLE_HOME_FAILED_MS = IDLE_BROWSE_MS * 1.5; // ...and much longer when the printer failed, so the number is not lost (90 s)
 const ISSUE_ATTEMPTS = 4;          // retries of one tap, all with the same Idempotency-Key
 const PRINT_POLL_MS = 1500;        // printing state refresh while a ticket is shown
 const QUEUES_EVERY_MS = 60000;     // opening hours change with the clock, not with events
@@ -16,17 +22,35 @@ const CLOCK_EVERY_MS = 5000;       // the clock shows minutes; a few seconds lat
 
 const code = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
 const tokenKey = "antre.kiosk." + code + ".token";
-const hashToken = new URLSearchParams(location.hash.slice(1)).get("token");
-if (hashToken) {
-  localStorage.setItem(tokenKey, hashToken);
-  history.replaceState(null, "", location.pathname);
+// The device token, given once in the address's fragment (`#token=…`, which never goes
+// over the network): kept in local storage and taken out of the address.
+function takeTokenFromAddress() {
+  const given = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (!given) return false;
+  localStorage.setItem(tokenKey, given);
+  history.replaceState(null, "", location.pathname + location.search);
+  return true;
 }
+takeTokenFromAddress();
 let token = localStorage.getItem(tokenKey);
+// The site's time zone, remembered so the clock is right from the first frame of the
+// next start (index.html reads these before anything else loads).
+const ZONE_KEY = "antre.kiosk.timezone";
+const ZONE_ABBR_KEY = "antre.kiosk.zone_abbr";
+// Earlier versions kept the language across restarts; every visitor now starts in
+// Bahasa Indonesia.
+localStorage.removeItem("antre.kiosk.lang");
 
 // ---------------------------------------------------------------- texts
 const T = {
   priority: ["Prioritas", "Priority"],
   search: ["Cari layanan: ktp, paspor, sim, npwp…", "Search a service"],
+  search_label: ["Cari layanan", "Search a service"],
+  found: ["{n} layanan ditemukan", "{n} services found"],
+  keyboard: ["Papan ketik", "Keyboard"],
+  backspace: ["Hapus satu huruf", "Delete one letter"],
+  place: ["Lokasi layanan", "Service location"],
+  priority_list: ["Jenis pengunjung prioritas", "Kinds of priority visitor"],
   choose_agency: ["Pilih instansi", "Choose an agency"],
   back: ["Kembali", "Back"],
   your_number: ["Nomor antrian Anda", "Your queue number"],
@@ -43,6 +67,7 @@ const T = {
   opens_at: ["buka pukul", "opens at"],
   full: ["Kuota hari ini habis", "Today's quota is used up"],
   services: ["layanan", "services"],
+  service_one: ["layanan", "service"],
   no_results: ["Tidak ditemukan. Coba kata lain, atau pilih instansi.", "Nothing found. Try another word, or choose an agency."],
   type_to_search: ["Ketik nama layanan dengan papan ketik di bawah.", "Type a service name on the keyboard below."],
   clear: ["Hapus", "Clear"],
@@ -77,7 +102,7 @@ const T = {
   unknown_kiosk: ["Kios ini tidak dikenal server. Hubungi petugas.", "The server does not know this kiosk. Please call an officer."],
   soon: ["segera", "soon"],
 };
-const L = texts(T, localStorage.getItem("antre.kiosk.lang"));
+const L = texts(T, "id");
 const tr = L.tr;
 const tr2 = L.other;
 const both = L.both;
@@ -97,8 +122,9 @@ const PRIORITIES = ["lansia", "disabilitas", "ibu_hamil", "anak"];
 
 // ---------------------------------------------------------------- state
 // What tests and support staff may read: the live stream's handle (its seq, whether
-// connected, how it last connected) and the waiting figures shown.
-const antreKiosk = { stream: null, get queues() { return queues; } };
+// connected, how it last connected), the waiting figures shown, the idle time and how
+// many times the kiosk made itself ready for the next visitor.
+const antreKiosk = { stream: null, idleMs: IDLE_BROWSE_MS, resets: 0, get queues() { return queues; } };
 window.antreKiosk = antreKiosk;
 
 let site = null;
@@ -122,31 +148,57 @@ function setHtml(el, html) {
   }
 }
 
-function setView(name) {
+// Shows one view. `focus`: move the focus to the view's heading, so a keyboard or
+// screen reader user continues from what just appeared (not from a button now hidden).
+function setView(name, focus) {
   view = name;
   for (const v of ["home", "agency", "search", "ticket", "wait"]) $("view-" + v).hidden = v !== name;
   if (name !== "ticket" && printTimer) { clearInterval(printTimer); printTimer = null; }
+  if (focus) {
+    const target = { home: "home-heading", agency: "agency-title", search: "search-echo", ticket: "ticket-head" }[name];
+    if (target) $(target).focus({ preventScroll: true });
+  }
   touch();
 }
 
-function touch() {
-  clearTimeout(idleTimer);
-  let ms = 0;
-  if (view === "ticket") ms = ticketFailed() ? IDLE_HOME_FAILED_MS : IDLE_HOME_MS;
-  else if (view === "agency" || view === "search") ms = IDLE_BROWSE_MS;
-  else if (view === "home" && (priority || query)) ms = IDLE_BROWSE_MS;
-  if (ms) idleTimer = setTimeout(goHome, ms);
+// Whether the kiosk is as the next visitor should find it: the start screen, in Bahasa
+// Indonesia, no priority chosen, nothing typed, no dialog open.
+function fresh() {
+  return view === "home" && L.lang === "id" && !priority && !query && $("dialog").hidden &&
+    $("agencies").scrollTop === 0;
 }
 
-function goHome() {
-  priority = null;
+// Someone is using the kiosk: the idle countdown starts again. Not while a ticket is
+// being taken, nor while the kiosk is already fresh.
+function touch() {
+  clearTimeout(idleTimer);
+  idleTimer = null;
+  if (view === "wait") return;
+  if (view === "home" && fresh()) return;
+  const ms = view === "ticket" ? (ticketFailed() ? IDLE_HOME_FAILED_MS : IDLE_HOME_MS) : IDLE_BROWSE_MS;
+  idleTimer = setTimeout(resetForNext, ms);
+}
+
+// Back to the start screen, keeping what this visitor chose (language, priority).
+function goHome(focus) {
   query = "";
   ticket = null;
   currentAgency = null;
   closeDialog();
   renderChrome();
   renderHome();
-  setView("home");
+  $("agencies").scrollTop = 0;
+  setView("home", focus);
+}
+
+// Ready for the next visitor (after "Done" or when nobody touched the kiosk for its idle
+// time): Bahasa Indonesia, no priority, the start screen.
+function resetForNext() {
+  antreKiosk.resets++;
+  L.set("id");
+  priority = null;
+  goHome(false);
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
 }
 
 // ---------------------------------------------------------------- network
@@ -295,6 +347,7 @@ async function reloadSite() {
     const res = await api("GET", "/api/v1/site");
     if (res.status !== 200 || !res.data) return;
     site = res.data;
+    rememberZone();
     index = buildIndex(site);
     renderChrome();
     renderLive();
@@ -308,6 +361,9 @@ function setConnected(on) {
 }
 
 // ---------------------------------------------------------------- rendering
+// The other language's text beside the current one, marked with its language.
+const otherText = (text) => '<span lang="' + L.otherLang + '">' + esc(text) + "</span>";
+
 function renderChrome() {
   document.documentElement.lang = L.lang;
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = tr(el.dataset.t);
@@ -326,6 +382,8 @@ function renderChrome() {
   pb.querySelector(".pill-text").innerHTML = priority
     ? "<b>" + esc(tr(priority)) + "</b><small>" + esc(tr("priority")) + "</small>"
     : "<b>" + esc(tr("priority")) + "</b>" + small(tr2("priority"));
+  $("keyboard").setAttribute("aria-label", tr("keyboard"));
+  $("token-warning").hidden = !!token;
   if (site) {
     $("site-name").textContent = site.name;
     const k = site.kiosks.find((x) => x.code === code);
@@ -335,14 +393,23 @@ function renderChrome() {
 }
 
 function renderSearchBox() {
-  $("search-text").textContent = query;
-  $("search-placeholder").hidden = query.length > 0;
-  $("search-echo").textContent = query;
+  const input = $("search-echo");
+  if (input.value !== query) input.value = query;
 }
 
 function agencyName(a) { return L.lang === "id" ? a.name : a.name_en; }
 function serviceName(s) { return L.lang === "id" ? s.name : s.name_en; }
 function serviceName2(s) { return L.lang === "id" ? s.name_en : s.name; }
+
+// Where a service is served: the names of the zones of the counters serving it, in the
+// site's order of counters ("Lantai 2 — Zona B"), as the printed ticket says it.
+function placesOf(serviceCode) {
+  const zones = [];
+  for (const c of site.counters) {
+    if (c.services.includes(serviceCode) && !zones.includes(c.zone)) zones.push(c.zone);
+  }
+  return zones.map((z) => (site.zones.find((x) => x.code === z) || { name: z }).name);
+}
 
 function renderHome() {
   if (!site) return;
@@ -354,7 +421,8 @@ function renderHome() {
       '<button class="tile" type="button" data-agency="' + esc(a.code) + '">' +
       '<span class="tile-title">' + esc(a.short) + "</span>" +
       '<span class="tile-sub">' + esc(agencyName(a)) + "</span>" +
-      '<span class="tile-meta">' + counts[a.code] + " " + esc(tr("services")) + " / " + esc(tr2("services")) + "</span>" +
+      '<span class="tile-meta">' + counts[a.code] + " " + esc(tr(counts[a.code] === 1 ? "service_one" : "services")) + " / " +
+      otherText(tr2(counts[a.code] === 1 ? "service_one" : "services")) + "</span>" +
       "</button>")
     .join(""));
 }
@@ -384,7 +452,7 @@ function serviceTile(s) {
   const agency = site.agencies.find((a) => a.code === s.agency);
   return '<button class="tile ' + state + '" type="button" data-service="' + esc(s.code) + '">' +
     '<span class="tile-title">' + esc(serviceName(s)) + "</span>" +
-    '<span class="tile-sub">' + esc(serviceName2(s)) + (view === "search" && agency ? " · " + esc(agency.short) : "") + "</span>" +
+    '<span class="tile-sub"><span lang="' + L.otherLang + '">' + esc(serviceName2(s)) + "</span>" + (view === "search" && agency ? " · " + esc(agency.short) : "") + "</span>" +
     '<span class="tile-meta">' + meta + "</span></button>";
 }
 
@@ -402,10 +470,13 @@ function renderResults() {
   const box = $("results");
   if (!query.trim()) {
     setHtml(box, '<div class="empty">' + both("type_to_search") + "</div>");
+    $("results-status").textContent = "";
     return;
   }
   const list = search(index, query);
   setHtml(box, list.length ? list.map(serviceTile).join("") : '<div class="empty">' + both("no_results") + "</div>");
+  // Said by screen readers after each change (the status region is polite).
+  $("results-status").textContent = list.length ? tr("found", { n: list.length }) : tr("no_results");
 }
 
 function renderKeyboard() {
@@ -414,27 +485,58 @@ function renderKeyboard() {
   html += '<div class="kb-row">' +
     '<button class="key wide" type="button" data-key="clear">' + esc(tr("clear")) + "</button>" +
     '<button class="key space" type="button" data-key=" ">' + esc(tr("space")) + "</button>" +
-    '<button class="key wide" type="button" data-key="back" aria-label="backspace">&#9003;</button></div>';
+    '<button class="key wide" type="button" data-key="back" aria-label="' + esc(tr("backspace")) + '"><span aria-hidden="true">&#9003;</span></button></div>';
   $("keyboard").innerHTML = html;
 }
 
-function typeKey(k) {
-  if (k === "back") query = query.slice(0, -1);
-  else if (k === "clear") query = "";
-  else if (query.length < 40) query += k;
+function setQuery(text) {
+  query = text.toLowerCase().slice(0, 40);
   renderSearchBox();
   renderResults();
+  touch();
+}
+
+function typeKey(k) {
+  if (k === "back") setQuery(query.slice(0, -1));
+  else if (k === "clear") setQuery("");
+  else setQuery(query + k);
 }
 
 // ---------------------------------------------------------------- dialogs
-function dialog(bodyHtml, choices) {
+// One modal dialog (the browser's own <dialog>, labelled by its question: the page
+// behind it is inert, Tab goes round its buttons and Escape closes it) for the priority
+// choice and for messages. The choices are a list of buttons, named for the priority
+// choice; the focus goes to the current choice (or the first) and back to where it was
+// when the dialog closes.
+let dialogReturn = null;
+function dialog(bodyHtml, choices, listLabel) {
+  const d = $("dialog");
   $("dialog-body").innerHTML = bodyHtml;
-  $("dialog-choices").innerHTML = choices.map((c, i) => '<button class="choice ' + (c.cls || "") + '" type="button" data-choice="' + i + '">' + c.html + "</button>").join("");
-  $("dialog").hidden = false;
-  $("dialog")._choices = choices;
+  const list = $("dialog-choices");
+  list.innerHTML = choices.map((c, i) =>
+    '<li><button class="choice ' + (c.cls || "") + '" type="button" data-choice="' + i + '"' +
+    (c.pressed !== undefined ? ' aria-pressed="' + c.pressed + '"' : "") + ">" + c.html + "</button></li>").join("");
+  if (listLabel) list.setAttribute("aria-label", listLabel);
+  else list.removeAttribute("aria-label");
+  d._choices = choices;
+  if (d.hidden) dialogReturn = document.activeElement;
+  d.hidden = false;
+  if (!d.open) d.showModal();
+  const chosen = list.querySelector('[aria-pressed="true"]') || list.querySelector("button");
+  if (chosen) chosen.focus();
   touch();
 }
-function closeDialog() { $("dialog").hidden = true; }
+
+function closeDialog() {
+  const d = $("dialog");
+  if (d.hidden) return;
+  d.hidden = true;
+  if (d.open) d.close();
+  const back = dialogReturn;
+  dialogReturn = null;
+  if (back && back !== document.body && document.contains(back) && !back.closest("[hidden]")) back.focus({ preventScroll: true });
+  touch();
+}
 
 function message(key) {
   dialog(both(key), [{ html: "<b>" + esc(tr("ok")) + "</b>", cls: "plain", run: closeDialog }]);
@@ -442,12 +544,18 @@ function message(key) {
 
 function choosePriority() {
   const choices = PRIORITIES.map((p) => ({
-    html: ICONS[p] + "<span><b>" + esc(tr(p)) + "</b>" + small(tr2(p)) + "</span>",
+    html: ICONS[p].replace("<svg ", '<svg aria-hidden="true" ') + "<span><b>" + esc(tr(p)) + "</b>" + small(tr2(p)) + "</span>",
     cls: priority === p ? "selected" : "",
+    pressed: priority === p,
     run: () => { priority = p; closeDialog(); renderChrome(); touch(); },
   }));
-  choices.push({ html: "<span><b>" + esc(tr("no_priority")) + "</b>" + small(tr2("no_priority")) + "</span>", cls: "plain" + (priority ? "" : " selected"), run: () => { priority = null; closeDialog(); renderChrome(); } });
-  dialog(both("priority_q"), choices);
+  choices.push({
+    html: "<span><b>" + esc(tr("no_priority")) + "</b>" + small(tr2("no_priority")) + "</span>",
+    cls: "plain" + (priority ? "" : " selected"),
+    pressed: !priority,
+    run: () => { priority = null; closeDialog(); renderChrome(); touch(); },
+  });
+  dialog(both("priority_q"), choices, tr("priority_list"));
 }
 
 // ---------------------------------------------------------------- tickets
@@ -488,7 +596,7 @@ async function take(serviceCode) {
     refreshQueuesSoon();
     return;
   }
-  goHome();
+  goHome(true);
   const errCode = res && res.data && res.data.error ? res.data.error.code : "";
   if (errCode === "quota_full") message("full_msg");
   else if (errCode === "service_closed") message("closed_msg");
@@ -503,22 +611,35 @@ function ticketFailed() { return printState === "warn"; }
 
 function showTicket(t, s) {
   ticket = t;
+  ticket.serviceInfo = s;
   printState = "busy";
   reprintAsked = false;
+  renderTicket();
+  $("ticket-qr").src = "/api/v1/track/" + encodeURIComponent(t.track_token) + "/qr.svg";
+  $("reprint").hidden = true;
+  setPrintState("busy", both("printing"));
+  setView("ticket", true);
+  pollPrint();
+  printTimer = setInterval(pollPrint, PRINT_POLL_MS);
+}
+
+// The ticket's facts in the current language: number, service, where it is served,
+// people ahead and the estimated wait.
+function renderTicket() {
+  const t = ticket;
+  const s = t.serviceInfo;
   $("ticket-number").textContent = t.number;
   $("ticket-service").innerHTML = esc(serviceName(s)) + small(serviceName2(s));
   const pr = $("ticket-priority");
   pr.hidden = !t.priority;
-  if (t.priority) pr.textContent = tr("priority") + ": " + tr(t.priority) + " / " + tr2(t.priority);
-  $("ticket-ahead").innerHTML = t.position != null ? esc(t.position) + " <small>" + esc(tr("people")) + " / " + esc(tr2("people")) + "</small>" : "—";
+  if (t.priority) pr.innerHTML = esc(tr("priority") + ": " + tr(t.priority)) + " / " + otherText(tr2(t.priority));
+  const places = placesOf(s.code);
+  $("ticket-place").hidden = places.length === 0;
+  $("ticket-place-name").innerHTML = places.map((p, i) => "<span>" + esc(p) + (i < places.length - 1 ? "," : "") + "</span>").join(" ");
+  $("ticket-ahead").innerHTML = t.position != null ? esc(t.position) + " <small>" + esc(tr("people")) + " / " + otherText(tr2("people")) + "</small>" : "—";
   const mins = t.estimated_wait_s != null ? Math.ceil(t.estimated_wait_s / 60) : null;
-  $("ticket-wait").innerHTML = mins == null ? "—" : mins === 0 ? esc(tr("soon")) + small(tr2("soon")) : "± " + mins + " <small>" + esc(tr("minutes")) + " / " + esc(tr2("minutes")) + "</small>";
-  $("ticket-qr").src = "/api/v1/track/" + encodeURIComponent(t.track_token) + "/qr.svg";
-  $("reprint").hidden = true;
-  setPrintState("busy", both("printing"));
-  setView("ticket");
-  pollPrint();
-  printTimer = setInterval(pollPrint, PRINT_POLL_MS);
+  $("ticket-wait").innerHTML = mins == null ? "—" : mins === 0 ? esc(tr("soon")) + small(tr2("soon")) : "± " + mins + " <small>" + esc(tr("minutes")) + " / " + otherText(tr2("minutes")) + "</small>";
+  $("ticket-qr").alt = tr("scan");
 }
 
 function setPrintState(kind, html) {
@@ -562,6 +683,8 @@ async function reprint() {
 }
 
 // ---------------------------------------------------------------- events
+// Touch, mouse and keyboard all go through the buttons' clicks (Enter and Space click a
+// focused button); the on-screen keyboard also takes a physical one.
 document.addEventListener("click", (e) => {
   touch();
   const el = e.target.closest("button");
@@ -571,35 +694,83 @@ document.addEventListener("click", (e) => {
     if (c && c.run) c.run();
     return;
   }
-  if (el.dataset.action === "home") { goHome(); return; }
-  if (el.dataset.agency) { currentAgency = el.dataset.agency; renderAgency(); setView("agency"); $("services").scrollTop = 0; return; }
+  if (el.dataset.action === "back") { goHome(e.detail === 0); return; }
+  if (el.dataset.action === "done") { resetForNext(); return; }
+  if (el.dataset.agency) {
+    currentAgency = el.dataset.agency;
+    renderAgency();
+    $("services").scrollTop = 0;
+    setView("agency", e.detail === 0);
+    return;
+  }
   if (el.dataset.service) { take(el.dataset.service); return; }
   if (el.dataset.key !== undefined) { typeKey(el.dataset.key); return; }
-  if (el.id === "search-box") { renderKeyboard(); renderResults(); setView("search"); return; }
+  if (el.id === "search-box") { renderKeyboard(); renderResults(); setView("search", true); return; }
   if (el.id === "priority-button") { choosePriority(); return; }
   if (el.id === "reprint") { reprint(); return; }
   if (el.id === "lang-button") {
     L.set(L.otherLang);
-    localStorage.setItem("antre.kiosk.lang", L.lang);
     renderChrome();
     if (view === "home") renderHome();
     if (view === "agency") renderAgency();
     if (view === "search") { renderKeyboard(); renderResults(); }
-    if (view === "ticket" && ticket) { pollPrint(); }
+    if (view === "ticket" && ticket) { renderTicket(); pollPrint(); }
+    touch();
   }
 });
-// A physical keyboard works too (maintenance, and the browser tests).
+// The on-screen keys keep the focus in the search field, so a physical keyboard keeps
+// typing there too.
+$("keyboard").addEventListener("mousedown", (e) => { if (e.target.closest("button")) e.preventDefault(); });
+$("search-echo").addEventListener("input", () => setQuery($("search-echo").value));
+// Typing anywhere on the search screen types into the search (a focused on-screen key
+// still takes Enter and Space).
 document.addEventListener("keydown", (e) => {
-  if (view !== "search") return;
-  if (e.key === "Backspace") typeKey("back");
-  else if (e.key.length === 1 && /[a-zA-Z0-9 ]/.test(e.key)) typeKey(e.key.toLowerCase());
+  touch();
+  if (view !== "search" || !$("dialog").hidden || e.target === $("search-echo") || e.ctrlKey || e.altKey || e.metaKey) return;
+  if (e.key === "Backspace") { e.preventDefault(); typeKey("back"); }
+  else if (e.key.length === 1 && /[a-zA-Z0-9]/.test(e.key)) { e.preventDefault(); typeKey(e.key.toLowerCase()); }
 });
-// Long presses and pinches must not open menus or zoom on a public kiosk.
+document.addEventListener("pointerdown", () => touch());
+// Escape closes the dialog through the same path as its buttons (and should the browser
+// close it by itself, the page follows).
+$("dialog").addEventListener("cancel", (e) => { e.preventDefault(); closeDialog(); });
+$("dialog").addEventListener("close", () => closeDialog());
+// Tab goes round the dialog's buttons: the focus never leaves an open dialog.
+$("dialog").addEventListener("keydown", (e) => {
+  if (e.key !== "Tab") return;
+  const buttons = Array.from($("dialog").querySelectorAll("button"));
+  if (!buttons.length) return;
+  const first = buttons[0];
+  const last = buttons[buttons.length - 1];
+  if (e.shiftKey ? document.activeElement === first : document.activeElement === last) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  }
+});
+// A token given while the page is open (only the fragment changed: no reload).
+window.addEventListener("hashchange", () => {
+  if (takeTokenFromAddress()) {
+    token = localStorage.getItem(tokenKey);
+    renderChrome();
+  }
+});
+// Long presses must not open menus on a public kiosk.
 document.addEventListener("contextmenu", (e) => e.preventDefault());
 
-// The site's local time, whatever zone the kiosk PC's own clock is set to.
+// The site's local time, whatever zone the kiosk PC's own clock is set to; before the
+// site is known, the zone it had last time (never the PC's own).
 function tickClock() {
-  $("clock").textContent = clock(site?.timezone).time();
+  const zone = site ? site.timezone : localStorage.getItem(ZONE_KEY);
+  if (!zone) return;
+  const c = clock(zone);
+  $("clock-time").textContent = c.time();
+  $("clock-zone").textContent = c.abbr;
+  $("clock").dataset.zone = zone;
+}
+
+function rememberZone() {
+  localStorage.setItem(ZONE_KEY, site.timezone);
+  localStorage.setItem(ZONE_ABBR_KEY, clock(site.timezone).abbr);
 }
 
 // ---------------------------------------------------------------- start
@@ -610,6 +781,7 @@ async function start() {
   $("wait-text").innerHTML = both("connecting");
   setView("wait");
   site = await loadSite();
+  rememberZone();
   tickClock();
   if (!site.kiosks.some((k) => k.code === code)) {
     $("wait-text").innerHTML = both("unknown_kiosk");
@@ -619,7 +791,7 @@ async function start() {
   index = buildIndex(site);
   renderChrome();
   await refreshQueues();
-  goHome();
+  goHome(false);
   followStream();
   setInterval(refreshQueues, QUEUES_EVERY_MS);
   document.body.dataset.ready = "1";

@@ -1,6 +1,7 @@
 // Phone page of one ticket (the printed QR code's target): live status, position,
-// estimated wait and, when called, which counter to go to. Polls: a low-end phone on
-// a weak connection handles a small GET every few seconds better than a socket.
+// estimated wait, where the service is and, when called, which counter to go to and
+// where it is (said at once to screen readers too). Polls: a low-end phone on a weak
+// connection handles a small GET every few seconds better than a socket.
 import { esc, loadSite, request, texts } from "/assets/antre.js";
 
 const POLL_MS = 4000;        // a few seconds: the call shows up while the visitor still sits nearby
@@ -21,6 +22,8 @@ const T = texts({
   not_found: ["Tiket tidak ditemukan", "Ticket not found"],
   offline: ["Koneksi terputus — mencoba lagi…", "Connection lost — retrying…"],
   cancel_q: ["Batalkan nomor antrian ini?", "Cancel this ticket?"],
+  place: ["Lokasi layanan", "Service location"],
+  announce_called: ["Nomor {number} dipanggil. Silakan menuju {counter}{zone}.", "Number {number} is called. Please go to {counter}{zone}."],
 });
 
 const token = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
@@ -35,42 +38,89 @@ function counterName(codeOf) {
   return c ? c.name : codeOf;
 }
 
+function zoneName(codeOf) {
+  const z = site && site.zones.find((x) => x.code === codeOf);
+  return z ? z.name : "";
+}
+
+// Where the counter is ("Lantai 2 — Zona B"), or "" before the site description came.
+function counterZone(codeOf) {
+  const c = site && site.counters.find((x) => x.code === codeOf);
+  return c ? zoneName(c.zone) : "";
+}
+
+// Where a service is served: its counters' zones, in the site's order of counters, as
+// the printed ticket says it.
+function places(service) {
+  if (!site) return [];
+  const zones = [];
+  for (const c of site.counters) {
+    if (c.services.includes(service) && !zones.includes(c.zone)) zones.push(c.zone);
+  }
+  return zones.map(zoneName).filter(Boolean);
+}
+
+// Sets a part's HTML only when it changes, so screen readers hear a change once.
+function setHtml(el, html) {
+  if (el._html !== html) {
+    el.innerHTML = html;
+    el._html = html;
+  }
+}
+
 function render(t) {
   last = t;
   $("number").textContent = t.number;
   const s = site && site.services.find((x) => x.code === t.service);
-  $("service").innerHTML = s ? esc(s.name) + '<small lang="en">' + esc(s.name_en) + "</small>" : esc(t.service);
+  setHtml($("service"), s ? esc(s.name) + '<small lang="en">' + esc(s.name_en) + "</small>" : esc(t.service));
   const called = $("called");
   const status = $("status");
+  const active = t.status === "called" || t.status === "serving";
   status.className = "status";
   $("facts").hidden = t.status !== "waiting";
   $("cancel").hidden = !(t.status === "waiting" || t.status === "held");
-  called.hidden = true;
+  called.hidden = !active;
+  // While waiting, where the service is: the visitor can walk there already.
+  const where = t.status === "waiting" || t.status === "held" ? places(t.service) : [];
+  $("place").hidden = where.length === 0;
+  setHtml($("place"), T.both("place") + "<b>" + esc(where.join(", ")) + "</b>");
   if (t.status === "waiting") {
-    status.innerHTML = T.both("waiting");
+    setHtml(status, T.both("waiting"));
     $("ahead").textContent = t.position != null ? t.position : "—";
     const m = t.estimated_wait_s != null ? Math.ceil(t.estimated_wait_s / 60) : null;
-    $("wait").innerHTML = m == null ? "—" : m === 0 ? T.both("soon") : "± " + m + "<small>" + esc(T.bothText("minutes")) + "</small>";
-  } else if (t.status === "called" || t.status === "serving") {
-    const name = esc(counterName(t.counter));
-    called.hidden = false;
-    called.innerHTML = '<div class="go">' + T.both(t.status === "called" ? "go_to" : "served_at") + '</div><div class="counter">' + name + "</div>";
-    status.innerHTML = T.both(t.status);
-    if (t.status === "called" && lastStatus !== "called" && navigator.vibrate) navigator.vibrate([300, 150, 300]);
+    setHtml($("wait"), m == null ? "—" : m === 0 ? T.both("soon") : "± " + m + "<small>" + esc(T.bothText("minutes")) + "</small>");
+  } else if (active) {
+    const zone = counterZone(t.counter);
+    setHtml(called, '<div class="go">' + T.both(t.status === "called" ? "go_to" : "served_at") + "</div>" +
+      '<div class="counter">' + esc(counterName(t.counter)) + "</div>" +
+      (zone ? '<div class="zone">' + esc(zone) + "</div>" : ""));
+    setHtml(status, T.both(t.status));
+    if (t.status === "called" && lastStatus !== "called") {
+      if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
+      announce(t);
+    }
   } else if (t.status === "held") {
-    status.innerHTML = T.both("held");
+    setHtml(status, T.both("held"));
   } else if (t.status === "done") {
     status.className = "status done";
-    status.innerHTML = T.both("done");
+    setHtml(status, T.both("done"));
   } else if (t.status === "no_show") {
     status.className = "status gone";
-    status.innerHTML = T.both("no_show");
+    setHtml(status, T.both("no_show"));
   } else if (t.status === "cancelled") {
     status.className = "status gone";
-    status.innerHTML = T.both("cancelled");
+    setHtml(status, T.both("cancelled"));
   }
   lastStatus = t.status;
   document.body.dataset.status = t.status;
+}
+
+// The call, said at once by a screen reader (an assertive live region): the number, the
+// counter and where it is, in Bahasa Indonesia and then in English.
+function announce(t) {
+  const zone = counterZone(t.counter);
+  const vars = { number: t.number, counter: counterName(t.counter), zone: zone ? ", " + zone : "" };
+  $("announce").innerHTML = esc(T.in("announce_called", 0, vars)) + ' <span lang="en">' + esc(T.in("announce_called", 1, vars)) + "</span>";
 }
 
 async function poll() {
@@ -82,7 +132,10 @@ async function poll() {
       render(res.data);
     } else if (res.status === 404) {
       $("number").textContent = "—";
-      $("status").innerHTML = T.both("not_found");
+      $("status").className = "status gone";
+      setHtml($("status"), T.both("not_found"));
+      $("offline").textContent = "";
+      document.body.dataset.status = "not_found";
       return;
     }
   } catch (_) {
@@ -106,6 +159,7 @@ document.addEventListener("visibilitychange", () => { if (!document.hidden) poll
 loadSite().then((s) => {
   site = s;
   $("site").textContent = site.name;
+  document.body.dataset.site = "1";
   if (last) render(last);
 });
 poll();

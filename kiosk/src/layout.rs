@@ -151,6 +151,17 @@ pub fn render(
     for line in wrap(&job.agency_name, cols) {
         p.writeln(&line)?;
     }
+    if !job.places.is_empty() {
+        // Where to go, large enough to read while walking: bold and double height.
+        p.writeln(&rule)?
+            .writeln(&fit("LOKASI LAYANAN / LOCATION", cols))?
+            .bold(true)?
+            .size(1, 2)?;
+        for line in place_lines(&job.places, cols) {
+            p.writeln(&line)?;
+        }
+        p.reset_size()?.bold(false)?;
+    }
     p.writeln(&rule)?.justify(JustifyMode::LEFT)?;
     for line in row("Tanggal / Date", &local_time(&t.issued_at), cols) {
         p.writeln(&line)?;
@@ -205,6 +216,24 @@ pub fn render(
     p.feed()?.partial_cut()?.print()?;
     let bytes = capture.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
     Ok(bytes)
+}
+
+/// The places a service is served at, joined: each one on its own lines when it is not
+/// the last, followed by a comma ("Lantai 1 - Zona A," / "Lantai 2 - Zona B").
+fn place_lines(places: &[String], cols: usize) -> Vec<String> {
+    let last = places.len().saturating_sub(1);
+    places
+        .iter()
+        .enumerate()
+        .flat_map(|(i, place)| {
+            let text = if i < last {
+                format!("{place},")
+            } else {
+                place.clone()
+            };
+            wrap(&text, cols)
+        })
+        .collect()
 }
 
 /// The largest magnification at which the number still fits the paper's width.
@@ -397,6 +426,23 @@ mod tests {
             local_time("2026-11-23T08:05:12.5+09:00"),
             "23-11-2026 08:05 WIT"
         );
+    }
+
+    #[test]
+    fn several_places_are_joined_each_on_its_own_lines() {
+        let places = [
+            "Lantai 1 — Zona A".to_string(),
+            "Lantai 2 Sayap Timur — Zona C".to_string(),
+        ];
+        assert_eq!(
+            place_lines(&places, 32),
+            ["Lantai 1 - Zona A,", "Lantai 2 Sayap Timur - Zona C"]
+        );
+        assert_eq!(
+            place_lines(&places, 20),
+            ["Lantai 1 - Zona A,", "Lantai 2 Sayap Timur", "- Zona C"]
+        );
+        assert_eq!(place_lines(&places[..1], 48), ["Lantai 1 - Zona A"]);
     }
 
     #[test]

@@ -273,8 +273,54 @@ export function texts(dict, lang = 'id') {
 
 // ---------------------------------------------------------------------------- search
 
+// The service search of every page (kiosk, counter transfer). The terminal client runs
+// the same algorithm in Rust (client/src/search.rs), and both are held to the cases of
+// client/search-cases.json, so a change here is a change there. The algorithm:
+//
+// 1. Text is normalised: lower case, accents removed (Unicode NFD, combining marks
+//    dropped), every run of characters other than a–z and 0–9 one space, trimmed; words
+//    are what the spaces separate.
+// 2. The query's words, in order, without repeats and without FILLER words (words that
+//    describe the asker, not the service: "saya mau bikin paspor" searches "paspor").
+//    No word left: no result.
+// 3. Each service is indexed once per site as three sets of words: KEYWORDS (its
+//    keywords and its agency's short name: what people type), NAME (its name and
+//    English name) and OTHER (its agency's full name and its code).
+// 4. One query word against one set of words scores the best of: 6 when it equals a
+//    word; 4 when it is the start of a word and has at least 2 letters; 2 (a typo) when
+//    it has at least 4 letters and is at most 1 edit (2 edits from 8 letters on) from a
+//    word, or from the start of a longer word cut to the query word's length. Edits are
+//    the optimal string alignment distance: inserting, deleting or changing a letter, or
+//    swapping two neighbouring letters ("psapor"), each 1.
+// 5. A query word's score for a service: with k its score against KEYWORDS and n
+//    against NAME ∪ OTHER, the larger of (k + 1 when k > 0) and n; plus 1 when it scores
+//    4 or more against NAME alone (the service's own name says it). The word matches
+//    the service when that score is above 0. A typo match (the best of k and n is 2)
+//    counts only when no service at all matches that word with 4 or more: "paspor"
+//    must not also find "lapor", but "psapor" finds paspor.
+// 6. A service scores the sum of its matching words' scores, plus 3 when the query's
+//    words are, in any order, exactly the words of one of its keywords (filler words
+//    left out of both): "hilang ktp" is typed as the keyword "ktp hilang".
+// 7. The results: every service matching at least one word, ordered by the number of
+//    words it matches, then by score (both highest first), then by its place in the
+//    site's list. When some service matches every word, only those are the results:
+//    the words are there in any order, and situation words ("hilang", "perpanjang",
+//    "anak") narrow the choice rather than widen it.
+
+// Words that describe the asker or the asking, not a service (Bahasa Indonesia,
+// everyday and written, and English).
+export const FILLER = new Set((
+  'saya aku gue gua gw kami kita anda kamu mau ingin pengen pingin hendak akan perlu butuh ' +
+  'bikin buat membuat urus mengurus ngurus tolong mohon minta untuk utk yang yg dan di ke ' +
+  'dari dengan dgn ini itu ada bisa apa bagaimana gimana cara caranya sudah udah sedang ' +
+  'lagi dong ya punya nya tentang soal pak bu ' +
+  'i im me my we our you want wanna would like need to a an the for of and in at on ' +
+  'please how do does can get make is are with about'
+).split(' '));
+
 // Lower case, accents off, anything but letters and digits as one space.
 const norm = (s) => String(s).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
+const words = (s) => norm(s).split(' ').filter(Boolean);
 
 // Edit distance where swapping two neighbouring letters ("psapor") is one typo (optimal
 // string alignment); small strings only.
@@ -292,61 +338,71 @@ function distance(a, b) {
   return d[a.length][b.length];
 }
 
-// The words of every service of the site, built once per site description: keywords and
-// the agency's short name (what people type) apart from names and codes.
+// A query's or a keyword's words without repeats and filler, as a sorted key ("hilang
+// ktp"), so that word order does not matter.
+const wordSet = (list) => Array.from(new Set(list.filter((w) => !FILLER.has(w)))).sort().join(' ');
+
+// The words of every service of the site (steps 3 and 6), built once per site
+// description.
 export function buildIndex(site) {
-  return site.services.map((s) => {
+  return site.services.map((s, order) => {
     const agency = site.agencies.find((a) => a.code === s.agency) || {};
-    const strong = norm((s.keywords || []).join(' ') + ' ' + (agency.short || '')).split(' ').filter(Boolean);
-    const weak = norm(s.name + ' ' + s.name_en + ' ' + (agency.name || '') + ' ' + s.code).split(' ').filter(Boolean);
-    const phrases = new Set((s.keywords || []).map(norm));
-    return { s, strong: new Set(strong), weak: new Set(weak), phrases };
+    const keywords = s.keywords || [];
+    return {
+      s,
+      order,
+      keywords: new Set(words(keywords.join(' ') + ' ' + (agency.short || ''))),
+      name: new Set(words(s.name + ' ' + s.name_en)),
+      other: new Set(words((agency.name || '') + ' ' + s.code)),
+      phrases: new Set(keywords.map((k) => wordSet(words(k))).filter(Boolean)),
+    };
   });
 }
 
-// How well one typed word matches a set of words: exact 6, start of a word 4, with a
-// typo 2 (one wrong letter, two from eight letters on), none 0.
-function wordScore(q, words) {
+// One typed word against a set of words (step 4): 6 equal, 4 start of a word, 2 typo,
+// 0 none.
+function wordScore(q, set) {
   let best = 0;
-  for (const w of words) {
+  for (const w of set) {
     if (w === q) return 6;
-    if (q.length >= 2 && w.startsWith(q)) { best = Math.max(best, 4); continue; }
-    if (q.length >= 4) {
+    if (q.length >= 2 && w.startsWith(q)) { best = 4; continue; }
+    if (best < 2 && q.length >= 4) {
       const allowed = q.length >= 8 ? 2 : 1;
-      const whole = distance(q, w) <= allowed;
-      const start = w.length > q.length && distance(q, w.slice(0, q.length)) <= allowed;
-      if (whole || start) best = Math.max(best, 2);
+      if (distance(q, w) <= allowed || (w.length > q.length && distance(q, w.slice(0, q.length)) <= allowed)) best = 2;
     }
   }
   return best;
 }
 
-// The services matching every typed word, best first: typos are forgiven ("psapor"
-// finds paspor), but only when nothing matches as typed.
+// The services for a typed text, best first (steps 2, 5, 6 and 7).
 export function search(index, text) {
-  const words = norm(text).split(' ').filter(Boolean);
-  if (!words.length) return [];
+  const query = Array.from(new Set(words(text))).filter((w) => !FILLER.has(w));
+  if (!query.length) return [];
+  // Each word's score for each service (step 5), and whether the word was only guessed.
+  const scores = index.map((e) => query.map((q) => {
+    const k = wordScore(q, e.keywords);
+    const n = Math.max(wordScore(q, e.name), wordScore(q, e.other));
+    const named = wordScore(q, e.name) >= 4 ? 1 : 0;
+    const score = Math.max(k ? k + 1 : 0, n);
+    return { score: score ? score + named : 0, typo: Math.max(k, n) === 2 };
+  }));
+  // A typo counts only for a word nothing matches as typed.
+  const typed = query.map((_, i) => scores.some((row) => row[i].score && !row[i].typo));
+  const key = wordSet(query);
   let found = [];
-  for (const e of index) {
+  index.forEach((e, i) => {
+    let count = 0;
     let total = 0;
-    let all = true;
-    let typo = false;
-    for (const q of words) {
-      // Keywords (the words people actually type) weigh more than names.
-      const strong = wordScore(q, e.strong);
-      const weak = wordScore(q, e.weak);
-      const sc = Math.max(strong ? strong + 1 : 0, weak);
-      if (!sc) { all = false; break; }
-      if (Math.max(strong, weak) === 2) typo = true;
-      total += sc;
-    }
-    // Typed exactly as one of the service's keywords ("ktp", not "ktp digital").
-    if (all && e.phrases.has(words.join(' '))) total += 3;
-    if (all) found.push({ s: e.s, score: total, typo });
-  }
-  // Typo matches only help when nothing matches as typed: "paspor" must not also list
-  // "lapor".
-  if (found.some((f) => !f.typo)) found = found.filter((f) => !f.typo);
-  found.sort((a, b) => b.score - a.score || a.s.name.localeCompare(b.s.name));
-  return found.map((f) => f.s);
+    scores[i].forEach((m, j) => {
+      if (!m.score || (m.typo && typed[j])) return;
+      count++;
+      total += m.score;
+    });
+    if (!count) return;
+    if (e.phrases.has(key)) total += 3;
+    found.push({ e, count, total });
+  });
+  if (found.some((f) => f.count === query.length)) found = found.filter((f) => f.count === query.length);
+  found.sort((a, b) => b.count - a.count || b.total - a.total || a.e.order - b.e.order);
+  return found.map((f) => f.e.s);
 }

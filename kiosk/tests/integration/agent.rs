@@ -63,6 +63,12 @@ async fn the_agent_prints_tickets_of_its_kiosk_once_on_a_serial_printer() {
     let token = ticket.track_token.clone().unwrap();
     assert_eq!(qr_data(t), Some(format!("{}/t/{token}", server.base)));
     assert!(text.iter().any(|l| l.contains("Mal Pelayanan Publik")));
+    // Where KTP is served, as the server's print job names it.
+    assert!(
+        text.windows(2)
+            .any(|w| w[0] == "LOKASI LAYANAN / LOCATION" && w[1] == "Lantai 1 - Zona A"),
+        "{text:#?}"
+    );
 
     // The server hears that it printed.
     wait_status(&server.base, "K1", LIMIT, "the job printed", |s| {

@@ -120,6 +120,15 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
     )
     .await;
     assert!(number.starts_with('A') && number.len() >= 4, "{number:?}");
+    // Where to go: KTP is served on the ground floor.
+    assert_eq!(
+        text(
+            &browser,
+            "document.getElementById('ticket-place-name').textContent"
+        )
+        .await,
+        "Lantai 1 — Zona A"
+    );
     // The QR code image loaded (the SVG endpoint answered).
     browser
         .wait_for("document.getElementById('ticket-qr').complete && document.getElementById('ticket-qr').naturalWidth > 0", LIMIT)
@@ -132,6 +141,13 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
         "{:#?}",
         lines(&tickets[0])
     );
+    // The paper says where to go too (folded to ASCII), under its heading.
+    let printed = lines(&tickets[0]);
+    let heading = printed
+        .iter()
+        .position(|l| l == "LOKASI LAYANAN / LOCATION")
+        .unwrap_or_else(|| panic!("{printed:#?}"));
+    assert_eq!(printed[heading + 1], "Lantai 1 - Zona A", "{printed:#?}");
     let qr = qr_data(&tickets[0]).expect("a QR code");
     assert!(qr.starts_with(&format!("{}/t/", server.base)), "{qr}");
     // The screen says it printed.
@@ -182,6 +198,8 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
         go.contains("Silakan menuju") && go.contains("Loket 1"),
         "{go}"
     );
+    // ...and where that counter is.
+    assert!(go.contains("Lantai 1 — Zona A"), "{go}");
     browser.screenshot("track-called-phone").await;
     browser.close().await;
 }
@@ -230,7 +248,7 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     }
     browser
         .wait_for(
-            "document.getElementById('search-echo').textContent === 'paspor'",
+            "document.getElementById('search-echo').value === 'paspor'",
             LIMIT,
         )
         .await;

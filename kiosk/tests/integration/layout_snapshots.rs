@@ -13,7 +13,8 @@ use antre_protocol::{PrintJob, Priority, Ticket, TicketStatus};
 
 const URL: &str = "http://192.168.1.10:8080/t/3f9a1c0d5e7b2a4c6d8e0f1a2b3c4d5e";
 
-fn job(priority: Option<Priority>) -> PrintJob {
+/// A ticket of KTP; `places`: where the service is served.
+fn job(priority: Option<Priority>, places: &[&str]) -> PrintJob {
     PrintJob {
         site_name: "Mal Pelayanan Publik Kota Makassar".into(),
         ticket: Ticket {
@@ -42,7 +43,7 @@ fn job(priority: Option<Priority>) -> PrintJob {
         agency_name: "Dinas Kependudukan dan Pencatatan Sipil Kota Makassar".into(),
         public_url: None,
         footer: Some("Terima kasih — layanan ini GRATIS / free of charge".into()),
-        places: Vec::new(),
+        places: places.iter().map(|p| p.to_string()).collect(),
     }
 }
 
@@ -84,7 +85,7 @@ fn ticket_80mm_48_columns() {
         paper: Paper::Mm80,
         qr: QrMode::Native,
     };
-    let bytes = render(&job(None), URL, options, false).unwrap();
+    let bytes = render(&job(None, &["Lantai 1 — Zona A"]), URL, options, false).unwrap();
     check("ticket-80mm", &bytes);
     let pieces = decode(&bytes);
     assert_eq!(pieces.first(), Some(&Piece::Init));
@@ -97,6 +98,13 @@ fn ticket_80mm_48_columns() {
     assert_eq!(pieces.last(), Some(&Piece::Cut));
     let lines = texts(&bytes);
     assert!(lines.iter().all(|l| l.len() <= 48), "{lines:#?}");
+    // Where to go, under its heading, in double height.
+    let heading = lines
+        .iter()
+        .position(|l| l == "LOKASI LAYANAN / LOCATION")
+        .expect("the place's heading");
+    assert_eq!(lines[heading + 1], "Lantai 1 - Zona A", "{lines:#?}");
+    assert!(pieces.contains(&Piece::Size(1, 2)));
     for expected in [
         "A017",
         "23-11-2026 08:05 WITA",
@@ -121,10 +129,21 @@ fn ticket_58mm_32_columns_priority() {
         paper: Paper::Mm58,
         qr: QrMode::Native,
     };
-    let bytes = render(&job(Some(Priority::Lansia)), URL, options, false).unwrap();
+    // A service served in two zones: both places, joined.
+    let places = ["Lantai 1 — Zona A", "Lantai 2 Sayap Timur — Zona C"];
+    let bytes = render(&job(Some(Priority::Lansia), &places), URL, options, false).unwrap();
     check("ticket-58mm-priority", &bytes);
     let lines = texts(&bytes);
     assert!(lines.iter().all(|l| l.len() <= 32), "{lines:#?}");
+    let heading = lines
+        .iter()
+        .position(|l| l == "LOKASI LAYANAN / LOCATION")
+        .expect("the place's heading");
+    assert_eq!(
+        lines[heading + 1..heading + 3],
+        ["Lantai 1 - Zona A,", "Lantai 2 Sayap Timur - Zona C"],
+        "{lines:#?}"
+    );
     assert!(lines.iter().any(|l| l.contains("LANSIA")));
     assert!(decode(&bytes).contains(&Piece::Reverse(true)));
 }
@@ -135,8 +154,10 @@ fn ticket_58mm_raster_qr_for_printers_without_qr() {
         paper: Paper::Mm58,
         qr: QrMode::Raster,
     };
-    let bytes = render(&job(None), URL, options, true).unwrap();
+    // No counter serves the service (yet): no place, no heading.
+    let bytes = render(&job(None, &[]), URL, options, true).unwrap();
     check("ticket-58mm-raster-reprint", &bytes);
+    assert!(!texts(&bytes).iter().any(|l| l.contains("LOKASI")));
     let pieces = decode(&bytes);
     assert!(!pieces.iter().any(|p| matches!(p, Piece::QrData(_))));
     let raster = pieces.iter().find_map(|p| match p {
