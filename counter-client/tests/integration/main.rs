@@ -10,4 +10,5 @@ mod counter_page;
 mod led_serial;
 mod network_trouble;
 mod render;
+mod shared_site;
 mod subcommands;
