@@ -1,6 +1,7 @@
 //! A site whose counters are shared: the demo MPP with two officers assigned to L01
 //! (`siti` also to L26), as at a change of shift, and the longest names an MPP gives
-//! its services and agencies, for the layout checks.
+//! its services and agencies, for the layout checks. Every password and device token is
+//! the demo's ([`PASSWORD`]).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -32,6 +33,16 @@ pub fn server() -> (tempfile::TempDir, Server) {
     assert!(site.contains("Usaha Mikro"), "the demo's PBG name changed");
     assert!(site.contains("(Perizinan Terpadu Satu Pintu)\""));
     let hash = hash(PASSWORD);
+    // Kiosks and boards present the same token as in the demo.
+    let site = site
+        .replace(
+            "[[kiosks]]\n",
+            &format!("[[kiosks]]\ntoken_hash = \"{hash}\"\n"),
+        )
+        .replace(
+            "[[boards]]\n",
+            &format!("[[boards]]\ntoken_hash = \"{hash}\"\n"),
+        );
     let user = |name: &str, role: &str, counters: &str| {
         format!(
             "\n[[users]]\nusername = \"{name}\"\nrole = \"{role}\"\npassword_hash = \"{hash}\"\ncounters = [{counters}]\n"
