@@ -189,6 +189,20 @@ fn draw_current(frame: &mut Frame<'_>, area: Rect, app: &App) {
         }
         None => {
             lines.push(Line::raw(""));
+            if let Some(holder) = app.blocked() {
+                let text = match l {
+                    Lang::Id => {
+                        format!("Loket ini dibuka oleh {holder}. Tekan / untuk mengambil alih.")
+                    }
+                    Lang::En => format!("{holder} has this counter open. Press / to take it over."),
+                };
+                lines.push(Line::raw(text).centered());
+                frame.render_widget(
+                    Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+                    area,
+                );
+                return;
+            }
             let text = match app.status() {
                 CounterStatus::Closed => l.pick(
                     "Loket tutup. Tekan / untuk membuka.",

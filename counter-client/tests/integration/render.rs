@@ -336,6 +336,11 @@ fn the_header_shows_who_holds_the_counter_and_a_takeover_asks_first() {
     app.view = Some(held_by("budi", "open"));
     let header = screen(&app).lines().next().unwrap().to_string();
     assert!(header.contains("dibuka oleh budi"), "{header}");
+    assert!(
+        screen(&app).contains("Loket ini dibuka oleh budi. Tekan / untuk mengambil alih."),
+        "{}",
+        screen(&app)
+    );
     assert_eq!(
         app.on_key(Key::Enter),
         None,
