@@ -335,9 +335,10 @@ async function reliableTicket(action, body) {
 }
 
 // Carries out an action; resolves to `{ok}`, with the `error` when it failed (`net`:
-// the network's; `quiet`: the caller shows a refusal itself, e.g. inside a dialog).
+// the network's), or `busy` when another action was still under way (`quiet`: the
+// caller shows a refusal itself, e.g. inside a dialog).
 async function act(action, body, name, { quiet = false } = {}) {
-  if (S.busy) { say('warn', t('busy')); return { ok: false }; }
+  if (S.busy) { say('warn', t('busy')); return { ok: false, busy: true }; }
   S.busy = name; render();
   try {
     const answer = TICKET_ACTIONS[action] ? await reliableTicket(action, body) : await reliable(action, body);
@@ -1142,6 +1143,7 @@ async function doPick() {
   const r = await act(action, body, name, { quiet: true });
   $('pick-go').disabled = false;
   if (S.pick !== pick) return;
+  if (r.busy) { pickError(t('busy')); return; }
   if (r.ok || r.net || !r.error) { closeDialog('pick'); return; }
   // Refused: said in the dialog, which stays open to put it right.
   pickError(half(r.error.message));

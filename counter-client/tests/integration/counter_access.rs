@@ -54,9 +54,14 @@ async fn enter_on_a_focused_button_presses_that_button_not_call_next() {
     desk(&browser, &server.base, "petugas-l01").await;
     let mut pressed = BTreeSet::new();
     let mut shown: BTreeSet<String> = BTreeSet::new();
+    // Each step is done when the page shows it and has no action under way.
     let wait = |script: String| {
         let browser = &browser;
-        async move { browser.wait_for(&script, WAIT).await }
+        async move {
+            browser
+                .wait_for(&format!("({script}) && !window.antreCounter.busy"), WAIT)
+                .await
+        }
     };
 
     // The language button switches the language, and calls nobody.
@@ -83,7 +88,7 @@ async fn enter_on_a_focused_button_presses_that_button_not_call_next() {
 
     // Open: opens, calls nobody.
     enter_on(&browser, "#btn-open", &mut pressed).await;
-    wait("window.antreCounter.view.status === 'open'".into()).await;
+    wait("window.antreCounter.view.status === 'open' && !window.antreCounter.busy".into()).await;
     assert!(
         counter(&server, "L01").await.ticket.is_none(),
         "no call on open"
@@ -131,7 +136,7 @@ async fn enter_on_a_focused_button_presses_that_button_not_call_next() {
     enter_on(&browser, "#btn-pause", &mut pressed).await;
     wait("window.antreCounter.view.status === 'paused'".into()).await;
     enter_on(&browser, "#btn-resume", &mut pressed).await;
-    wait("window.antreCounter.view.status === 'open'".into()).await;
+    wait("window.antreCounter.view.status === 'open' && !window.antreCounter.busy".into()).await;
     assert!(counter(&server, "L01").await.ticket.is_none());
     // No-show, then the session list's "reinstate".
     enter_on(&browser, "#btn-callNext", &mut pressed).await;
@@ -191,7 +196,7 @@ async fn enter_on_a_focused_button_presses_that_button_not_call_next() {
         json!("btn-close")
     );
     browser.press_enter().await;
-    wait("window.antreCounter.view.status === 'closed'".into()).await;
+    wait("window.antreCounter.view.status === 'closed' && !window.antreCounter.busy".into()).await;
     assert!(counter(&server, "L01").await.ticket.is_none());
     shown.extend(buttons_shown(&browser).await);
     // Log out without a visitor: at once.
@@ -261,7 +266,10 @@ async fn every_state_is_accessible_and_fits_1366x768_with_long_names() {
     // the current ticket with its priority, recalls and note.
     browser.press("/").await;
     browser
-        .wait_for("window.antreCounter.view.status === 'open'", WAIT)
+        .wait_for(
+            "window.antreCounter.view.status === 'open' && !window.antreCounter.busy",
+            WAIT,
+        )
         .await;
     check(&browser, "state-idle-long-names").await;
     let siti = server.api().as_user("siti").await;

@@ -82,11 +82,13 @@ pub async fn ticket(staff: &Api, id: u64) -> Ticket {
     staff.json(&format!("/tickets/{id}")).await
 }
 
-/// Whether the page's current ticket is `id` (or none).
+/// Whether the page's current ticket is `id` (or none), with no action of the page
+/// still under way (a key pressed meanwhile would only be told to wait).
 pub fn current_is(id: Option<u64>) -> String {
+    let busy = "!window.antreCounter.busy";
     match id {
-        Some(id) => format!("window.antreCounter.view?.ticket?.id === {id}"),
-        None => "window.antreCounter.view && !window.antreCounter.view.ticket".into(),
+        Some(id) => format!("window.antreCounter.view?.ticket?.id === {id} && {busy}"),
+        None => format!("window.antreCounter.view && !window.antreCounter.view.ticket && {busy}"),
     }
 }
 
@@ -348,7 +350,10 @@ async fn logging_out_or_closing_with_a_visitor_asks_what_becomes_of_them() {
     desk(&browser, &server.base, "petugas-l01").await;
     browser.press("/").await;
     browser
-        .wait_for("window.antreCounter.view.status === 'open'", WAIT)
+        .wait_for(
+            "window.antreCounter.view.status === 'open' && !window.antreCounter.busy",
+            WAIT,
+        )
         .await;
 
     // Complete, then log out.
@@ -429,7 +434,10 @@ async fn logging_out_or_closing_with_a_visitor_asks_what_becomes_of_them() {
     browser.wait_for(&dialog_open("leave"), WAIT).await;
     browser.press("2").await;
     browser
-        .wait_for("window.antreCounter.view.status === 'closed'", WAIT)
+        .wait_for(
+            "window.antreCounter.view.status === 'closed' && !window.antreCounter.busy",
+            WAIT,
+        )
         .await;
     let l01 = counter(&server, "L01").await;
     assert_eq!(l01.status, antre_protocol::CounterStatus::Closed);
@@ -474,7 +482,10 @@ async fn a_no_show_comes_back_and_a_particular_ticket_is_called_with_a_reason() 
         .await;
     browser.press("/").await;
     browser
-        .wait_for("window.antreCounter.view.status === 'open'", WAIT)
+        .wait_for(
+            "window.antreCounter.view.status === 'open' && !window.antreCounter.busy",
+            WAIT,
+        )
         .await;
 
     // A no-show of this session comes back from the session's list.
