@@ -7,11 +7,13 @@
 //! - [`address`]: the server's `http://HOST:PORT`, and why https is refused;
 //! - [`backoff`]: the growing, jittered pause between attempts;
 //! - [`follow`]: the live-stream follower and the [`Handler`] each client implements;
+//! - [`search`]: the service search, the same as the pages' (`server/assets/antre.js`);
 //! - [`site`]: `GET /api/v1/site`, waiting for a server that is not up yet.
 
 pub mod address;
 pub mod backoff;
 pub mod follow;
+pub mod search;
 pub mod site;
 
 pub use address::{Address, AddressError};

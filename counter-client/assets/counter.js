@@ -21,7 +21,8 @@ const QUEUES_DEBOUNCE_MS = 300;
 const CLOSE_CONFIRM_MS = 5000;
 
 // Buttons, their keys (numeric keypad first; the digits also work on the top row) and
-// the API action behind each. Documented in docs/counter.md.
+// the API action behind each. Documented in docs/counter.md, with the terminal client's
+// counter-client/src/keys.rs. `floor`: for supervisors and admins only.
 const COMMANDS = [
   { cmd: 'callNext', key: 'Enter / +', action: 'call-next', cls: 'big' },
   { cmd: 'recall', key: '.', action: 'recall' },
@@ -30,16 +31,28 @@ const COMMANDS = [
   { cmd: 'noShow', key: '2', action: 'no-show' },
   { cmd: 'transfer', key: '3' },
   { cmd: 'hold', key: '4', action: 'hold' },
+  { cmd: 'callTicket', key: '5' },
   { cmd: 'resumeHeld', key: '6' },
   { cmd: 'pause', key: '7', action: 'pause' },
   { cmd: 'resume', key: '8', action: 'resume' },
+  { cmd: 'reinstate', key: '9' },
   { cmd: 'open', key: '/', action: 'open' },
   { cmd: 'close', key: '*', action: 'close', cls: 'danger' },
+  { cmd: 'cancelTicket', key: 'x', cls: 'danger', floor: true },
 ];
 const KEYS = {
   'Enter': 'callNext', '+': 'callNext', '.': 'recall', ',': 'recall', '0': 'start', '1': 'complete',
-  '2': 'noShow', '3': 'transfer', '4': 'hold', '6': 'resumeHeld', '7': 'pause', '8': 'resume',
-  '/': 'open', '*': 'close', '-': 'lang',
+  '2': 'noShow', '3': 'transfer', '4': 'hold', '5': 'callTicket', '6': 'resumeHeld', '7': 'pause',
+  '8': 'resume', '9': 'reinstate', '/': 'open', '*': 'close', 'x': 'cancelTicket', 'X': 'cancelTicket',
+  '-': 'lang',
+};
+// Actions on a ticket rather than on a counter: `POST /tickets/{id}/{action}`.
+const TICKET_ACTIONS = { reinstate: (t) => t.status === 'waiting', cancel: (t) => t.status === 'cancelled' };
+// What a ticket is chosen for in the ticket dialog, and the action it leads to.
+const PICK = {
+  call: { action: 'call', name: 'callTicket' },
+  reinstate: { action: 'reinstate', name: 'reinstate' },
+  cancel: { action: 'cancel', name: 'cancelTicket' },
 };
 
 const $ = (id) => document.getElementById(id);
@@ -58,9 +71,12 @@ const T = texts({
   waiting_for_you: ['Menunggu di loket ini', 'Waiting for this counter'],
   held: ['Ditahan', 'On hold'],
   recent: ['Tiket sesi ini', 'This session'],
+  services: ['Layanan', 'Services'],
   transfer_title: ['Alihkan ke layanan', 'Transfer to service'],
   transfer_search: ['Cari layanan, instansi, kata kunci…', 'Search service, agency, keyword…'],
+  transfer_search_label: ['Cari layanan', 'Search services'],
   transfer_hint: ['Pengunjung tetap pada urutannya. Ketik untuk mencari; ↑↓ memilih; Enter mengalihkan; Esc batal.', 'The visitor keeps their place in line. Type to search; ↑↓ to choose; Enter transfers; Esc cancels.'],
+  no_match: ['Tidak ada yang cocok.', 'Nothing matches.'],
   note: ['Catatan (opsional)', 'Note (optional)'],
   cancel: ['Batal', 'Cancel'],
   transfer_go: ['Alihkan', 'Transfer'],
@@ -71,11 +87,16 @@ const T = texts({
   noShow: ['Tidak hadir', 'No-show'],
   transfer: ['Alihkan', 'Transfer'],
   hold: ['Tahan', 'Hold'],
+  callTicket: ['Panggil nomor…', 'Call a number…'],
   resumeHeld: ['Lanjutkan ditahan', 'Resume held'],
   pause: ['Istirahat', 'Break'],
   resume: ['Selesai istirahat', 'End break'],
+  reinstate: ['Pulihkan…', 'Reinstate…'],
   open: ['Buka loket', 'Open counter'],
+  takeOver: ['Ambil alih loket', 'Take over counter'],
   close: ['Tutup loket', 'Close counter'],
+  cancelTicket: ['Batalkan tiket…', 'Cancel a ticket…'],
+  requeue: ['Kembali ke antrean', 'Back in line'],
   close_confirm: ['Tekan * lagi untuk menutup loket', 'Press * again to close the counter'],
   status_open: ['BUKA', 'OPEN'],
   status_closed: ['TUTUP', 'CLOSED'],
@@ -85,6 +106,7 @@ const T = texts({
   none_closed: ['Loket tutup. Tekan / untuk membuka.', 'Counter closed. Press / to open.'],
   none_paused: ['Istirahat. Tekan 8 untuk melanjutkan.', 'On break. Press 8 to resume.'],
   none_open: ['Belum ada tiket. Tekan Enter untuk memanggil.', 'No ticket. Press Enter to call the next visitor.'],
+  none_other: ['Loket ini dibuka oleh petugas lain.', 'Another officer has this counter open.'],
   called: ['Dipanggil', 'Called'],
   serving: ['Dilayani', 'Serving'],
   nobody: ['Tidak ada yang menunggu.', 'Nobody is waiting.'],
@@ -92,6 +114,7 @@ const T = texts({
   no_ticket: ['Tidak ada tiket untuk dialihkan.', 'No ticket to transfer.'],
   no_held: ['Tidak ada tiket yang ditahan.', 'No ticket is on hold.'],
   resume_btn: ['Lanjutkan', 'Resume'],
+  reinstate_btn: ['Pulihkan', 'Reinstate'],
   wait_est: ['perkiraan', 'est.'],
   late: ['lewat target', 'past target'],
   priority: ['prioritas', 'priority'],
@@ -106,7 +129,7 @@ const T = texts({
   net_retrying: ['Jaringan bermasalah, mencoba lagi…', 'Network trouble, retrying…'],
   net_check: ['Server tidak dapat dihubungi. Periksa jaringan, lalu tekan Coba lagi.', 'The server cannot be reached. Check the network, then press Retry.'],
   no_counters: ['Akun ini tidak ditugaskan di loket mana pun.', 'This account is not assigned to any counter.'],
-  st_waiting: ['dialihkan', 'transferred'],
+  st_waiting: ['menunggu', 'waiting'],
   st_called: ['dipanggil', 'called'],
   st_serving: ['dilayani', 'serving'],
   st_held: ['ditahan', 'on hold'],
@@ -115,17 +138,65 @@ const T = texts({
   st_cancelled: ['batal', 'cancelled'],
   min: ['mnt', 'min'],
   place: ['urutan ke-', 'place '],
+  waited: ['menunggu', 'waited'],
   done_callNext: ['dipanggil', 'called'],
+  done_callTicket: ['dipanggil', 'called'],
   done_recall: ['dipanggil ulang', 'recalled'],
   done_start: ['sedang dilayani', 'now being served'],
   done_complete: ['selesai', 'completed'],
   done_noShow: ['tidak hadir', 'marked no-show'],
   done_hold: ['ditahan', 'on hold'],
   done_resumeHeld: ['dipanggil kembali', 'called back'],
+  done_requeue: ['kembali ke antrean', 'is back in line'],
+  done_reinstate: ['dipulihkan, kembali ke antrean', 'reinstated, back in line'],
+  done_cancelTicket: ['dibatalkan', 'cancelled'],
   p_lansia: ['lansia', 'elderly'],
   p_disabilitas: ['penyandang disabilitas', 'disability'],
   p_ibu_hamil: ['ibu hamil', 'pregnant'],
   p_anak: ['anak', 'child'],
+  // Counters that people share.
+  state_of: ['{state} · {who}', '{state} · {who}'],
+  you: ['Anda', 'you'],
+  takeover_title: ['Ambil alih loket', 'Take over the counter'],
+  takeover_q: ['Loket dibuka oleh {who} — ambil alih?', '{who} has this counter open — take it over?'],
+  takeover_go: ['Ambil alih', 'Take over'],
+  taken_from: ['Loket diambil alih dari {who}.', 'Counter taken over from {who}.'],
+  taken_over: ['Loket ini diambil alih oleh {who} pukul {time}. Halaman ini tidak lagi bertindak di loket ini; tekan / untuk mengambilnya kembali.', '{who} took this counter over at {time}. This page no longer acts on it; press / to take it back.'],
+  held_by_other: ['Loket ini sedang dibuka oleh {who}. Tekan / untuk mengambil alih.', '{who} has this counter open. Press / to take it over.'],
+  blocked: ['Loket ini dibuka oleh {who} (petugas lain). Tekan / untuk mengambil alih.', '{who} (another officer) has this counter open. Press / to take it over.'],
+  // Leaving with a visitor at the counter.
+  leave_logout_title: ['Sebelum keluar', 'Before logging out'],
+  leave_close_title: ['Sebelum menutup loket', 'Before closing the counter'],
+  leave_q: ['{n} masih di loket. Apa yang dilakukan dengan pengunjung ini?', '{n} is still at the counter. What becomes of this visitor?'],
+  leave_complete: ['Selesai', 'Complete'],
+  leave_requeue: ['Kembali ke antrean', 'Back in line'],
+  leave_hold: ['Tahan di loket ini', 'Hold at this counter'],
+  // Choosing a ticket.
+  ticket_number: ['Nomor tiket', 'Ticket number'],
+  ticket_number_hint: ['mis. A012', 'e.g. A012'],
+  pick_call_title: ['Panggil nomor tertentu', 'Call a particular ticket'],
+  pick_call_hint: ['Pilih dari yang menunggu di layanan loket ini, atau ketik nomornya. Di luar urutan perlu alasan.', 'Choose among those waiting for this counter\'s services, or type the number. Out of turn needs a reason.'],
+  pick_call_list: ['Tiket menunggu di loket ini', 'Tickets waiting for this counter'],
+  pick_call_go: ['Panggil', 'Call'],
+  pick_call_reason: ['Alasan (wajib bila bukan gilirannya)', 'Reason (required when out of turn)'],
+  pick_reinstate_title: ['Pulihkan tiket tidak hadir', 'Reinstate a no-show'],
+  pick_reinstate_hint: ['Pengunjung kembali ke antrean pada urutannya, dalam batas waktu. Pilih dari sesi ini atau ketik nomornya.', 'The visitor goes back in line at their place, within the grace period. Choose from this session or type the number.'],
+  pick_reinstate_list: ['Tiket tidak hadir', 'No-show tickets'],
+  pick_reinstate_go: ['Pulihkan', 'Reinstate'],
+  pick_cancel_title: ['Batalkan tiket', 'Cancel a ticket'],
+  pick_cancel_hint: ['Tiket yang dibatalkan tidak dapat dipanggil lagi. Pilih atau ketik nomornya, lalu tulis alasannya.', 'A cancelled ticket can never be called again. Choose or type the number, then write why.'],
+  pick_cancel_list: ['Tiket yang dapat dibatalkan', 'Tickets that can be cancelled'],
+  pick_cancel_go: ['Batalkan tiket', 'Cancel ticket'],
+  pick_cancel_reason: ['Alasan (wajib)', 'Reason (required)'],
+  pick_loading: ['Memuat…', 'Loading…'],
+  pick_empty: ['Tidak ada tiket di daftar.', 'No ticket in the list.'],
+  pick_lookup: ['Tidak ada di daftar — Enter mencari nomor ini.', 'Not in the list — Enter looks this number up.'],
+  pick_not_found: ['Tidak ada tiket {n} hari ini.', 'There is no ticket {n} today.'],
+  pick_unfit_call: ['{n} berstatus {st}: hanya tiket yang menunggu di layanan loket ini dapat dipanggil.', '{n} is {st}: only a ticket waiting for this counter\'s services can be called.'],
+  pick_unfit_reinstate: ['{n} berstatus {st}: hanya tiket tidak hadir yang dapat dipulihkan.', '{n} is {st}: only a no-show can be reinstated.'],
+  pick_unfit_cancel: ['{n} berstatus {st}: tiket ini tidak dapat dibatalkan.', '{n} is {st}: it cannot be cancelled.'],
+  pick_reason_needed: ['Tulis alasan pembatalan.', 'Write why the ticket is cancelled.'],
+  floor_only: ['Hanya penyelia dan admin yang dapat membatalkan tiket.', 'Only supervisors and admins can cancel tickets.'],
 }, saved.lang);
 const S = {
   lang: saved.lang === 'en' ? 'en' : 'id',
@@ -133,8 +204,14 @@ const S = {
   counters: saved.counters || [], counter: saved.counter || null,
   recent: Array.isArray(saved.recent) ? saved.recent : [],
   site: null, index: [], view: null, queues: new Map(), stream: null, online: false,
+  // Every counter's state (who has it open), for the counter choice.
+  counterViews: new Map(),
   skewMs: 0, busy: null, failed: [], message: null,
   closeArmedUntil: 0, retryAfterLogin: null, transferSel: 0, actions: 0,
+  // Who took this counter over from this user, and when: the page stops acting on it.
+  takenBy: null,
+  // The open ticket dialog, the leave question, the takeover question.
+  pick: null, leave: null, takeOver: null,
 };
 window.antreCounter = S; // for tests and for support staff poking at a desk
 
@@ -144,7 +221,7 @@ function save() {
     counter: S.counter, recent: S.recent,
   }));
 }
-const t = (key) => T.tr(key);
+const t = (key, vars) => T.tr(key, vars);
 // The server's messages are "Indonesian / English": this language's half.
 const half = (m) => { const p = String(m).split(' / '); return p.length === 2 ? (S.lang === 'id' ? p[0] : p[1]) : String(m); };
 const serverNow = () => Date.now() + S.skewMs;
@@ -154,6 +231,16 @@ function clock(sec) {
   return (h ? h + ':' + String(m).padStart(2, '0') : m) + ':' + String(s).padStart(2, '0');
 }
 const minutes = (sec) => (S.lang === 'id' ? '±' : '~') + Math.ceil(sec / 60) + ' ' + t('min');
+// Supervisors and admins run the floor: any counter, and they cancel tickets.
+const floor = () => S.role === 'admin' || S.role === 'supervisor';
+// Someone other than this user has the counter open.
+const otherHolder = () => {
+  const v = S.view;
+  return v && v.status !== 'closed' && v.officer && v.officer !== S.user ? v.officer : null;
+};
+// Who keeps this page from acting on the counter: whoever took it over from this user,
+// or (for an officer) whoever has it open.
+const blockedBy = () => (S.takenBy ? S.takenBy.by : (!floor() && otherHolder()) || null);
 
 class ApiError extends Error { constructor(status, code, message) { super(message); this.status = status; this.code = code; } }
 class NetError extends Error {}
@@ -184,15 +271,16 @@ async function api(method, path, body, key) {
 function tookEffect(action, body, before, after) {
   const id = (v) => v.ticket ? v.ticket.id : null;
   switch (action) {
-    case 'open': return before.status === 'closed' && after.status !== 'closed';
+    case 'open': return after.status !== 'closed' && (before.status === 'closed' || after.officer !== before.officer);
     case 'close': return before.status !== 'closed' && after.status === 'closed';
     case 'pause': return before.status !== 'paused' && after.status === 'paused';
     case 'resume':
       if (body && body.ticket) return id(after) === body.ticket;
       return before.status === 'paused' && after.status === 'open';
+    case 'call': return id(after) === body.ticket;
     case 'recall': return !!(before.ticket && after.ticket && after.ticket.id === before.ticket.id && after.ticket.recalls > before.ticket.recalls);
     case 'start': return !!(before.ticket && after.ticket && after.ticket.id === before.ticket.id && after.ticket.status === 'serving' && before.ticket.status !== 'serving');
-    default: return id(after) !== id(before); // call-next, complete, no-show, transfer, hold
+    default: return id(after) !== id(before); // call-next, complete, no-show, transfer, hold, requeue
   }
 }
 
@@ -220,17 +308,43 @@ async function reliable(action, body) {
 
 async function outcomeFrom(action, before, after) {
   if (['open', 'close', 'pause'].includes(action) || (action === 'resume' && !after.ticket)) return after;
-  if (['call-next', 'recall', 'start', 'resume'].includes(action)) return after.ticket || null;
+  if (['call-next', 'call', 'recall', 'start', 'resume'].includes(action)) return after.ticket || null;
   try { return await api('GET', `/tickets/${before.ticket.id}`); } catch { return before.ticket; }
 }
 
-async function act(action, body, name) {
-  if (S.busy) { say('warn', t('busy')); return; }
+// A ticket action (reinstate, cancel) with the same care: after a network failure the
+// ticket is looked at before the action is sent again.
+async function reliableTicket(action, body) {
+  const path = `/tickets/${encodeURIComponent(body.ticket)}`;
+  const done = TICKET_ACTIONS[action];
+  const send = action === 'cancel' ? { reason: body.reason || null } : undefined;
+  const key = newKey();
+  let sent = false, pause = FIRST_BACKOFF_MS, last = null;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (attempt > 0) { say('warn', t('net_retrying')); await sleep(pause); pause *= 2; }
+    if (sent) {
+      try { const now = await api('GET', path); if (done(now)) return now; } catch (e) { if (e instanceof NetError) { last = e; continue; } throw e; }
+    }
+    sent = true;
+    try { return await api('POST', `${path}/${action}`, send, key); } catch (e) { if (e instanceof NetError) last = e; else throw e; }
+  }
+  if (sent) {
+    try { const now = await api('GET', path); if (done(now)) return now; } catch { /* reported below */ }
+  }
+  throw last || new NetError('network');
+}
+
+// Carries out an action; resolves to `{ok}`, with the `error` when it failed (`net`:
+// the network's), or `busy` when another action was still under way (`quiet`: the
+// caller shows a refusal itself, e.g. inside a dialog).
+async function act(action, body, name, { quiet = false } = {}) {
+  if (S.busy) { say('warn', t('busy')); return { ok: false, busy: true }; }
   S.busy = name; render();
   try {
-    const answer = await reliable(action, body);
+    const answer = TICKET_ACTIONS[action] ? await reliableTicket(action, body) : await reliable(action, body);
     S.actions++;
     onAnswer(action, name, answer);
+    return { ok: true, answer };
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       S.retryAfterLogin = { action, body, name };
@@ -238,9 +352,11 @@ async function act(action, body, name) {
     } else if (e instanceof NetError) {
       S.failed.push({ action, body, name, at: new Date() });
       say('error', t('net_check'));
-    } else {
+      return { ok: false, error: e, net: true };
+    } else if (!quiet) {
       say('warn', `${t(name)}: ${half(e.message)}`);
     }
+    return { ok: false, error: e };
   } finally {
     S.busy = null;
     render();
@@ -258,17 +374,19 @@ function onAnswer(action, name, answer) {
     remember(answer);
     const n = answer.number;
     let text = `${n} ${t('done_' + name)}`;
-    if (action === 'transfer') {
-      text = `${n} → ${serviceName(answer.service)}` + (answer.position != null ? ` (${t('place')}${answer.position + 1})` : '');
-    }
+    const place = answer.position != null ? ` (${t('place')}${answer.position + 1})` : '';
+    if (action === 'transfer') text = `${n} → ${serviceName(answer.service)}${place}`;
+    else if (answer.status === 'waiting') text += place;
     say('info', text);
     if (S.view) {
       const active = answer.status === 'called' || answer.status === 'serving';
       if (active && answer.counter === S.counter) S.view.ticket = answer;
       else if (S.view.ticket && S.view.ticket.id === answer.id) S.view.ticket = null;
+      if (answer.status === 'cancelled') S.view.held = (S.view.held || []).filter((h) => h.id !== answer.id);
     }
   } else if (answer.code) {
     S.view = answer;
+    S.counterViews.set(answer.code, answer);
     say('info', '');
   }
 }
@@ -283,7 +401,17 @@ function remember(ticket) {
 // ---- Reading state --------------------------------------------------------------
 async function refreshView() {
   if (!S.counter) return;
-  try { S.view = await api('GET', `/counters/${encodeURIComponent(S.counter)}`); render(); } catch { /* the stream will tell */ }
+  try {
+    S.view = await api('GET', `/counters/${encodeURIComponent(S.counter)}`);
+    S.counterViews.set(S.view.code, S.view);
+    render();
+  } catch { /* the stream will tell */ }
+}
+async function refreshCounters() {
+  try {
+    for (const v of await api('GET', '/counters')) S.counterViews.set(v.code, v);
+    updateChoice();
+  } catch { /* the stream will tell */ }
 }
 let queuesTimer = null;
 function refreshQueues() {
@@ -300,20 +428,73 @@ function connect() {
     onSnapshot(msg) {
       const at = Date.parse(msg.at);
       if (!Number.isNaN(at)) S.skewMs = at - Date.now();
+      for (const c of msg.counters) S.counterViews.set(c.code, c);
       S.view = msg.counters.find((c) => c.code === S.counter) || S.view;
       S.queues = new Map(msg.queues.map((q) => [q.service, q]));
       render();
+      updateChoice();
     },
     onEvent(msg) {
-      if (msg.counter && msg.counter.code === S.counter) S.view = msg.counter;
+      if (msg.counter) S.counterViews.set(msg.counter.code, msg.counter);
+      if (msg.counter && msg.counter.code === S.counter) {
+        S.view = msg.counter;
+        if (msg.type === 'counter.opened') {
+          const now = msg.counter.officer || (msg.detail && msg.detail.by);
+          if (now === S.user) S.takenBy = null;
+          else if (S.token && msg.detail && msg.detail.taken_from === S.user) takenOver(now, msg.at);
+        }
+      }
       if (msg.ticket && msg.ticket.counter === S.counter && msg.type !== 'ticket.issued') remember(msg.ticket);
       if (msg.type.startsWith('ticket.') || msg.type === 'counter.opened' || msg.type === 'counter.closed') refreshQueues();
       render();
+      updateChoice();
     },
     onOnline() { S.online = true; renderHeader(); },
     onOffline() { S.online = false; renderHeader(); },
   });
 }
+
+// Someone took this counter over from this user (at the change of shift): whatever the
+// page was doing at it stops, and it says who has the counter now.
+function takenOver(by, at) {
+  S.takenBy = { by: by || '?', at: at ? new Date(Date.parse(at)) : new Date() };
+  S.closeArmedUntil = 0;
+  for (const id of ['transfer', 'leave', 'takeover']) closeDialog(id);
+  if (S.pick && S.pick.mode === 'call') closeDialog('pick');
+  render();
+}
+
+// ---- Dialogs --------------------------------------------------------------------
+// Real modal dialogs: showModal() makes the page behind inert, so the focus stays in
+// the dialog while it is open; closing gives it back to where it was.
+const returnFocus = new Map();
+function openDialog(id, focus) {
+  const d = $(id);
+  if (!d.open) {
+    returnFocus.set(id, document.activeElement);
+    d.hidden = false;
+    d.showModal();
+  }
+  if (focus) focus.focus();
+}
+function closeDialog(id) {
+  const d = $(id);
+  if (d.open) d.close();
+}
+function onDialogClosed(id) {
+  const d = $(id);
+  // Opened again before this (queued) event came: nothing to undo.
+  if (d.open) return;
+  d.hidden = true;
+  if (id === 'pick') S.pick = null;
+  if (id === 'leave') S.leave = null;
+  if (id === 'takeover') S.takeOver = null;
+  const back = returnFocus.get(id);
+  returnFocus.delete(id);
+  if (back && back.isConnected && back !== document.body && !back.disabled && back.offsetParent !== null) back.focus();
+  else if (document.activeElement && document.activeElement !== document.body && !document.activeElement.offsetParent) document.activeElement.blur();
+}
+const openDialogEl = () => document.querySelector('dialog[open]');
 
 // ---- Screens --------------------------------------------------------------------
 function show(view) {
@@ -327,8 +508,11 @@ function show(view) {
 }
 
 function askLogin(why) {
+  for (const d of document.querySelectorAll('dialog[open]')) d.close();
   const desk = document.body.dataset.view === 'counter';
   document.body.classList.toggle('relogin', desk);
+  // The desk stays visible underneath, but out of reach until the password is given.
+  $('counter-view').inert = desk;
   $('login-view').hidden = false;
   if (!desk) show('login');
   $('login-why').hidden = !why;
@@ -336,6 +520,14 @@ function askLogin(why) {
   $('login-user').value = S.user || '';
   $('login-error').hidden = true;
   (S.user ? $('login-password') : $('login-user')).focus();
+}
+
+function logOut() {
+  S.token = null;
+  S.takenBy = null;
+  save();
+  show('login');
+  askLogin('');
 }
 
 async function onLogin(ev) {
@@ -346,12 +538,13 @@ async function onLogin(ev) {
     const me = await api('POST', '/auth/login', { username: $('login-user').value.trim(), password: $('login-password').value });
     $('login-password').value = '';
     // The session's list belongs to one officer: someone else starts a fresh one.
-    if (me.username !== S.user) S.recent = [];
+    if (me.username !== S.user) { S.recent = []; S.takenBy = null; }
     S.token = me.token; S.user = me.username; S.role = me.role; S.counters = me.counters;
     if (S.counter && !S.counters.includes(S.counter)) S.counter = null;
     save();
     const wasDesk = document.body.classList.contains('relogin');
     document.body.classList.remove('relogin');
+    $('counter-view').inert = false;
     $('login-view').hidden = true;
     if (wasDesk && S.counter) {
       show('counter');
@@ -371,18 +564,50 @@ async function onLogin(ev) {
   } finally { $('login-submit').disabled = false; }
 }
 
+// The counters this user may take, each with its state and who has it open, live.
 function chooseCounter() {
   show('choose');
   const list = $('counter-list');
-  if (!S.counters.length) { list.innerHTML = `<p class="error">${esc(t('no_counters'))}</p>`; return; }
+  if (!S.counters.length) { list.innerHTML = `<li class="error">${esc(t('no_counters'))}</li>`; return; }
   list.innerHTML = S.counters.map((code) => {
     const c = S.site?.counters.find((x) => x.code === code);
-    return `<button type="button" data-code="${esc(code)}"><b>${esc(c ? c.name : code)}</b>${esc(code)}${c ? ' · ' + esc(c.zone) : ''}</button>`;
+    return `<li><button type="button" data-code="${esc(code)}"><b>${esc(c ? c.name : code)}</b>` +
+      `<span class="where">${esc(code)}${c ? ' · ' + esc(c.zone) : ''}</span>` +
+      `<span class="state" data-state-of="${esc(code)}"></span></button></li>`;
   }).join('');
-  list.querySelectorAll('button').forEach((b) => b.addEventListener('click', () => {
-    if (S.counter !== b.dataset.code) S.recent = [];
-    S.counter = b.dataset.code; S.view = null; save(); enterCounter();
-  }));
+  list.querySelectorAll('button').forEach((b) => b.addEventListener('click', () => chooseOne(b.dataset.code)));
+  updateChoice();
+  refreshCounters();
+  connect();
+}
+
+// The state line of each counter in the choice, changed in place (the focus stays).
+function updateChoice() {
+  if (document.body.dataset.view !== 'choose') return;
+  for (const el of document.querySelectorAll('#counter-list [data-state-of]')) {
+    const v = S.counterViews.get(el.dataset.stateOf);
+    let text = '';
+    if (v) {
+      const state = t('status_' + v.status);
+      const who = v.officer === S.user ? t('you') : v.officer;
+      text = v.status !== 'closed' && who ? t('state_of', { state, who }) : state;
+    }
+    el.textContent = text;
+    el.className = 'state ' + (v ? v.status : '');
+    el.closest('button').classList.toggle('other', !!(v && v.status !== 'closed' && v.officer && v.officer !== S.user));
+  }
+}
+
+function select(code) {
+  if (S.counter !== code) { S.recent = []; S.takenBy = null; }
+  S.counter = code; S.view = S.counterViews.get(code) || null; save();
+}
+
+function chooseOne(code) {
+  const v = S.counterViews.get(code);
+  if (v && v.status !== 'closed' && v.officer && v.officer !== S.user) { askTakeOver(v.officer, code); return; }
+  select(code);
+  enterCounter();
 }
 
 function enterCounter() {
@@ -392,6 +617,47 @@ function enterCounter() {
   refreshView();
   refreshQueues();
   connect();
+}
+
+// ---- Taking a counter over ----------------------------------------------------------
+function askTakeOver(from, code) {
+  S.takeOver = { from, code: code || S.counter };
+  $('takeover-text').innerHTML = T.both('takeover_q', { who: from });
+  openDialog('takeover', $('takeover-go'));
+}
+
+async function confirmTakeOver() {
+  const ask = S.takeOver;
+  if (!ask) return;
+  closeDialog('takeover');
+  if (ask.code !== S.counter || document.body.dataset.view !== 'counter') { select(ask.code); enterCounter(); }
+  const r = await act('open', { take_over: true }, 'takeOver');
+  if (r.ok) { S.takenBy = null; say('info', t('taken_from', { who: ask.from })); render(); }
+}
+
+// ---- Leaving with a visitor at the counter ------------------------------------------
+// Logging out or closing while a visitor is called or served: first say what becomes of
+// them, so nobody is left on the hall board.
+function openLeave(then) {
+  const tk = S.view?.ticket;
+  if (!tk) return;
+  S.leave = { then, number: tk.number };
+  $('leave-title').textContent = t(then === 'close' ? 'leave_close_title' : 'leave_logout_title');
+  $('leave-text').innerHTML = T.both('leave_q', { n: tk.number });
+  // Closing sends held visitors back in line anyway: holding only when leaving it open.
+  $('leave-hold').hidden = then === 'close';
+  openDialog('leave', $('leave-complete'));
+}
+
+async function leaveWith(action) {
+  const leave = S.leave;
+  if (!leave) return;
+  closeDialog('leave');
+  if (action === 'hold' && leave.then === 'close') return;
+  const r = await act(action, undefined, action === 'requeue' ? 'requeue' : action);
+  if (!r.ok) return;
+  if (leave.then === 'logout') logOut();
+  else { S.closeArmedUntil = 0; await act('close', undefined, 'close'); }
 }
 
 // ---- Rendering ------------------------------------------------------------------
@@ -408,21 +674,44 @@ function applyLang() {
   document.documentElement.lang = S.lang;
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   document.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
-  $('lang-btn').textContent = S.lang === 'id' ? 'English' : 'Indonesia';
-  $('lang-btn').title = '-';
+  // The button names the other language, in that language.
+  $('lang-btn').innerHTML = (S.lang === 'id' ? 'English' : 'Bahasa Indonesia') + ' <kbd>-</kbd>';
+  $('lang-btn').lang = S.lang === 'id' ? 'en' : 'id';
   buildActions();
   render();
-  if (!$('transfer').hidden) renderTransferList();
-  if (document.body.dataset.view === 'choose') chooseCounter();
+  if ($('transfer').open) renderTransferList();
+  if (S.pick) { labelPick(); renderPick(); }
+  if (S.takeOver) $('takeover-text').innerHTML = T.both('takeover_q', { who: S.takeOver.from });
+  if (S.leave) {
+    $('leave-title').textContent = t(S.leave.then === 'close' ? 'leave_close_title' : 'leave_logout_title');
+    $('leave-text').innerHTML = T.both('leave_q', { n: S.leave.number });
+  }
+  if (document.body.dataset.view === 'choose') updateChoice();
 }
 
 function buildActions() {
-  $('actions').innerHTML = COMMANDS.map((c) =>
-    `<button type="button" id="btn-${c.cmd}" data-cmd="${c.cmd}" class="${c.cls || ''}"><span>${esc(t(c.cmd))}</span><kbd>${esc(c.key)}</kbd></button>`).join('');
+  const shown = COMMANDS.filter((c) => !c.floor || floor());
+  const focused = document.activeElement?.dataset?.cmd;
+  $('actions').innerHTML = shown.map((c) =>
+    `<button type="button" id="btn-${c.cmd}" data-cmd="${c.cmd}" class="${c.cls || ''}"><span></span><kbd>${esc(c.key)}</kbd></button>`).join('');
   $('actions').querySelectorAll('button').forEach((b) => b.addEventListener('click', (e) => {
-    e.currentTarget.blur(); // Enter must never press a focused button a second time
+    // A mouse click leaves no focus behind, so Enter calls the next visitor as always; a
+    // button pressed from the keyboard keeps the focus, as keyboards expect.
+    if (e.detail > 0) e.currentTarget.blur();
     command(b.dataset.cmd);
   }));
+  if (focused && $('btn-' + focused)) $('btn-' + focused).focus();
+  labelActions();
+}
+
+function labelActions() {
+  for (const c of COMMANDS) {
+    const b = $('btn-' + c.cmd);
+    if (!b) continue;
+    const name = c.cmd === 'open' && otherHolder() ? 'takeOver' : c.cmd;
+    const label = b.querySelector('span');
+    if (label.textContent !== t(name)) label.textContent = t(name);
+  }
 }
 
 function renderHeader() {
@@ -455,7 +744,8 @@ function render() {
   cur.className = 'current' + (tk ? ' ' + tk.status : '');
   $('current-number').textContent = tk ? tk.number : '—';
   $('current-number').classList.toggle('empty', !tk);
-  $('current-service').textContent = tk ? serviceName(tk.service) : t(v?.status === 'paused' ? 'none_paused' : v?.status === 'open' ? 'none_open' : 'none_closed');
+  const idle = blockedBy() ? 'none_other' : v?.status === 'paused' ? 'none_paused' : v?.status === 'open' ? 'none_open' : 'none_closed';
+  $('current-service').textContent = tk ? serviceName(tk.service) : t(idle);
   $('current-state').textContent = tk ? t(tk.status === 'serving' ? 'serving' : 'called') : '';
   const extra = [];
   if (tk?.priority) extra.push(`${t('priority')}: ${t('p_' + tk.priority)}`);
@@ -466,23 +756,40 @@ function render() {
   tickTimer();
   // What each button can do now; the server decides in the end.
   const st = v?.status || 'closed';
+  const blocked = !!blockedBy();
+  const mine = !blocked;
   const can = {
-    callNext: st === 'open', recall: tk?.status === 'called', start: tk?.status === 'called',
-    complete: !!tk, noShow: tk?.status === 'called', transfer: !!tk, hold: !!tk,
-    resumeHeld: st === 'open' && !tk && (v?.held?.length || 0) > 0, pause: st === 'open' && !tk,
-    resume: st === 'paused', open: st === 'closed', close: st !== 'closed' && !tk,
+    callNext: mine && st === 'open', recall: mine && tk?.status === 'called', start: mine && tk?.status === 'called',
+    complete: mine && !!tk, noShow: mine && tk?.status === 'called', transfer: mine && !!tk, hold: mine && !!tk,
+    callTicket: mine && st === 'open', resumeHeld: mine && st === 'open' && !tk && (v?.held?.length || 0) > 0,
+    pause: mine && st === 'open' && !tk, resume: mine && st === 'paused', reinstate: true,
+    open: st === 'closed' || !!otherHolder(), close: mine && st !== 'closed', cancelTicket: floor(),
   };
+  labelActions();
   for (const c of COMMANDS) {
     const b = $('btn-' + c.cmd);
     if (!b) continue;
     b.disabled = !can[c.cmd];
     b.classList.toggle('armed', c.cmd === 'close' && S.closeArmedUntil > Date.now());
   }
+  renderNotice();
   renderMessage();
   renderFailed();
   renderQueues();
   renderHeld();
   renderRecent();
+}
+
+// Whose counter this is, when it is not this user's: taken over from them (the page
+// stops acting on it), or open by someone else.
+function renderNotice() {
+  const box = $('notice');
+  let html = '';
+  if (S.takenBy) html = T.both('taken_over', { who: S.takenBy.by, time: localTime(S.takenBy.at) });
+  else if (otherHolder()) html = T.both('held_by_other', { who: otherHolder() });
+  box.hidden = !html;
+  box.classList.toggle('taken', !!S.takenBy);
+  if (box.innerHTML !== html) box.innerHTML = html;
 }
 
 function tickTimer() {
@@ -518,7 +825,7 @@ function renderFailed() {
 function renderQueues() {
   const c = counterInfo();
   if (!c) return;
-  $('queues').innerHTML = c.services.map((code) => {
+  const html = c.services.map((code) => {
     const q = S.queues.get(code);
     const svc = service(code);
     let late = '';
@@ -531,24 +838,56 @@ function renderQueues() {
       `<td><div class="name">${esc(serviceName(code))}</div><div class="sub">${esc(t('wait_est'))} ${q ? minutes(q.estimated_wait_s) : '—'}${esc(prio)}</div>` +
       (late ? `<div class="late">${esc(late)}</div>` : '') + '</td></tr>';
   }).join('');
+  if ($('queues').innerHTML !== html) $('queues').innerHTML = html;
+}
+
+// Lists re-rendered while an officer may be tabbing through them keep the focus on the
+// same button.
+function keepFocus(list, render) {
+  const f = document.activeElement;
+  const key = f && list.contains(f) && f.tagName === 'BUTTON' ? Object.entries(f.dataset)[0] : null;
+  render();
+  if (key) {
+    const again = list.querySelector(`[data-${key[0]}="${CSS.escape(key[1])}"]`);
+    if (again && !again.disabled) again.focus();
+  }
 }
 
 function renderHeld() {
   const held = S.view?.held || [];
   // Only an open counter with nobody at it can take a held visitor back.
-  const can = S.view?.status === 'open' && !S.view?.ticket ? '' : ' disabled';
-  $('held').innerHTML = held.length ? held.map((h) =>
+  const can = S.view?.status === 'open' && !S.view?.ticket && !blockedBy() ? '' : ' disabled';
+  const html = held.length ? held.map((h) =>
     `<li><b>${esc(h.number)}</b><span class="svc">${esc(h.note || serviceName(h.service))}</span><button type="button" data-resume="${h.id}"${can}>${esc(t('resume_btn'))}</button></li>`).join('')
     : `<li class="empty">${t('none')}</li>`;
-  $('held').querySelectorAll('[data-resume]').forEach((b) => b.addEventListener('click', () =>
-    act('resume', { ticket: Number(b.dataset.resume) }, 'resumeHeld')));
+  if ($('held').innerHTML === html) return;
+  keepFocus($('held'), () => {
+    $('held').innerHTML = html;
+    $('held').querySelectorAll('[data-resume]').forEach((b) => b.addEventListener('click', (e) => {
+      if (e.detail > 0) b.blur();
+      act('resume', { ticket: Number(b.dataset.resume) }, 'resumeHeld');
+    }));
+  });
 }
 
 function renderRecent() {
   const time = (s) => s ? localTime(new Date(Date.parse(s))) : '';
-  $('recent').innerHTML = S.recent.length ? S.recent.map((r) =>
-    `<li><b>${esc(r.number)}</b><span class="svc">${esc(serviceName(r.service))}</span><span class="st">${esc(t('st_' + r.status))} ${esc(time(r.finished_at || r.started_at || r.called_at))}</span></li>`).join('')
+  // A no-show of this session comes back with one press (the server checks the grace
+  // period).
+  const html = S.recent.length ? S.recent.map((r) =>
+    `<li><b>${esc(r.number)}</b><span class="svc" title="${esc(serviceName(r.service))}">${esc(serviceName(r.service))}</span>` +
+    `<span class="st">${esc(t('st_' + r.status))} ${esc(time(r.finished_at || r.started_at || r.called_at))}</span>` +
+    (r.status === 'no_show' ? `<button type="button" data-reinstate="${r.id}" aria-label="${esc(t('reinstate_btn') + ' ' + r.number)}">${esc(t('reinstate_btn'))}</button>` : '') +
+    '</li>').join('')
     : `<li class="empty">${t('none')}</li>`;
+  if ($('recent').innerHTML === html) return;
+  keepFocus($('recent'), () => {
+    $('recent').innerHTML = html;
+    $('recent').querySelectorAll('[data-reinstate]').forEach((b) => b.addEventListener('click', (e) => {
+      if (e.detail > 0) b.blur();
+      act('reinstate', { ticket: Number(b.dataset.reinstate) }, 'reinstate');
+    }));
+  });
 }
 
 // ---- Commands -------------------------------------------------------------------
@@ -556,13 +895,30 @@ function command(cmd) {
   if (cmd === 'lang') { S.lang = S.lang === 'id' ? 'en' : 'id'; T.set(S.lang); save(); applyLang(); return; }
   if (document.body.dataset.view !== 'counter') return;
   const c = COMMANDS.find((x) => x.cmd === cmd);
+  // Tickets, not the counter: any officer reinstates, supervisors and admins cancel.
+  if (cmd === 'reinstate') { openPick('reinstate'); return; }
+  if (cmd === 'cancelTicket') {
+    if (!floor()) { say('warn', t('floor_only')); return; }
+    openPick('cancel');
+    return;
+  }
+  if (cmd === 'open') {
+    const other = otherHolder();
+    if (other) askTakeOver(other);
+    else act('open', undefined, 'open');
+    return;
+  }
+  const blocked = blockedBy();
+  if (blocked) { say('warn', t('blocked', { who: blocked })); return; }
   if (cmd === 'transfer') { openTransfer(); return; }
+  if (cmd === 'callTicket') { openPick('call'); return; }
   if (cmd === 'resumeHeld') {
     const h = S.view?.held?.[0];
     if (!h) { say('warn', t('no_held')); return; }
     act('resume', { ticket: h.id }, 'resumeHeld');
     return;
   }
+  if (cmd === 'close' && S.view?.ticket) { openLeave('close'); return; }
   if (cmd === 'close' && S.closeArmedUntil < Date.now()) {
     S.closeArmedUntil = Date.now() + CLOSE_CONFIRM_MS;
     say('warn', t('close_confirm'));
@@ -576,15 +932,38 @@ function command(cmd) {
 
 document.addEventListener('keydown', (e) => {
   if (e.ctrlKey || e.altKey || e.metaKey) return;
-  if (!$('transfer').hidden) { transferKey(e); return; }
+  const dialog = openDialogEl();
+  if (dialog) { dialogKey(dialog, e); return; }
+  if (document.body.classList.contains('relogin')) return;
   const tag = e.target.tagName;
   if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
-  if (document.body.classList.contains('relogin')) return;
+  // A focused button does what it says: Enter and Space press it, as everywhere else.
+  // Enter calls the next visitor only when no button has the focus.
+  if ((e.key === 'Enter' || e.key === ' ') && e.target.closest && e.target.closest('button, a[href], summary, [role="button"]')) return;
   const cmd = KEYS[e.key];
   if (!cmd) return;
   e.preventDefault();
   command(cmd);
 });
+
+// Keys inside a dialog: its own, and Enter on a focused button presses that button.
+function dialogKey(dialog, e) {
+  const onButton = e.target.closest && e.target.closest('button');
+  if (e.key === 'Escape') { e.preventDefault(); closeDialog(dialog.id); return; }
+  if (dialog.id === 'takeover') {
+    if (e.key === '/') { e.preventDefault(); confirmTakeOver(); }
+    return;
+  }
+  if (dialog.id === 'leave') {
+    const choice = { 1: 'complete', 2: 'requeue', 4: 'hold' }[e.key];
+    if (choice && !$('leave-' + choice).hidden) { e.preventDefault(); leaveWith(choice); }
+    return;
+  }
+  const list = dialog.id === 'transfer' ? { move: moveTransfer, go: doTransfer } : { move: movePick, go: doPick };
+  if (e.key === 'ArrowDown') { e.preventDefault(); list.move(1); }
+  else if (e.key === 'ArrowUp') { e.preventDefault(); list.move(-1); }
+  else if (e.key === 'Enter' && !onButton) { e.preventDefault(); list.go(); }
+}
 
 // ---- Transfer -------------------------------------------------------------------
 // Every service while nothing is typed; then the kiosk's search, typos forgiven
@@ -602,55 +981,195 @@ function openTransfer() {
   $('transfer-search').value = '';
   $('transfer-note').value = '';
   S.transferSel = 0;
-  $('transfer').hidden = false;
+  openDialog('transfer', $('transfer-search'));
   renderTransferList();
-  $('transfer-search').focus();
 }
 
-function closeTransfer() { $('transfer').hidden = true; }
+function moveTransfer(by) {
+  S.transferSel = Math.max(0, S.transferSel + by);
+  renderTransferList();
+}
 
 function renderTransferList() {
   const list = transferMatches();
   S.transferSel = Math.max(0, Math.min(S.transferSel, list.length - 1));
   const current = S.view?.ticket?.service;
-  $('transfer-list').innerHTML = list.map((s, i) => {
+  $('transfer-list').innerHTML = list.length ? list.map((s, i) => {
     const q = S.queues.get(s.code);
-    return `<li role="option" data-code="${esc(s.code)}" class="${i === S.transferSel ? 'sel' : ''}" aria-selected="${i === S.transferSel}">` +
-      `<span>${esc(S.lang === 'id' ? s.name : s.name_en)}${s.code === current ? ' ✓' : ''}</span>` +
+    return `<li role="option" id="transfer-opt-${i}" data-code="${esc(s.code)}" class="${i === S.transferSel ? 'sel' : ''}" aria-selected="${i === S.transferSel}">` +
+      `<span class="name">${esc(S.lang === 'id' ? s.name : s.name_en)}${s.code === current ? ' ✓' : ''}</span>` +
       `<span class="agency">${esc(agencyShort(s.agency))}</span><span class="wait">${q ? q.waiting + ' · ' + minutes(q.estimated_wait_s) : ''}</span></li>`;
-  }).join('');
+  }).join('') : `<li role="option" aria-disabled="true" aria-selected="false" class="empty">${esc(t('no_match'))}</li>`;
+  const active = list.length ? `transfer-opt-${S.transferSel}` : '';
+  $('transfer-search').setAttribute('aria-activedescendant', active);
+  $('transfer-list').setAttribute('aria-activedescendant', active);
   const sel = $('transfer-list').querySelector('.sel');
   if (sel) sel.scrollIntoView({ block: 'nearest' });
-  $('transfer-list').querySelectorAll('li').forEach((li, i) => {
+  $('transfer-list').querySelectorAll('li[data-code]').forEach((li, i) => {
     li.addEventListener('click', () => { S.transferSel = i; renderTransferList(); });
     li.addEventListener('dblclick', () => { S.transferSel = i; doTransfer(); });
   });
-}
-
-function transferKey(e) {
-  if (e.key === 'Escape') { e.preventDefault(); closeTransfer(); }
-  else if (e.key === 'ArrowDown') { e.preventDefault(); S.transferSel++; renderTransferList(); }
-  else if (e.key === 'ArrowUp') { e.preventDefault(); S.transferSel = Math.max(0, S.transferSel - 1); renderTransferList(); }
-  else if (e.key === 'Enter') { e.preventDefault(); doTransfer(); }
 }
 
 function doTransfer() {
   const s = transferMatches()[S.transferSel];
   if (!s) return;
   const note = $('transfer-note').value.trim();
-  closeTransfer();
+  closeDialog('transfer');
   act('transfer', { service: s.code, note: note || null }, 'transfer');
+}
+
+// ---- Choosing a ticket: call out of turn, reinstate, cancel -------------------------
+const numberKey = (s) => String(s || '').toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+function labelPick() {
+  const mode = S.pick.mode;
+  $('pick-title').textContent = t(`pick_${mode}_title`);
+  $('pick-hint').textContent = t(`pick_${mode}_hint`);
+  $('pick-list-label').textContent = t(`pick_${mode}_list`);
+  $('pick-go-label').textContent = t(`pick_${mode}_go`);
+  $('pick-reason-row').hidden = mode === 'reinstate';
+  $('pick-reason-label').textContent = t(mode === 'cancel' ? 'pick_cancel_reason' : 'pick_call_reason');
+  $('pick-go').classList.toggle('danger', mode === 'cancel');
+}
+
+async function openPick(mode) {
+  const items = [];
+  if (mode === 'cancel') items.push(...(S.view?.held || []));
+  if (mode !== 'call') items.push(...S.recent.filter((r) => r.status === 'no_show'));
+  S.pick = { mode, items, sel: 0, loading: mode !== 'reinstate' };
+  const pick = S.pick;
+  labelPick();
+  $('pick-search').value = '';
+  $('pick-reason').value = '';
+  pickError('');
+  openDialog('pick', $('pick-search'));
+  renderPick();
+  if (mode === 'reinstate') return;
+  // The waiting tickets of this counter's services, in the order they came.
+  const waiting = [];
+  try {
+    for (const code of counterInfo()?.services || []) waiting.push(...await api('GET', `/services/${encodeURIComponent(code)}/waiting`));
+  } catch (e) {
+    if (S.pick === pick) pickError(e instanceof NetError ? t('net_check') : half(e.message));
+  }
+  if (S.pick !== pick) return;
+  waiting.sort((a, b) => Date.parse(a.issued_at) - Date.parse(b.issued_at) || a.id - b.id);
+  for (const w of waiting) if (!pick.items.some((x) => x.id === w.id)) pick.items.push(w);
+  pick.loading = false;
+  renderPick();
+}
+
+function pickMatches() {
+  if (!S.pick) return [];
+  const typed = numberKey($('pick-search').value);
+  return S.pick.items.filter((x) => numberKey(x.number).includes(typed));
+}
+
+function pickError(text) {
+  $('pick-error').hidden = !text;
+  $('pick-error').textContent = text || '';
+}
+
+function movePick(by) {
+  if (!S.pick) return;
+  S.pick.sel = Math.max(0, S.pick.sel + by);
+  renderPick();
+}
+
+function renderPick() {
+  if (!S.pick) return;
+  const list = pickMatches();
+  S.pick.sel = Math.max(0, Math.min(S.pick.sel, list.length - 1));
+  const now = serverNow();
+  const empty = S.pick.loading ? 'pick_loading' : $('pick-search').value.trim() ? 'pick_lookup' : 'pick_empty';
+  $('pick-list').innerHTML = list.length ? list.map((x, i) => {
+    const waited = `${t('waited')} ${minutes((now - Date.parse(x.issued_at)) / 1000)}`;
+    const prio = x.priority ? ` · ${t('priority')} ${t('p_' + x.priority)}` : '';
+    return `<li role="option" id="pick-opt-${i}" data-id="${x.id}" class="${i === S.pick.sel ? 'sel' : ''}" aria-selected="${i === S.pick.sel}">` +
+      `<b>${esc(x.number)}</b><span class="name">${esc(serviceName(x.service))}</span>` +
+      `<span class="wait">${esc(t('st_' + x.status))} · ${esc(waited)}${esc(prio)}</span></li>`;
+  }).join('') : `<li role="option" aria-disabled="true" aria-selected="false" class="empty">${esc(t(empty))}</li>`;
+  const active = list.length ? `pick-opt-${S.pick.sel}` : '';
+  $('pick-search').setAttribute('aria-activedescendant', active);
+  $('pick-list').setAttribute('aria-activedescendant', active);
+  const sel = $('pick-list').querySelector('.sel');
+  if (sel) sel.scrollIntoView({ block: 'nearest' });
+  $('pick-list').querySelectorAll('li[data-id]').forEach((li, i) => {
+    li.addEventListener('click', () => { S.pick.sel = i; renderPick(); });
+    li.addEventListener('dblclick', () => { S.pick.sel = i; doPick(); });
+  });
+}
+
+// Whether a ticket in this state can be chosen for the dialog's purpose.
+function fits(mode, x) {
+  if (mode === 'call') return x.status === 'waiting' && (counterInfo()?.services || []).includes(x.service);
+  if (mode === 'reinstate') return x.status === 'no_show';
+  return ['waiting', 'held', 'no_show'].includes(x.status);
+}
+
+async function lookUp(typed) {
+  const pick = S.pick;
+  try {
+    const found = await api('GET', `/tickets/by-number/${encodeURIComponent(numberKey(typed))}`);
+    if (S.pick !== pick) return;
+    if (!fits(pick.mode, found)) {
+      pickError(t(`pick_unfit_${pick.mode}`, { n: found.number, st: t('st_' + found.status) }));
+      return;
+    }
+    if (!pick.items.some((x) => x.id === found.id)) pick.items.push(found);
+    $('pick-search').value = found.number;
+    pick.sel = 0;
+    pickError('');
+    renderPick();
+  } catch (e) {
+    if (S.pick !== pick) return;
+    if (e instanceof ApiError && e.status === 404) pickError(t('pick_not_found', { n: numberKey(typed) }));
+    else pickError(e instanceof NetError ? t('net_check') : half(e.message));
+  }
+}
+
+async function doPick() {
+  const pick = S.pick;
+  if (!pick) return;
+  const x = pickMatches()[pick.sel];
+  const typed = $('pick-search').value.trim();
+  if (!x) { if (typed) lookUp(typed); return; }
+  const reason = $('pick-reason').value.trim();
+  if (pick.mode === 'cancel' && !reason) { pickError(t('pick_reason_needed')); $('pick-reason').focus(); return; }
+  const { action, name } = PICK[pick.mode];
+  const body = pick.mode === 'reinstate' ? { ticket: x.id } : { ticket: x.id, reason };
+  $('pick-go').disabled = true;
+  const r = await act(action, body, name, { quiet: true });
+  $('pick-go').disabled = false;
+  if (S.pick !== pick) return;
+  if (r.busy) { pickError(t('busy')); return; }
+  if (r.ok || r.net || !r.error) { closeDialog('pick'); return; }
+  // Refused: said in the dialog, which stays open to put it right.
+  pickError(half(r.error.message));
+  if (r.error.code === 'reason_required') $('pick-reason').focus();
 }
 
 // ---- Start ----------------------------------------------------------------------
 async function boot() {
   $('login-form').addEventListener('submit', onLogin);
   $('lang-btn').addEventListener('click', () => command('lang'));
-  $('logout-btn').addEventListener('click', () => { S.token = null; save(); askLogin(''); show('login'); });
+  $('logout-btn').addEventListener('click', () => {
+    if (document.body.dataset.view === 'counter' && S.view?.ticket && !blockedBy()) openLeave('logout');
+    else logOut();
+  });
   $('switch-btn').addEventListener('click', () => chooseCounter());
   $('transfer-search').addEventListener('input', () => { S.transferSel = 0; renderTransferList(); });
-  $('transfer-cancel').addEventListener('click', closeTransfer);
+  $('transfer-cancel').addEventListener('click', () => closeDialog('transfer'));
   $('transfer-go').addEventListener('click', doTransfer);
+  $('pick-search').addEventListener('input', () => { if (S.pick) S.pick.sel = 0; pickError(''); renderPick(); });
+  $('pick-cancel').addEventListener('click', () => closeDialog('pick'));
+  $('pick-go').addEventListener('click', doPick);
+  $('takeover-cancel').addEventListener('click', () => closeDialog('takeover'));
+  $('takeover-go').addEventListener('click', confirmTakeOver);
+  $('leave-cancel').addEventListener('click', () => closeDialog('leave'));
+  document.querySelectorAll('[data-leave]').forEach((b) => b.addEventListener('click', () => leaveWith(b.dataset.leave)));
+  for (const id of ['transfer', 'pick', 'takeover', 'leave']) $(id).addEventListener('close', () => onDialogClosed(id));
   applyLang();
   // The site may be restarting: loadSite keeps trying until it answers.
   S.site = await loadSite();

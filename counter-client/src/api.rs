@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use antre_client::Address;
 use antre_protocol::{
-    CounterAction, CounterStatus, CounterView, ErrorBody, HoldRequest, LoginRequest, LoginResponse,
-    QueueInfo, ResumeRequest, SiteInfo, Ticket, TransferRequest,
+    CallRequest, CancelRequest, CounterAction, CounterStatus, CounterView, ErrorBody, HoldRequest,
+    LoginRequest, LoginResponse, OpenRequest, QueueInfo, ResumeRequest, SiteInfo, Ticket,
+    TicketStatus, TransferRequest,
 };
 use reqwest::StatusCode;
 
@@ -28,12 +29,21 @@ pub const ATTEMPTS: u32 = 4;
 /// Pause before the second try; it doubles after each try (0.5 s, 1 s, 2 s).
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 
-/// What an officer does at a counter.
+/// What an officer does at a counter (and to a ticket of today's queue).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Open,
+    /// Open the counter although another officer has it open: take it over from them
+    /// (an officer assigned to it, at the change of shift).
+    TakeOver,
     Close,
     CallNext,
+    /// Call a particular waiting ticket; out of turn it needs a reason.
+    Call {
+        ticket: u64,
+        number: String,
+        reason: String,
+    },
     Recall,
     Start,
     Complete,
@@ -47,38 +57,79 @@ pub enum Action {
     },
     /// Take back a ticket held at this counter.
     ResumeHeld(u64),
+    /// Put the active ticket back in line at its place (leaving the counter with a
+    /// visitor called who was not served).
+    Requeue,
     /// Start a break (istirahat).
     Pause,
     /// End the break.
     Resume,
+    /// Put a no-show back in line within the grace period (`POST /tickets/{id}/reinstate`;
+    /// any officer, not tied to a counter).
+    Reinstate {
+        ticket: u64,
+        number: String,
+    },
+    /// Withdraw a waiting, held or no-show ticket (`POST /tickets/{id}/cancel`;
+    /// supervisors and admins).
+    Cancel {
+        ticket: u64,
+        number: String,
+        reason: String,
+    },
 }
 
 impl Action {
-    /// The counter action it is on the wire.
-    pub fn action(&self) -> CounterAction {
-        match self {
-            Action::Open => CounterAction::Open,
+    /// The counter action it is on the wire; `None` for the ticket actions
+    /// ([`Action::Reinstate`], [`Action::Cancel`]).
+    pub fn action(&self) -> Option<CounterAction> {
+        Some(match self {
+            Action::Open | Action::TakeOver => CounterAction::Open,
             Action::Close => CounterAction::Close,
             Action::CallNext => CounterAction::CallNext,
+            Action::Call { .. } => CounterAction::Call,
             Action::Recall => CounterAction::Recall,
             Action::Start => CounterAction::Start,
             Action::Complete => CounterAction::Complete,
             Action::NoShow => CounterAction::NoShow,
             Action::Transfer { .. } => CounterAction::Transfer,
             Action::Hold { .. } => CounterAction::Hold,
+            Action::Requeue => CounterAction::Requeue,
             Action::ResumeHeld(_) | Action::Resume => CounterAction::Resume,
             Action::Pause => CounterAction::Pause,
+            Action::Reinstate { .. } | Action::Cancel { .. } => return None,
+        })
+    }
+
+    /// The action's name on the wire: the last path segment of
+    /// `POST /api/v1/counters/{code}/{action}` or `POST /api/v1/tickets/{id}/{action}`.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Action::Reinstate { .. } => "reinstate",
+            Action::Cancel { .. } => "cancel",
+            other => other.action().map_or("", CounterAction::as_str),
         }
     }
 
-    /// The last path segment of `POST /api/v1/counters/{code}/{action}`.
-    pub fn path(&self) -> &'static str {
-        self.action().as_str()
+    /// The ticket a ticket action is about.
+    fn ticket_action(&self) -> Option<u64> {
+        match self {
+            Action::Reinstate { ticket, .. } | Action::Cancel { ticket, .. } => Some(*ticket),
+            _ => None,
+        }
     }
 
     /// The request body, as the protocol's request types write it.
     fn body(&self) -> Option<serde_json::Value> {
         let body = match self {
+            Action::TakeOver => serde_json::to_value(OpenRequest { take_over: true }),
+            Action::Call { ticket, reason, .. } => serde_json::to_value(CallRequest {
+                ticket: *ticket,
+                reason: reason.clone(),
+            }),
+            Action::Cancel { reason, .. } => serde_json::to_value(CancelRequest {
+                reason: Some(reason.clone()).filter(|r| !r.trim().is_empty()),
+            }),
             Action::Transfer { service, note } => serde_json::to_value(TransferRequest {
                 service: service.clone(),
                 note: note.clone(),
@@ -96,6 +147,10 @@ impl Action {
         let active = |v: &CounterView| v.ticket.as_ref().map(|t| t.id);
         match self {
             Action::Open => before.status == CounterStatus::Closed && after.status != before.status,
+            Action::TakeOver => {
+                after.status != CounterStatus::Closed
+                    && (before.status == CounterStatus::Closed || after.officer != before.officer)
+            }
             Action::Close => {
                 before.status != CounterStatus::Closed && after.status == CounterStatus::Closed
             }
@@ -109,7 +164,9 @@ impl Action {
             | Action::Complete
             | Action::NoShow
             | Action::Transfer { .. }
-            | Action::Hold { .. } => active(after) != active(before),
+            | Action::Hold { .. }
+            | Action::Requeue => active(after) != active(before),
+            Action::Call { ticket, .. } => active(after) == Some(*ticket),
             Action::Recall => match (&before.ticket, &after.ticket) {
                 (Some(b), Some(a)) => a.id == b.id && a.recalls > b.recalls,
                 _ => false,
@@ -123,6 +180,27 @@ impl Action {
                 _ => false,
             },
             Action::ResumeHeld(id) => active(after) == Some(*id),
+            // Not seen on the counter: see `Action::took_effect_on`.
+            Action::Reinstate { .. } | Action::Cancel { .. } => false,
+        }
+    }
+
+    /// Whether a ticket action was carried out, from the ticket as it is now.
+    pub fn took_effect_on(&self, ticket: &Ticket) -> bool {
+        match self {
+            Action::Reinstate { .. } => ticket.status == TicketStatus::Waiting,
+            Action::Cancel { .. } => ticket.status == TicketStatus::Cancelled,
+            _ => false,
+        }
+    }
+
+    /// The ticket number the action is about, when the officer named one.
+    pub fn number(&self) -> Option<&str> {
+        match self {
+            Action::Call { number, .. }
+            | Action::Reinstate { number, .. }
+            | Action::Cancel { number, .. } => Some(number),
+            _ => None,
         }
     }
 }
@@ -341,6 +419,37 @@ impl Client {
         self.get(&format!("/tickets/{id}")).await
     }
 
+    /// The waiting tickets of a service, in line order (staff).
+    pub async fn waiting(&self, service: &str) -> Result<Vec<Ticket>, Failure> {
+        self.get(&format!("/services/{service}/waiting")).await
+    }
+
+    /// Today's ticket with this number (`A012`; staff).
+    pub async fn by_number(&self, number: &str) -> Result<Ticket, Failure> {
+        let number: String = number
+            .trim()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        if number.is_empty() {
+            return Err(Failure::Refused {
+                status: 404,
+                code: "ticket_not_found".into(),
+                message: "Tiket tidak ditemukan. / Ticket not found.".into(),
+            });
+        }
+        self.get(&format!(
+            "/tickets/by-number/{}",
+            number.to_ascii_uppercase()
+        ))
+        .await
+    }
+
+    /// Every counter's live state.
+    pub async fn counters(&self) -> Result<Vec<CounterView>, Failure> {
+        self.get("/counters").await
+    }
+
     /// Sends an action once.
     pub async fn act_once(&self, counter: &str, action: &Action) -> Result<Outcome, Failure> {
         self.act_keyed(counter, action, &new_key()).await
@@ -354,7 +463,10 @@ impl Client {
         action: &Action,
         key: &str,
     ) -> Result<Outcome, Failure> {
-        let url = self.url(&format!("/counters/{counter}/{}", action.path()));
+        let url = match action.ticket_action() {
+            Some(id) => self.url(&format!("/tickets/{id}/{}", action.path())),
+            None => self.url(&format!("/counters/{counter}/{}", action.path())),
+        };
         let req = self.http.post(url).header("Idempotency-Key", key);
         let req = match action.body() {
             Some(body) => req.json(&body),
@@ -380,6 +492,9 @@ impl Client {
     /// Sends an action, retrying over network failures without ever doing it twice
     /// (see the module comment). A refusal by the server is returned at once.
     pub async fn act(&self, counter: &str, action: &Action) -> Result<Outcome, Failure> {
+        if let Some(id) = action.ticket_action() {
+            return self.act_on_ticket(id, action).await;
+        }
         let key = new_key();
         let mut before: Option<CounterView> = None;
         let mut sent = false;
@@ -424,6 +539,48 @@ impl Client {
         })
     }
 
+    /// A ticket action with the same care: before sending it again after a network
+    /// failure, look whether the ticket already shows it done.
+    async fn act_on_ticket(&self, id: u64, action: &Action) -> Result<Outcome, Failure> {
+        let key = new_key();
+        let mut sent = false;
+        let mut pause = FIRST_BACKOFF;
+        let mut last = Failure::Network("no attempt".into());
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            if sent {
+                match self.ticket(id).await {
+                    Ok(now) if action.took_effect_on(&now) => {
+                        return Ok(Outcome::Ticket(Box::new(now)));
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.retryable() => {
+                        last = e;
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            sent = true;
+            match self.act_keyed("", action, &key).await {
+                Err(e) if e.retryable() => last = e,
+                other => return other,
+            }
+        }
+        if let Ok(now) = self.ticket(id).await
+            && action.took_effect_on(&now)
+        {
+            return Ok(Outcome::Ticket(Box::new(now)));
+        }
+        Err(match last {
+            Failure::Network(why) => Failure::Network(format!("{why}; {ATTEMPTS}×")),
+            other => other,
+        })
+    }
+
     /// The answer an action would have had, rebuilt from the counter's state after it.
     async fn outcome_of(
         &self,
@@ -432,16 +589,24 @@ impl Client {
         after: CounterView,
     ) -> Outcome {
         match action {
-            Action::Open | Action::Close | Action::Pause | Action::Resume => {
+            Action::Open | Action::TakeOver | Action::Close | Action::Pause | Action::Resume => {
                 Outcome::Counter(Box::new(after))
             }
-            Action::CallNext | Action::Recall | Action::Start | Action::ResumeHeld(_) => {
-                match after.ticket {
-                    Some(t) => Outcome::Ticket(Box::new(t)),
-                    None => Outcome::Nobody,
-                }
-            }
-            Action::Complete | Action::NoShow | Action::Transfer { .. } | Action::Hold { .. } => {
+            Action::CallNext
+            | Action::Call { .. }
+            | Action::Recall
+            | Action::Start
+            | Action::ResumeHeld(_) => match after.ticket {
+                Some(t) => Outcome::Ticket(Box::new(t)),
+                None => Outcome::Nobody,
+            },
+            Action::Complete
+            | Action::NoShow
+            | Action::Transfer { .. }
+            | Action::Hold { .. }
+            | Action::Requeue
+            | Action::Reinstate { .. }
+            | Action::Cancel { .. } => {
                 let Some(old) = &before.ticket else {
                     return Outcome::Counter(Box::new(after));
                 };

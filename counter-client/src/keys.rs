@@ -1,7 +1,9 @@
 //! The key map, shared by the terminal client and documented in docs/counter.md (the
 //! page uses the same keys). Built for the numeric keypad: an officer keeps one hand
 //! there and the other for the visitor's papers. The digits also work on the top row of
-//! a laptop keyboard.
+//! a laptop keyboard. Every key of the keypad has its command; cancelling a ticket
+//! (supervisors and admins only, and never undone) is on `x`, off the keypad, so it is
+//! never pressed by a slip of the hand.
 
 use crate::i18n::Lang;
 
@@ -15,18 +17,24 @@ pub enum Cmd {
     NoShow,
     Transfer,
     Hold,
+    /// Call a particular waiting ticket (out of turn with a reason).
+    CallTicket,
     ResumeHeld,
     Pause,
     Resume,
+    /// Put a no-show back in line.
+    Reinstate,
     Open,
     Close,
+    /// Withdraw a ticket (supervisors and admins).
+    CancelTicket,
     Language,
     Quit,
 }
 
 impl Cmd {
     /// Every command in the order the screen lists them.
-    pub const ALL: [Cmd; 14] = [
+    pub const ALL: [Cmd; 17] = [
         Cmd::CallNext,
         Cmd::Recall,
         Cmd::Start,
@@ -34,14 +42,22 @@ impl Cmd {
         Cmd::NoShow,
         Cmd::Transfer,
         Cmd::Hold,
+        Cmd::CallTicket,
         Cmd::ResumeHeld,
         Cmd::Pause,
         Cmd::Resume,
+        Cmd::Reinstate,
         Cmd::Open,
         Cmd::Close,
+        Cmd::CancelTicket,
         Cmd::Language,
         Cmd::Quit,
     ];
+
+    /// Whether the command is for supervisors and admins only.
+    pub fn floor_only(self) -> bool {
+        self == Cmd::CancelTicket
+    }
 
     /// The command of a typed character (`'\n'` stands for Enter).
     pub fn of_char(c: char) -> Option<Cmd> {
@@ -53,11 +69,14 @@ impl Cmd {
             '2' => Cmd::NoShow,
             '3' => Cmd::Transfer,
             '4' => Cmd::Hold,
+            '5' => Cmd::CallTicket,
             '6' => Cmd::ResumeHeld,
             '7' => Cmd::Pause,
             '8' => Cmd::Resume,
+            '9' => Cmd::Reinstate,
             '/' => Cmd::Open,
             '*' => Cmd::Close,
+            'x' => Cmd::CancelTicket,
             '-' => Cmd::Language,
             'q' => Cmd::Quit,
             _ => return None,
@@ -74,11 +93,14 @@ impl Cmd {
             Cmd::NoShow => "2",
             Cmd::Transfer => "3",
             Cmd::Hold => "4",
+            Cmd::CallTicket => "5",
             Cmd::ResumeHeld => "6",
             Cmd::Pause => "7",
             Cmd::Resume => "8",
+            Cmd::Reinstate => "9",
             Cmd::Open => "/",
             Cmd::Close => "*",
+            Cmd::CancelTicket => "x",
             Cmd::Language => "-",
             Cmd::Quit => "q",
         }
@@ -93,11 +115,14 @@ impl Cmd {
             Cmd::NoShow => ("Tidak hadir", "No-show"),
             Cmd::Transfer => ("Alihkan", "Transfer"),
             Cmd::Hold => ("Tahan", "Hold"),
+            Cmd::CallTicket => ("Panggil nomor tertentu", "Call a particular ticket"),
             Cmd::ResumeHeld => ("Lanjutkan tiket ditahan", "Resume held ticket"),
             Cmd::Pause => ("Istirahat", "Break"),
             Cmd::Resume => ("Selesai istirahat", "End break"),
+            Cmd::Reinstate => ("Pulihkan tidak hadir", "Reinstate a no-show"),
             Cmd::Open => ("Buka loket", "Open counter"),
             Cmd::Close => ("Tutup loket", "Close counter"),
+            Cmd::CancelTicket => ("Batalkan tiket", "Cancel a ticket"),
             Cmd::Language => ("English", "Bahasa Indonesia"),
             Cmd::Quit => ("Keluar", "Quit"),
         };
@@ -124,6 +149,10 @@ mod tests {
                 cmd.key()
             );
         }
-        assert_eq!(Cmd::of_char('9'), None);
+        // Every key of the numeric keypad (with NumLock on) has its command.
+        for key in "0123456789/*-+.\n".chars() {
+            assert!(Cmd::of_char(key).is_some(), "{key:?}");
+        }
+        assert_eq!(Cmd::of_char('z'), None);
     }
 }

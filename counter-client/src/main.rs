@@ -8,7 +8,7 @@ use antre_counter::api::{Action, Client, Failure, Outcome};
 use antre_counter::i18n::Lang;
 use antre_counter::led::{Follower, LedSign, LedUrl};
 use antre_counter::stream::{Feed, follow};
-use antre_protocol::LoginResponse;
+use antre_protocol::{LoginResponse, Role};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit status when the server refused the action (e.g. `counter_not_yours`).
@@ -89,12 +89,40 @@ enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Put the current visitor back in line at their place (leaving the counter).
+    Requeue,
+    /// Call a particular waiting ticket; out of turn it needs --reason.
+    Call {
+        /// The ticket's number, e.g. A012.
+        #[arg(long)]
+        ticket: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Put a no-show back in line (within the grace period).
+    Reinstate {
+        /// The ticket's number, e.g. A012.
+        #[arg(long)]
+        ticket: String,
+    },
+    /// Withdraw a waiting, held or no-show ticket (supervisors and admins).
+    Cancel {
+        /// The ticket's number, e.g. A012.
+        #[arg(long)]
+        ticket: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Start a break (istirahat).
     Pause,
     /// End the break.
     Resume,
     /// Open the counter.
-    Open,
+    Open {
+        /// Take it over from the officer who has it open (an officer assigned to it).
+        #[arg(long)]
+        take_over: bool,
+    },
     /// Close the counter.
     Close,
     /// Drive the counter's LED sign from the live stream (no login needed).
@@ -105,8 +133,10 @@ enum Command {
     },
 }
 
-fn action_of(command: &Command) -> Option<Action> {
-    Some(match command {
+/// The action of a subcommand; a ticket named by its number is looked up first.
+async fn action_of(client: &Client, command: &Command) -> Result<Option<Action>, Failure> {
+    let id_of = async |number: &str| client.by_number(number).await.map(|t| (t.id, t.number));
+    Ok(Some(match command {
         Command::CallNext => Action::CallNext,
         Command::Recall => Action::Recall,
         Command::Start => Action::Start,
@@ -117,12 +147,34 @@ fn action_of(command: &Command) -> Option<Action> {
             note: note.clone(),
         },
         Command::Hold { note } => Action::Hold { note: note.clone() },
+        Command::Requeue => Action::Requeue,
+        Command::Call { ticket, reason } => {
+            let (ticket, number) = id_of(ticket).await?;
+            Action::Call {
+                ticket,
+                number,
+                reason: reason.clone(),
+            }
+        }
+        Command::Reinstate { ticket } => {
+            let (ticket, number) = id_of(ticket).await?;
+            Action::Reinstate { ticket, number }
+        }
+        Command::Cancel { ticket, reason } => {
+            let (ticket, number) = id_of(ticket).await?;
+            Action::Cancel {
+                ticket,
+                number,
+                reason: reason.clone(),
+            }
+        }
         Command::Pause => Action::Pause,
         Command::Resume => Action::Resume,
-        Command::Open => Action::Open,
+        Command::Open { take_over: false } => Action::Open,
+        Command::Open { take_over: true } => Action::TakeOver,
         Command::Close => Action::Close,
-        Command::Led { .. } => return None,
-    })
+        Command::Led { .. } => return Ok(None),
+    }))
 }
 
 fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
@@ -141,8 +193,14 @@ fn exit_of(failure: &Failure) -> ExitCode {
         Some("invalid_credentials") => {
             " Periksa nama pengguna dan kata sandi. / Check the username and password."
         }
-        Some("counter_not_yours" | "counter_in_use") => {
+        Some("counter_not_yours") => {
             " Buka loket Anda sendiri dengan `open`. / Open your own counter with `open`."
+        }
+        Some("counter_in_use") => {
+            " Ambil alih dengan `open --take-over`. / Take it over with `open --take-over`."
+        }
+        Some("reason_required") => {
+            " Sebutkan alasannya dengan --reason. / Give the reason with --reason."
         }
         Some("counter_closed") => " Buka dulu dengan `open`. / Open it first with `open`.",
         _ => "",
@@ -175,9 +233,15 @@ async fn main() -> ExitCode {
         Ok(me) => me,
         Err(e) => return exit_of(&e),
     };
+    // Reinstating and cancelling act on a ticket, wherever its visitor is.
+    let ticket_only = matches!(
+        cli.command,
+        Some(Command::Reinstate { .. } | Command::Cancel { .. })
+    );
     let counter = match (&cli.counter, me.counters.as_slice()) {
         (Some(c), _) => c.clone(),
         (None, [only]) => only.clone(),
+        (None, _) if ticket_only => String::new(),
         (None, list) => {
             return fail(
                 EXIT_OTHER,
@@ -192,9 +256,23 @@ async fn main() -> ExitCode {
         LangArg::Id => Lang::Id,
         LangArg::En => Lang::En,
     };
-    match cli.command.as_ref().and_then(action_of) {
+    let action = match &cli.command {
+        Some(command) => match action_of(&client, command).await {
+            Ok(action) => action,
+            Err(e) => return exit_of(&e),
+        },
+        None => None,
+    };
+    match action {
         Some(action) => one_action(&client, &counter, &action).await,
-        None => screen(client, counter, user, password, lang, cli.led.as_ref()).await,
+        None => {
+            let user = Login {
+                username: user,
+                password,
+                role: me.role,
+            };
+            screen(client, counter, user, lang, cli.led.as_ref()).await
+        }
     }
 }
 
@@ -235,13 +313,21 @@ async fn one_action(client: &Client, counter: &str, action: &Action) -> ExitCode
                 Action::NoShow => ("tidak hadir di loket", "did not come to counter"),
                 Action::Transfer { .. } => ("dialihkan dari loket", "transferred from counter"),
                 Action::Hold { .. } => ("ditahan di loket", "on hold at counter"),
+                Action::Call { .. } => ("dipanggil ke loket", "called to counter"),
+                Action::Requeue => ("kembali ke antrean dari loket", "back in line from counter"),
+                Action::Reinstate { .. } => ("dipulihkan ke antrean", "reinstated in line"),
+                Action::Cancel { .. } => ("dibatalkan", "cancelled"),
                 _ => ("di loket", "at counter"),
             };
             let n = &t.number;
-            eprintln!(
-                "{n} {id} {counter} ({}). / {n} {en} {counter} ({}).",
-                t.service, t.service
-            );
+            if matches!(action, Action::Reinstate { .. } | Action::Cancel { .. }) {
+                eprintln!("{n} {id} ({}). / {n} {en} ({}).", t.service, t.service);
+            } else {
+                eprintln!(
+                    "{n} {id} {counter} ({}). / {n} {en} {counter} ({}).",
+                    t.service, t.service
+                );
+            }
             ExitCode::SUCCESS
         }
         Ok(Outcome::Counter(view)) => {
@@ -254,11 +340,17 @@ async fn one_action(client: &Client, counter: &str, action: &Action) -> ExitCode
     }
 }
 
+/// Who logged in, kept to log in again when the session runs out.
+struct Login {
+    username: String,
+    password: String,
+    role: Role,
+}
+
 async fn screen(
     client: Client,
     counter: String,
-    username: String,
-    password: String,
+    user: Login,
     lang: Lang,
     led: Option<&LedUrl>,
 ) -> ExitCode {
@@ -280,8 +372,9 @@ async fn screen(
         client,
         site,
         counter,
-        username,
-        password,
+        username: user.username,
+        password: user.password,
+        role: user.role,
         lang,
         led,
     };

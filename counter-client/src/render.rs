@@ -1,23 +1,28 @@
 //! Draws the terminal screen from an [`App`]; no I/O, so tests render into ratatui's
 //! `TestBackend` and read the buffer.
 
-use antre_protocol::{CounterStatus, TicketStatus};
+use antre_protocol::{CounterStatus, Role, TicketStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
-use crate::app::{App, Level, Mode};
+use crate::app::{App, Leaving, Level, Mode, Purpose};
 use crate::i18n::{Lang, clock, minutes};
 use crate::keys::Cmd;
 
-/// Commands shown in the key bar, most used first.
-const KEY_BAR: [Cmd; 14] = Cmd::ALL;
+/// Commands shown in the key bar, most used first: every one the user may use.
+fn key_bar(app: &App) -> Vec<Cmd> {
+    Cmd::ALL
+        .into_iter()
+        .filter(|c| !c.floor_only() || app.role != Role::Officer)
+        .collect()
+}
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     // The key bar wraps: as many rows as its text needs at this width, plus its border.
-    let bar: usize = KEY_BAR
+    let bar: usize = key_bar(app)
         .iter()
         .map(|c| c.key().chars().count() + c.label(app.lang).chars().count() + 5)
         .sum();
@@ -47,6 +52,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     draw_message(frame, message, app);
     match &app.mode {
         Mode::Transfer { .. } => draw_transfer(frame, body, app),
+        Mode::Pick { .. } => draw_pick(frame, body, app),
+        Mode::Leave { then } => draw_leave(frame, body, app, *then),
+        Mode::ConfirmTakeOver { from } => draw_take_over(frame, body, app, from),
         Mode::Main | Mode::ConfirmClose => {}
     }
 }
@@ -73,16 +81,35 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, app: &App) {
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         )
     };
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(" ANTRE ", Style::new().add_modifier(Modifier::REVERSED)),
         Span::raw(format!(
             " {} ({}) · {} · ",
             app.counter.name, app.counter.code, app.user
         )),
         Span::styled(status, Style::new().fg(color).add_modifier(Modifier::BOLD)),
-        Span::raw(" · "),
-        online,
-    ]);
+    ];
+    // Who holds the counter: this user, or (marked) someone else, whose counter it is
+    // now.
+    if let Some(by) = &app.taken_by {
+        spans.push(Span::styled(
+            format!(" · {} {by}", l.pick("diambil alih oleh", "taken over by")),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    } else if let Some(holder) = app.holder() {
+        let style = if holder == app.user {
+            Style::new()
+        } else {
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        };
+        spans.push(Span::styled(
+            format!(" · {} {holder}", l.pick("dibuka oleh", "open by")),
+            style,
+        ));
+    }
+    spans.push(Span::raw(" · "));
+    spans.push(online);
+    let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line), area);
 }
 
@@ -162,6 +189,20 @@ fn draw_current(frame: &mut Frame<'_>, area: Rect, app: &App) {
         }
         None => {
             lines.push(Line::raw(""));
+            if let Some(holder) = app.blocked() {
+                let text = match l {
+                    Lang::Id => {
+                        format!("Loket ini dibuka oleh {holder}. Tekan / untuk mengambil alih.")
+                    }
+                    Lang::En => format!("{holder} has this counter open. Press / to take it over."),
+                };
+                lines.push(Line::raw(text).centered());
+                frame.render_widget(
+                    Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+                    area,
+                );
+                return;
+            }
             let text = match app.status() {
                 CounterStatus::Closed => l.pick(
                     "Loket tutup. Tekan / untuk membuka.",
@@ -244,9 +285,10 @@ fn draw_held(frame: &mut Frame<'_>, area: Rect, app: &App) {
     );
 }
 
-fn ticket_status(lang: Lang, status: TicketStatus) -> &'static str {
+/// A ticket's status in words.
+pub fn ticket_status(lang: Lang, status: TicketStatus) -> &'static str {
     match status {
-        TicketStatus::Waiting => lang.pick("dialihkan", "transferred"),
+        TicketStatus::Waiting => lang.pick("menunggu", "waiting"),
         TicketStatus::Called => lang.pick("dipanggil", "called"),
         TicketStatus::Serving => lang.pick("dilayani", "serving"),
         TicketStatus::Held => lang.pick("ditahan", "on hold"),
@@ -271,7 +313,7 @@ fn draw_recent(frame: &mut Frame<'_>, area: Rect, app: &App) {
 
 fn draw_keys(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let mut spans = Vec::new();
-    for cmd in KEY_BAR {
+    for cmd in key_bar(app) {
         spans.push(Span::styled(
             format!("[{}]", cmd.key()),
             Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
@@ -371,5 +413,207 @@ fn draw_transfer(frame: &mut Frame<'_>, body: Rect, app: &App) {
             cursor(*in_note)
         )),
         note_area,
+    );
+}
+
+/// The list of tickets to choose from ([`Mode::Pick`]).
+fn draw_pick(frame: &mut Frame<'_>, body: Rect, app: &App) {
+    let Mode::Pick {
+        purpose,
+        query,
+        selected,
+        reason,
+        in_reason,
+        loading,
+        ..
+    } = &app.mode
+    else {
+        return;
+    };
+    let l = app.lang;
+    let area = body.inner(ratatui::layout::Margin::new(2, 1));
+    frame.render_widget(Clear, area);
+    let title = match purpose {
+        Purpose::Call => l.pick(
+            " Panggil nomor tertentu — ketik nomor, ↑↓ pilih, Tab alasan, Enter panggil, Esc batal ",
+            " Call a particular ticket — type its number, ↑↓ choose, Tab reason, Enter call, Esc cancel ",
+        ),
+        Purpose::Reinstate => l.pick(
+            " Pulihkan tidak hadir — ketik nomor, ↑↓ pilih, Enter pulihkan, Esc batal ",
+            " Reinstate a no-show — type its number, ↑↓ choose, Enter reinstate, Esc cancel ",
+        ),
+        Purpose::Cancel => l.pick(
+            " Batalkan tiket — ketik nomor, ↑↓ pilih, Tab alasan, Enter batalkan, Esc batal ",
+            " Cancel a ticket — type its number, ↑↓ choose, Tab reason, Enter cancel it, Esc back ",
+        ),
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [search, list, reason_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(u16::from(purpose.has_reason())),
+    ])
+    .areas(inner);
+    let cursor = |on: bool| if on { "▌" } else { "" };
+    frame.render_widget(
+        Paragraph::new(format!(
+            "{} {query}{}",
+            l.pick("Nomor:", "Number:"),
+            cursor(!in_reason)
+        )),
+        search,
+    );
+    let matches = app.pick_matches();
+    let now = app.now.as_second() + app.skew_s;
+    let mut items: Vec<ListItem<'_>> = matches
+        .iter()
+        .map(|t| {
+            let waited = t
+                .issued_at
+                .parse::<jiff::Timestamp>()
+                .map(|at| minutes(l, u32::try_from(now - at.as_second()).unwrap_or(0)))
+                .unwrap_or_default();
+            let priority = t.priority.map_or(String::new(), |p| {
+                format!(" · {} {}", l.pick("prioritas", "priority"), p.as_str())
+            });
+            ListItem::new(format!(
+                "{:<6} {} · {} {waited}{priority}",
+                t.number,
+                app.service_name(&t.service),
+                ticket_status(l, t.status)
+            ))
+        })
+        .collect();
+    if items.is_empty() {
+        let text = if *loading {
+            l.pick("Memuat…", "Loading…")
+        } else if query.trim().is_empty() {
+            l.pick("Tidak ada tiket di daftar.", "No ticket in the list.")
+        } else {
+            l.pick(
+                "Tidak ada di daftar: Enter mencari nomor ini.",
+                "Not in the list: Enter looks this number up.",
+            )
+        };
+        items.push(ListItem::new(text).style(Style::new().fg(Color::DarkGray)));
+    }
+    let mut state = ListState::default().with_selected((!matches.is_empty()).then_some(*selected));
+    frame.render_stateful_widget(
+        List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED)),
+        list,
+        &mut state,
+    );
+    if purpose.has_reason() {
+        let label = match purpose {
+            Purpose::Call => l.pick(
+                "Alasan (bila bukan gilirannya):",
+                "Reason (if out of turn):",
+            ),
+            _ => l.pick("Alasan:", "Reason:"),
+        };
+        frame.render_widget(
+            Paragraph::new(format!("{label} {reason}{}", cursor(*in_reason))),
+            reason_area,
+        );
+    }
+}
+
+/// A small box in the middle of `body`, cleared, with a border and a title.
+fn dialog(frame: &mut Frame<'_>, body: Rect, title: &str, lines: Vec<Line<'_>>) {
+    let width = body.width.saturating_sub(4).min(76);
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(body.height);
+    let area = Rect {
+        x: body.x + (body.width - width) / 2,
+        y: body.y + (body.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(title.to_string()),
+            )
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn key_line<'a>(key: &'a str, text: &'a str) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(
+            format!(" [{key}] "),
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(text),
+    ])
+}
+
+/// Closing or quitting with a visitor at the counter ([`Mode::Leave`]).
+fn draw_leave(frame: &mut Frame<'_>, body: Rect, app: &App, then: Leaving) {
+    let l = app.lang;
+    let number = app.current().map_or("", |t| t.number.as_str());
+    let title = match then {
+        Leaving::Quit => l.pick(" Sebelum keluar ", " Before quitting "),
+        Leaving::Close => l.pick(" Sebelum menutup loket ", " Before closing the counter "),
+    };
+    let mut lines = vec![
+        Line::styled(
+            format!(
+                " {number} {}",
+                l.pick(
+                    "masih di loket. Apa yang dilakukan?",
+                    "is still at the counter. What now?"
+                )
+            ),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        key_line("1", l.pick("Selesai", "Complete")),
+        key_line(
+            "2",
+            l.pick(
+                "Kembali ke antrean (pada urutannya)",
+                "Back in line (at their place)",
+            ),
+        ),
+    ];
+    if then == Leaving::Quit {
+        lines.push(key_line(
+            "4",
+            l.pick("Tahan di loket ini", "Hold at this counter"),
+        ));
+    }
+    lines.push(key_line("Esc", l.pick("Batal", "Cancel")));
+    dialog(frame, body, title, lines);
+}
+
+/// Opening a counter someone else has open ([`Mode::ConfirmTakeOver`]).
+fn draw_take_over(frame: &mut Frame<'_>, body: Rect, app: &App, from: &str) {
+    let l = app.lang;
+    let lines = vec![
+        Line::styled(
+            format!(
+                " {}",
+                match l {
+                    Lang::Id => format!("Loket dibuka oleh {from} — ambil alih?"),
+                    Lang::En => format!("{from} has this counter open — take it over?"),
+                }
+            ),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        key_line("/ Enter", l.pick("Ambil alih", "Take over")),
+        key_line("Esc", l.pick("Batal", "Cancel")),
+    ];
+    dialog(
+        frame,
+        body,
+        l.pick(" Ambil alih loket ", " Take over the counter "),
+        lines,
     );
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use antre_protocol::{EventKind, SiteInfo, StreamMessage};
+use antre_protocol::{EventKind, Role, SiteInfo, StreamMessage, Ticket};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 
@@ -26,8 +26,65 @@ pub struct Setup {
     pub username: String,
     /// Kept to log in again when the session runs out mid-shift.
     pub password: String,
+    /// The user's role, from the login: supervisors and admins also cancel tickets.
+    pub role: Role,
     pub lang: Lang,
     pub led: Option<LedSign>,
+}
+
+/// What the screen's background tasks report.
+enum Done {
+    Acted(Action, Result<Outcome, Failure>),
+    Waiting(Result<Vec<Ticket>, Failure>),
+    Found(Result<Ticket, Failure>),
+}
+
+/// Carries out a request of the screen in the background (its answer comes back as a
+/// [`Done`]). Returns true when the screen asked to quit.
+fn dispatch(
+    request: Option<Request>,
+    setup: &Setup,
+    services: &[String],
+    tx: &mpsc::UnboundedSender<Done>,
+) -> bool {
+    let client = setup.client.clone();
+    let tx = tx.clone();
+    match request {
+        None => {}
+        Some(Request::Quit) => return true,
+        Some(Request::Act(action)) => {
+            let counter = setup.counter.clone();
+            tokio::spawn(async move {
+                let result = client.act(&counter, &action).await;
+                let _ = tx.send(Done::Acted(action, result));
+            });
+        }
+        Some(Request::Waiting) => {
+            let services = services.to_vec();
+            tokio::spawn(async move {
+                let mut all: Vec<Ticket> = Vec::new();
+                let mut result = Ok(());
+                for service in &services {
+                    match client.waiting(service).await {
+                        Ok(list) => all.extend(list),
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
+                // The services' lines merged by arrival: the order they came in.
+                all.sort_by(|a, b| a.issued_at.cmp(&b.issued_at).then(a.id.cmp(&b.id)));
+                let _ = tx.send(Done::Waiting(result.map(|()| all)));
+            });
+        }
+        Some(Request::Find(number)) => {
+            tokio::spawn(async move {
+                let _ = tx.send(Done::Found(client.by_number(&number).await));
+            });
+        }
+    }
+    false
 }
 
 enum Input {
@@ -71,6 +128,8 @@ fn key_of(event: Event) -> Option<Input> {
 pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
     let mut app = App::new(&setup.site, &setup.counter, &setup.username, setup.lang)
         .ok_or_else(|| anyhow::anyhow!("unknown counter {}", setup.counter))?;
+    app.role = setup.role;
+    let services = app.counter.services.clone();
     if let Ok(view) = setup.client.counter(&setup.counter).await {
         app.view = Some(view);
     }
@@ -91,7 +150,7 @@ pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
     });
     let (feed_tx, mut feed) = mpsc::unbounded_channel();
     let stream = tokio::spawn(follow(setup.client.address().clone(), feed_tx));
-    let (done_tx, mut done) = mpsc::unbounded_channel::<(Action, Result<Outcome, Failure>)>();
+    let (done_tx, mut done) = mpsc::unbounded_channel::<Done>();
     let mut follower = Follower::new(&setup.counter);
     let mut queues_stale = false;
     let mut tick = tokio::time::interval(TICK);
@@ -103,19 +162,11 @@ pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
             terminal.draw(|f| crate::render::draw(f, &app))?;
             tokio::select! {
                 input = keys.recv() => match input {
-                    Some(Input::Key(key)) => match app.on_key(key) {
-                        Some(Request::Quit) => return Ok(()),
-                        Some(Request::Act(action)) => {
-                            let client = setup.client.clone();
-                            let counter = setup.counter.clone();
-                            let tx = done_tx.clone();
-                            tokio::spawn(async move {
-                                let result = client.act(&counter, &action).await;
-                                let _ = tx.send((action, result));
-                            });
+                    Some(Input::Key(key)) => {
+                        if dispatch(app.on_key(key), &setup, &services, &done_tx) {
+                            return Ok(());
                         }
-                        None => {}
-                    },
+                    }
                     Some(Input::Resize) => {}
                     Some(Input::Quit) | None => return Ok(()),
                 },
@@ -137,22 +188,29 @@ pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
                         }
                     }
                 },
-                Some((action, result)) = done.recv() => {
-                    if let Err(f) = &result && f.needs_login() {
-                        // The session ran out mid-shift: log in again and retry once.
-                        // The server kept the counter and its ticket.
-                        app.say(Level::Warning, "Sesi berakhir; masuk ulang…", "Session expired; logging in again…");
-                        terminal.draw(|f| crate::render::draw(f, &app))?;
-                        let result = setup
-                            .client
-                            .act_or_relogin(&setup.counter, &action, &setup.username, &setup.password)
-                            .await;
-                        app.on_outcome(&action, result);
-                    } else {
-                        app.on_outcome(&action, result);
+                Some(news) = done.recv() => match news {
+                    Done::Acted(action, result) => {
+                        let result = if let Err(f) = &result && f.needs_login() {
+                            // The session ran out mid-shift: log in again and retry once.
+                            // The server kept the counter and its ticket.
+                            app.say(Level::Warning, "Sesi berakhir; masuk ulang…", "Session expired; logging in again…");
+                            terminal.draw(|f| crate::render::draw(f, &app))?;
+                            setup
+                                .client
+                                .act_or_relogin(&setup.counter, &action, &setup.username, &setup.password)
+                                .await
+                        } else {
+                            result
+                        };
+                        let next = app.on_outcome(&action, result);
+                        queues_stale = true;
+                        if dispatch(next, &setup, &services, &done_tx) {
+                            return Ok(());
+                        }
                     }
-                    queues_stale = true;
-                }
+                    Done::Waiting(result) => app.on_waiting(result),
+                    Done::Found(result) => app.on_found(result),
+                },
                 _ = tick.tick() => {
                     if queues_stale && let Ok(q) = setup.client.queues().await {
                         app.set_queues(q);

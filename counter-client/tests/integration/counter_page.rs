@@ -197,7 +197,8 @@ async fn an_officer_logs_in_opens_calls_and_transfers_keeping_the_place() {
     browser
         .wait_for(
             "!document.body.classList.contains('relogin') \
-             && window.antreCounter.view.ticket?.status === 'serving'",
+             && window.antreCounter.view.ticket?.status === 'serving' \
+             && !window.antreCounter.busy",
             WAIT,
         )
         .await;

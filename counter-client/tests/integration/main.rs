@@ -6,8 +6,11 @@
 mod action_latency;
 mod client_library;
 mod concurrent_calls;
+mod counter_access;
 mod counter_page;
+mod counter_tools;
 mod led_serial;
 mod network_trouble;
 mod render;
+mod shared_site;
 mod subcommands;

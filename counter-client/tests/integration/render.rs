@@ -2,9 +2,9 @@
 //! (current number, timer, waiting counts, warnings, messages) and what keys do.
 
 use antre_counter::api::{Action, Failure, Outcome};
-use antre_counter::app::{App, Key, Mode, Request};
+use antre_counter::app::{App, Key, Leaving, Mode, Purpose, Request};
 use antre_counter::i18n::Lang;
-use antre_protocol::{CounterView, QueueInfo, SiteInfo, StreamMessage, Ticket};
+use antre_protocol::{CounterView, QueueInfo, Role, SiteInfo, StreamMessage, Ticket};
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -245,7 +245,15 @@ fn transfer_searches_every_service_and_sends_the_choice_with_a_note() {
         app.on_key(Key::Char(c));
     }
     assert_eq!(app.transfer_matches().len(), 2, "found by agency");
-    app.on_key(Key::Down);
+    // The search ranks them (equal scores by name): move down to the family card.
+    let at = app
+        .transfer_matches()
+        .iter()
+        .position(|s| s.code == "DKP-KK")
+        .unwrap();
+    for _ in 0..at {
+        app.on_key(Key::Down);
+    }
     app.on_key(Key::Tab);
     for c in "bawa KK".chars() {
         app.on_key(Key::Char(c));
@@ -281,4 +289,361 @@ fn the_stream_keeps_the_screen_current() {
     let text = screen(&app);
     assert!(text.contains("A020"), "{text}");
     assert_eq!(app.seq, 41);
+}
+
+fn numbered(id: u64, number: &str, status: &str) -> Ticket {
+    serde_json::from_value(json!({
+        "id": id, "number": number, "service": "DKP-KTP", "status": status,
+        "issued_at": ago(900 - id as i64), "day": "2026-11-23", "counter": "L01"
+    }))
+    .unwrap()
+}
+
+fn held_by(officer: &str, status: &str) -> CounterView {
+    serde_json::from_value(json!({
+        "code": "L01", "status": status, "officer": officer, "held": []
+    }))
+    .unwrap()
+}
+
+fn opened_event(seq: u64, officer: &str, taken_from: Option<&str>) -> StreamMessage {
+    serde_json::from_value(json!({
+        "seq": seq, "type": "counter.opened", "at": Timestamp::now().to_string(), "zones": ["A"],
+        "counter": held_by(officer, "open"),
+        "detail": {"by": officer, "taken_from": taken_from}
+    }))
+    .unwrap()
+}
+
+fn typed(app: &mut App, text: &str) -> Option<Request> {
+    let mut last = None;
+    for c in text.chars() {
+        last = app.on_key(Key::Char(c));
+    }
+    last
+}
+
+#[test]
+fn the_header_shows_who_holds_the_counter_and_a_takeover_asks_first() {
+    let mut app = app();
+    app.view = Some(held_by("petugas-l01", "open"));
+    let text = screen(&app);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("dibuka oleh petugas-l01"), "{header}");
+
+    // Someone else has it open: the header names them; an officer's keys do nothing
+    // there but say so; "/" asks, and "/" again takes it over.
+    app.view = Some(held_by("budi", "open"));
+    let header = screen(&app).lines().next().unwrap().to_string();
+    assert!(header.contains("dibuka oleh budi"), "{header}");
+    assert!(
+        screen(&app).contains("Loket ini dibuka oleh budi. Tekan / untuk mengambil alih."),
+        "{}",
+        screen(&app)
+    );
+    assert_eq!(
+        app.on_key(Key::Enter),
+        None,
+        "no call on someone else's counter"
+    );
+    assert!(screen(&app).contains("budi (petugas lain)"));
+    assert_eq!(app.on_key(Key::Char('/')), None);
+    assert_eq!(
+        app.mode,
+        Mode::ConfirmTakeOver {
+            from: "budi".into()
+        }
+    );
+    let text = screen(&app);
+    assert!(
+        text.contains("Loket dibuka oleh budi — ambil alih?"),
+        "{text}"
+    );
+    // Any other key: nothing.
+    assert_eq!(app.on_key(Key::Esc), None);
+    assert_eq!(app.mode, Mode::Main);
+    app.on_key(Key::Char('/'));
+    assert_eq!(
+        app.on_key(Key::Char('/')),
+        Some(Request::Act(Action::TakeOver))
+    );
+    app.on_outcome(
+        &Action::TakeOver,
+        Ok(Outcome::Counter(Box::new(held_by("petugas-l01", "open")))),
+    );
+    let text = screen(&app);
+    assert!(text.contains("Loket diambil alih dari budi."), "{text}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("dibuka oleh petugas-l01")
+    );
+
+    // Then budi takes it back: the stream says so, and this screen stops acting.
+    app.view = Some(view("open", Some(ticket("A017", "called", 10))));
+    app.mode = Mode::Transfer {
+        query: String::new(),
+        selected: 0,
+        note: String::new(),
+        in_note: false,
+    };
+    app.on_stream(&opened_event(50, "budi", Some("petugas-l01")));
+    assert_eq!(app.mode, Mode::Main, "the transfer list closed");
+    assert_eq!(app.taken_by.as_deref(), Some("budi"));
+    let text = screen(&app);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("diambil alih oleh budi"), "{header}");
+    assert!(text.contains("Loket ini diambil alih oleh budi"), "{text}");
+    for key in [Key::Enter, Key::Char('1'), Key::Char('*'), Key::Char('3')] {
+        assert_eq!(app.on_key(key), None, "{key:?} acts no more");
+    }
+    assert_eq!(app.mode, Mode::Main);
+    // A supervisor taking over from someone else is no news for this screen.
+    app.taken_by = None;
+    app.on_stream(&opened_event(51, "penyelia", Some("budi")));
+    assert_eq!(app.taken_by, None);
+}
+
+#[test]
+fn leaving_with_a_visitor_asks_what_becomes_of_them_then_leaves() {
+    let mut app = app();
+    app.view = Some(view("open", Some(ticket("A017", "called", 10))));
+    // Quitting: complete, back in line or hold, then quit.
+    assert_eq!(app.on_key(Key::Char('q')), None);
+    assert_eq!(
+        app.mode,
+        Mode::Leave {
+            then: Leaving::Quit
+        }
+    );
+    let text = screen(&app);
+    for expected in [
+        "Sebelum keluar",
+        "A017 masih di loket",
+        "[2] Kembali ke antrean",
+        "[4] Tahan di loket ini",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing in:\n{text}");
+    }
+    assert_eq!(
+        app.on_key(Key::Char('2')),
+        Some(Request::Act(Action::Requeue))
+    );
+    let mut back = ticket("A017", "waiting", 10);
+    back.position = Some(0);
+    assert_eq!(
+        app.on_outcome(&Action::Requeue, Ok(Outcome::Ticket(Box::new(back)))),
+        Some(Request::Quit)
+    );
+    assert!(screen(&app).contains("A017 kembali ke antrean, urutan ke-1."));
+
+    // Holding, then quitting; a refusal quits nothing.
+    app.view = Some(view("open", Some(ticket("A017", "called", 10))));
+    app.on_key(Key::Char('q'));
+    assert_eq!(
+        app.on_key(Key::Char('4')),
+        Some(Request::Act(Action::Hold { note: None }))
+    );
+    let refused = Failure::Refused {
+        status: 409,
+        code: "invalid_state".into(),
+        message: "Tidak berlaku. / Not possible.".into(),
+    };
+    assert_eq!(
+        app.on_outcome(&Action::Hold { note: None }, Err(refused)),
+        None
+    );
+
+    // Closing: complete or back in line (closing sends held visitors back in line
+    // anyway), then close; Esc cancels.
+    app.on_key(Key::Char('*'));
+    assert_eq!(
+        app.mode,
+        Mode::Leave {
+            then: Leaving::Close
+        }
+    );
+    let text = screen(&app);
+    assert!(text.contains("Sebelum menutup loket"), "{text}");
+    assert!(!text.contains("Tahan di loket ini"), "{text}");
+    assert_eq!(app.on_key(Key::Char('4')), None, "no hold when closing");
+    assert_eq!(app.mode, Mode::Main);
+    app.on_key(Key::Char('*'));
+    assert_eq!(
+        app.on_key(Key::Char('1')),
+        Some(Request::Act(Action::Complete))
+    );
+    assert_eq!(
+        app.on_outcome(
+            &Action::Complete,
+            Ok(Outcome::Ticket(Box::new(ticket("A017", "done", 10))))
+        ),
+        Some(Request::Act(Action::Close))
+    );
+    // Without a visitor, quitting quits at once.
+    app.on_outcome(
+        &Action::Close,
+        Ok(Outcome::Counter(Box::new(view("closed", None)))),
+    );
+    assert_eq!(app.on_key(Key::Char('q')), Some(Request::Quit));
+}
+
+#[test]
+fn a_particular_ticket_is_called_from_the_waiting_list_with_a_reason() {
+    let mut app = app();
+    app.view = Some(view("open", None));
+    assert_eq!(app.on_key(Key::Char('5')), Some(Request::Waiting));
+    assert!(screen(&app).contains("Memuat"));
+    app.on_waiting(Ok(vec![
+        numbered(1, "A001", "waiting"),
+        numbered(2, "A002", "waiting"),
+        numbered(3, "A013", "waiting"),
+    ]));
+    let text = screen(&app);
+    assert!(text.contains("Panggil nomor tertentu"), "{text}");
+    assert!(
+        text.contains("A002   Perekaman KTP-el · menunggu"),
+        "{text}"
+    );
+    // Typing narrows the list by number.
+    typed(&mut app, "a01");
+    let shown: Vec<&str> = app
+        .pick_matches()
+        .iter()
+        .map(|t| t.number.as_str())
+        .collect();
+    assert_eq!(shown, ["A013"]);
+    // Out of turn: the server asks for a reason; the list stays, at the reason.
+    let call = Action::Call {
+        ticket: 3,
+        number: "A013".into(),
+        reason: String::new(),
+    };
+    assert_eq!(app.on_key(Key::Enter), Some(Request::Act(call.clone())));
+    app.on_outcome(
+        &call,
+        Err(Failure::Refused {
+            status: 422,
+            code: "reason_required".into(),
+            message:
+                "Panggilan di luar urutan memerlukan alasan. / An out-of-order call needs a reason."
+                    .into(),
+        }),
+    );
+    assert!(matches!(
+        app.mode,
+        Mode::Pick {
+            in_reason: true,
+            ..
+        }
+    ));
+    assert!(screen(&app).contains("memerlukan alasan"));
+    typed(&mut app, "lansia");
+    let call = Action::Call {
+        ticket: 3,
+        number: "A013".into(),
+        reason: "lansia".into(),
+    };
+    assert_eq!(app.on_key(Key::Enter), Some(Request::Act(call.clone())));
+    app.on_outcome(
+        &call,
+        Ok(Outcome::Ticket(Box::new(numbered(3, "A013", "called")))),
+    );
+    assert_eq!(app.mode, Mode::Main);
+    assert!(screen(&app).contains("A013 dipanggil."));
+
+    // A number not in the list is looked up; a ticket that cannot be called says why.
+    app.on_key(Key::Char('5'));
+    app.on_waiting(Ok(Vec::new()));
+    assert_eq!(typed(&mut app, "A009"), None);
+    assert_eq!(app.on_key(Key::Enter), Some(Request::Find("A009".into())));
+    app.on_found(Ok(numbered(9, "A009", "done")));
+    assert!(screen(&app).contains("hanya tiket yang menunggu dapat dipanggil"));
+    assert_eq!(app.on_key(Key::Esc), None);
+    assert_eq!(app.mode, Mode::Main);
+}
+
+#[test]
+fn a_no_show_is_reinstated_from_the_session_list_or_by_its_number() {
+    let mut app = app();
+    app.view = Some(view("open", None));
+    app.on_outcome(
+        &Action::NoShow,
+        Ok(Outcome::Ticket(Box::new(numbered(4, "A004", "no_show")))),
+    );
+    // "9": this session's no-shows, nothing to fetch.
+    assert_eq!(app.on_key(Key::Char('9')), None);
+    assert!(matches!(
+        app.mode,
+        Mode::Pick {
+            purpose: Purpose::Reinstate,
+            ..
+        }
+    ));
+    assert!(screen(&app).contains("Pulihkan tidak hadir"));
+    assert_eq!(
+        app.on_key(Key::Enter),
+        Some(Request::Act(Action::Reinstate {
+            ticket: 4,
+            number: "A004".into()
+        }))
+    );
+    let mut back = numbered(4, "A004", "waiting");
+    back.position = Some(2);
+    app.on_outcome(
+        &Action::Reinstate {
+            ticket: 4,
+            number: "A004".into(),
+        },
+        Ok(Outcome::Ticket(Box::new(back))),
+    );
+    assert!(screen(&app).contains("A004 kembali ke antrean, urutan ke-3."));
+    // By number: found, chosen, reinstated.
+    app.on_key(Key::Char('9'));
+    typed(&mut app, "a021");
+    assert_eq!(app.on_key(Key::Enter), Some(Request::Find("a021".into())));
+    app.on_found(Ok(numbered(21, "A021", "no_show")));
+    assert_eq!(
+        app.on_key(Key::Enter),
+        Some(Request::Act(Action::Reinstate {
+            ticket: 21,
+            number: "A021".into()
+        }))
+    );
+}
+
+#[test]
+fn only_supervisors_and_admins_cancel_and_always_with_a_reason() {
+    let mut app = app();
+    app.view = Some(view("open", None));
+    assert!(
+        !screen(&app).contains("Batalkan tiket"),
+        "not offered to officers"
+    );
+    assert_eq!(app.on_key(Key::Char('x')), None);
+    assert_eq!(app.mode, Mode::Main);
+    assert!(screen(&app).contains("Hanya penyelia dan admin"));
+
+    app.role = Role::Supervisor;
+    assert!(screen(&app).contains("[x] Batalkan tiket"));
+    assert_eq!(app.on_key(Key::Char('x')), Some(Request::Waiting));
+    app.on_waiting(Ok(vec![numbered(5, "A005", "waiting")]));
+    assert_eq!(app.on_key(Key::Enter), None, "a reason first");
+    assert!(matches!(
+        app.mode,
+        Mode::Pick {
+            in_reason: true,
+            ..
+        }
+    ));
+    typed(&mut app, "ganda");
+    assert_eq!(
+        app.on_key(Key::Enter),
+        Some(Request::Act(Action::Cancel {
+            ticket: 5,
+            number: "A005".into(),
+            reason: "ganda".into()
+        }))
+    );
 }
