@@ -6,135 +6,25 @@
 //!
 //! # The algorithm
 //!
-//! 1. **Normalise** every text: lower case; accents off (`é` → `e`); everything but
-//!    letters `a`–`z` and digits `0`–`9` becomes one space; trimmed.
-//! 2. **Index** each service with two sets of words: *strong* words, the service's
-//!    keywords and its agency's short name (what people type: "ktp", "Dukcapil"), and
-//!    *weak* words, its names in both languages, its agency's full name and its code;
-//!    and its keywords as whole *phrases*.
-//! 3. **Split the query** into words and drop the [`FILLER`] words that only carry the
-//!    sentence ("saya mau …", "I want to …"), unless nothing else is left.
-//! 4. **Score each word** against a set of words: 6 when it is one of them, 4 when one of
-//!    them starts with it (two letters or more), 2 when it is one typo away (from four
-//!    letters on: one edit, from eight letters on: two; an edit is a letter added,
-//!    dropped, changed, or two neighbours swapped — optimal string alignment; a word of
-//!    the set that is longer may also match by its start, "psapo" → "paspor"), else 0.
-//!    A word's score for a service is its strong score plus one (keywords weigh more
-//!    than names) or its weak score, whichever is higher; it is a *typo match* when the
-//!    better of the two is 2.
-//! 5. **A service matches** the words that score above 0 for it; its score is their sum,
-//!    plus 3 when the words, joined by spaces, are exactly one of its keywords ("ktp",
-//!    not "ktp digital").
-//! 6. **Keep the services that match the most words**: every word when some service
-//!    matches them all, in any order ("sim perpanjang"); otherwise those matching the
-//!    greatest number, so words that only describe the situation ("bikin") still leave
-//!    the service that fits. None when no service matches any word.
-//! 7. **Typos only when needed**: when some kept service matches without a typo match,
-//!    the ones with a typo match are dropped ("paspor" must not also list "lapor").
-//! 8. **Order**: highest score first; equal scores by name (normalised, alphabetical),
-//!    then by code.
+//! Written out once, above `buildIndex` in `server/assets/antre.js`; this module follows
+//! it step by step (the step numbers below are that description's), and a test holds
+//! the two lists of filler words to each other.
 
 use std::collections::{BTreeSet, HashSet};
 
 use antre_protocol::{Agency, ServiceInfo, SiteInfo};
 
-/// Words that only carry the sentence around what is looked for, in Bahasa Indonesia
-/// (with its everyday forms) and English. None of them is a word that tells services
-/// apart: "buat" (make: "buat paspor") and "baru" (new) are not here, nor "a" ("sim a").
-pub const FILLER: &[&str] = &[
-    // Bahasa Indonesia: who, wanting and asking, little words
-    "saya",
-    "aku",
-    "gue",
-    "gua",
-    "kami",
-    "kita",
-    "anda",
-    "mau",
-    "ingin",
-    "pengen",
-    "pingin",
-    "hendak",
-    "akan",
-    "perlu",
-    "butuh",
-    "mohon",
-    "tolong",
-    "minta",
-    "bisa",
-    "boleh",
-    "dong",
-    "deh",
-    "sih",
-    "nih",
-    "ya",
-    "yang",
-    "untuk",
-    "utk",
-    "di",
-    "ke",
-    "dari",
-    "dan",
-    "atau",
-    "dengan",
-    "ini",
-    "itu",
-    "nya",
-    "apa",
-    "bagaimana",
-    "gimana",
-    "cara",
-    "urus",
-    "mengurus",
-    "ngurus",
-    "tentang",
-    "soal",
-    "sudah",
-    "udah",
-    "belum",
-    "lagi",
-    "juga",
-    "ada",
-    "punya",
-    "saja",
-    "aja",
-    // English
-    "i",
-    "im",
-    "me",
-    "my",
-    "we",
-    "our",
-    "you",
-    "want",
-    "wants",
-    "would",
-    "like",
-    "need",
-    "needs",
-    "to",
-    "the",
-    "an",
-    "for",
-    "of",
-    "on",
-    "in",
-    "at",
-    "and",
-    "or",
-    "with",
-    "please",
-    "how",
-    "do",
-    "can",
-    "could",
-    "is",
-    "are",
-    "it",
-    "this",
-    "that",
-    "about",
-];
+/// Words that describe the asker or the asking, not a service (Bahasa Indonesia,
+/// everyday and written, and English): the same words as `FILLER` in the page module.
+pub const FILLER: &str = "saya aku gue gua gw kami kita anda kamu mau ingin pengen pingin hendak \
+    akan perlu butuh bikin buat membuat urus mengurus ngurus tolong mohon minta untuk utk yang \
+    yg dan di ke dari dengan dgn ini itu ada bisa apa bagaimana gimana cara caranya sudah udah \
+    sedang lagi dong ya punya nya tentang soal pak bu i im me my we our you want wanna would \
+    like need to a an the for of and in at on please how do does can get make is are with about";
+
+fn is_filler(word: &str) -> bool {
+    FILLER.split_whitespace().any(|f| f == word)
+}
 
 /// Score of a word that is one of the set's words.
 const EXACT: u32 = 6;
@@ -144,6 +34,8 @@ const PREFIX: u32 = 4;
 const TYPO: u32 = 2;
 /// Bonus when the words are exactly one of the service's keywords.
 const PHRASE: u32 = 3;
+/// Bonus when a word starts a word of the service's own name.
+const NAMED: u32 = 1;
 
 /// Letters with accents, by the letter they become. Only letters that Unicode
 /// decomposes into a letter and a combining mark (as `normalize('NFD')` in the page
@@ -239,7 +131,7 @@ fn word_score(q: &str, set: &BTreeSet<String>) -> u32 {
             best = best.max(PREFIX);
             continue;
         }
-        if q.len() >= 4 {
+        if best < TYPO && q.len() >= 4 {
             let allowed = if q.len() >= 8 { 2 } else { 1 };
             let whole = distance(q, w) <= allowed;
             let start = w.len() > q.len() && distance(q, &w[..q.len()]) <= allowed;
@@ -251,26 +143,32 @@ fn word_score(q: &str, set: &BTreeSet<String>) -> u32 {
     best
 }
 
-/// One service, ready to be searched.
+/// A query's or a keyword's words without repeats and filler, sorted and joined: word
+/// order does not matter ("hilang ktp" is the keyword "ktp hilang").
+fn word_set<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let set: BTreeSet<&str> = words.filter(|w| !is_filler(w)).collect();
+    set.into_iter().collect::<Vec<_>>().join(" ")
+}
+
+/// One service, ready to be searched (step 3).
 #[derive(Debug, Clone)]
 struct Entry {
     service: ServiceInfo,
-    strong: BTreeSet<String>,
-    weak: BTreeSet<String>,
+    keywords: BTreeSet<String>,
+    name: BTreeSet<String>,
+    other: BTreeSet<String>,
     phrases: HashSet<String>,
-    name: String,
 }
 
-/// Every service of a site, indexed once (step 2) and searched as often as people type.
+/// Every service of a site, indexed once and searched as often as people type.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     entries: Vec<Entry>,
 }
 
-/// A service kept by [`Index::search`], before ordering.
-struct Found<'a> {
-    entry: &'a Entry,
-    matched: usize,
+/// One word's score for one service (step 5).
+#[derive(Debug, Clone, Copy)]
+struct Match {
     score: u32,
     typo: bool,
 }
@@ -282,28 +180,30 @@ impl Index {
 
     /// The index of these services, whose agencies are among `agencies`.
     pub fn of(services: &[ServiceInfo], agencies: &[Agency]) -> Index {
+        let set = |text: String| -> BTreeSet<String> { words(&normalize(&text)).collect() };
         let entries = services
             .iter()
             .map(|s| {
                 let agency = agencies.iter().find(|a| a.code == s.agency);
-                let strong = normalize(&format!(
-                    "{} {}",
-                    s.keywords.join(" "),
-                    agency.map_or("", |a| a.short.as_str())
-                ));
-                let weak = normalize(&format!(
-                    "{} {} {} {}",
-                    s.name,
-                    s.name_en,
-                    agency.map_or("", |a| a.name.as_str()),
-                    s.code
-                ));
                 Entry {
                     service: s.clone(),
-                    strong: words(&strong).collect(),
-                    weak: words(&weak).collect(),
-                    phrases: s.keywords.iter().map(|k| normalize(k)).collect(),
-                    name: normalize(&s.name),
+                    keywords: set(format!(
+                        "{} {}",
+                        s.keywords.join(" "),
+                        agency.map_or("", |a| a.short.as_str())
+                    )),
+                    name: set(format!("{} {}", s.name, s.name_en)),
+                    other: set(format!(
+                        "{} {}",
+                        agency.map_or("", |a| a.name.as_str()),
+                        s.code
+                    )),
+                    phrases: s
+                        .keywords
+                        .iter()
+                        .map(|k| word_set(normalize(k).split(' ').filter(|w| !w.is_empty())))
+                        .filter(|p| !p.is_empty())
+                        .collect(),
                 }
             })
             .collect();
@@ -315,58 +215,70 @@ impl Index {
         self.entries.iter().map(|e| &e.service)
     }
 
-    /// The services the text finds, best first (see the module's description). Empty
-    /// for a blank text.
+    /// The services the text finds, best first (steps 2, 5, 6 and 7). Empty when no
+    /// word is left.
     pub fn search(&self, text: &str) -> Vec<&ServiceInfo> {
-        let typed: Vec<String> = words(&normalize(text)).collect();
-        let content: Vec<String> = typed
-            .iter()
-            .filter(|w| !FILLER.contains(&w.as_str()))
-            .cloned()
-            .collect();
-        let query = if content.is_empty() { typed } else { content };
+        let normalized = normalize(text);
+        let mut query: Vec<&str> = Vec::new();
+        for word in normalized.split(' ').filter(|w| !w.is_empty()) {
+            if !is_filler(word) && !query.contains(&word) {
+                query.push(word);
+            }
+        }
         if query.is_empty() {
             return Vec::new();
         }
-        let phrase = query.join(" ");
-        let mut found: Vec<Found<'_>> = Vec::new();
-        for entry in &self.entries {
-            let (mut matched, mut score, mut typo) = (0, 0, false);
-            for q in &query {
-                let strong = word_score(q, &entry.strong);
-                let weak = word_score(q, &entry.weak);
-                let sc = if strong > 0 { strong + 1 } else { 0 }.max(weak);
-                if sc == 0 {
+        let scores: Vec<Vec<Match>> = self
+            .entries
+            .iter()
+            .map(|e| {
+                query
+                    .iter()
+                    .map(|q| {
+                        let k = word_score(q, &e.keywords);
+                        let by_name = word_score(q, &e.name);
+                        let n = by_name.max(word_score(q, &e.other));
+                        let named = if by_name >= PREFIX { NAMED } else { 0 };
+                        let score = if k > 0 { k + 1 } else { 0 }.max(n);
+                        Match {
+                            score: if score > 0 { score + named } else { 0 },
+                            typo: k.max(n) == TYPO,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        // A typo counts only for a word nothing matches as typed.
+        let typed: Vec<bool> = (0..query.len())
+            .map(|i| scores.iter().any(|row| row[i].score > 0 && !row[i].typo))
+            .collect();
+        let key = word_set(query.iter().copied());
+        let mut found: Vec<(usize, usize, u32)> = Vec::new();
+        for (order, (entry, row)) in self.entries.iter().zip(&scores).enumerate() {
+            let (mut count, mut total) = (0, 0);
+            for (j, m) in row.iter().enumerate() {
+                if m.score == 0 || (m.typo && typed[j]) {
                     continue;
                 }
-                matched += 1;
-                score += sc;
-                typo |= strong.max(weak) == TYPO;
+                count += 1;
+                total += m.score;
             }
-            if matched == query.len() && entry.phrases.contains(&phrase) {
-                score += PHRASE;
+            if count == 0 {
+                continue;
             }
-            if matched > 0 {
-                found.push(Found {
-                    entry,
-                    matched,
-                    score,
-                    typo,
-                });
+            if entry.phrases.contains(&key) {
+                total += PHRASE;
             }
+            found.push((order, count, total));
         }
-        let most = found.iter().map(|f| f.matched).max().unwrap_or(0);
-        found.retain(|f| f.matched == most);
-        if found.iter().any(|f| !f.typo) {
-            found.retain(|f| !f.typo);
+        if found.iter().any(|f| f.1 == query.len()) {
+            found.retain(|f| f.1 == query.len());
         }
-        found.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then_with(|| a.entry.name.cmp(&b.entry.name))
-                .then_with(|| a.entry.service.code.cmp(&b.entry.service.code))
-        });
-        found.into_iter().map(|f| &f.entry.service).collect()
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        found
+            .into_iter()
+            .map(|(order, _, _)| &self.entries[order].service)
+            .collect()
     }
 }
 
@@ -505,14 +417,31 @@ mod tests {
             codes(&index.search("saya mau perpanjang sim dong")),
             codes(&index.search("perpanjang sim"))
         );
-        // Only filler: searched as typed ("saya" is one typo from "bayar").
-        let only = codes(&index.search("saya mau"));
-        assert!(only.contains(&"BANK-BAYAR"), "{only:?}");
+        // Only filler: nothing is asked for.
+        assert!(index.search("saya mau").is_empty());
         // A word nothing knows leaves the services matching the others.
         let found = codes(&index.search("npwp hari ini kemarin"));
         assert_eq!(found.first(), Some(&"KPP-NPWP"), "{found:?}");
         // Blank.
         assert!(index.search(" \t ").is_empty());
+    }
+
+    #[test]
+    fn the_filler_words_are_those_of_the_page_module() {
+        let js = include_str!("../../server/assets/antre.js");
+        let start = js
+            .find("export const FILLER = new Set((")
+            .expect("the page's FILLER");
+        let end = start + js[start..].find(").split(' '))").expect("its end");
+        let page: BTreeSet<&str> = js[start..end]
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .flat_map(str::split_whitespace)
+            .collect();
+        let here: BTreeSet<&str> = FILLER.split_whitespace().collect();
+        assert!(page.len() > 50, "{page:?}");
+        assert_eq!(here, page);
     }
 
     #[test]

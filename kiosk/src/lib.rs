@@ -27,6 +27,7 @@ pub fn asset(path: &str) -> Option<(&'static str, &'static [u8])> {
     match path {
         "" | "index.html" => Some((HTML, include_bytes!("../assets/index.html"))),
         "kiosk.js" => Some((JS, include_bytes!("../assets/kiosk.js"))),
+        "first-frame.js" => Some((JS, include_bytes!("../assets/first-frame.js"))),
         "kiosk.css" => Some((CSS, include_bytes!("../assets/kiosk.css"))),
         "track.html" => Some((HTML, include_bytes!("../assets/track.html"))),
         "track.js" => Some((JS, include_bytes!("../assets/track.js"))),

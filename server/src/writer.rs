@@ -151,9 +151,7 @@ impl Writer {
                  as it is",
                 db.display()
             );
-            tracing::error!(
-                "serving from a damaged database (--accept-damaged-data):\n{what}"
-            );
+            tracing::error!("serving from a damaged database (--accept-damaged-data):\n{what}");
         }
         refuse_strays(&engine, &site)?;
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);

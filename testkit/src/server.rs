@@ -118,12 +118,14 @@ impl Server {
                 }
             }
         });
-        let base = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
-            panic!(
-                "antre did not start; its log:\n{}",
-                std::fs::read_to_string(log_path(data)).unwrap_or_default()
-            )
-        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| {
+                panic!(
+                    "antre did not start; its log:\n{}",
+                    std::fs::read_to_string(log_path(data)).unwrap_or_default()
+                )
+            });
         let addr = base.trim_start_matches("http://").to_string();
         Server {
             child,

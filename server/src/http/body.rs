@@ -42,7 +42,6 @@ pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>
 /// 16 KiB leaves room for long notes and refuses junk early.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-
 /// A JSON body. Malformed JSON is a 400 `malformed_json`, valid JSON of the wrong shape
 /// a 400 `invalid_body`, an oversized body a 413.
 #[derive(Debug)]

@@ -75,18 +75,19 @@ pub fn app(ctx: Ctx) -> Router {
     app.layer(TraceLayer::new_for_http()).with_state(ctx)
 }
 
-/// Headers every answer carries: pages load only their own scripts, styles, images and
-/// sounds and talk only to this server; no other site may frame them (the counter page
-/// in a hidden frame would take clicks); no answer is sniffed as another type; no
-/// address (a phone page's holds its ticket's secret) leaks to another site.
+/// Headers every answer carries: pages load only their own scripts (no inline ones),
+/// styles, images and sounds and talk only to this server; no other site may frame them
+/// (the counter page in another site's hidden frame would take clicks); no answer is
+/// sniffed as another type; no address (a phone page's holds its ticket's secret)
+/// leaks to another site.
 const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
     (
         header::CONTENT_SECURITY_POLICY,
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
     ),
-    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::REFERRER_POLICY, "no-referrer"),
 ];

@@ -32,7 +32,9 @@ pub async fn health(State(ctx): State<Ctx>) -> Result<&'static str, ApiError> {
         ApiError::Other(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "not_ready",
-            format!("Server tidak dapat menyimpan data: {why} / The server cannot store data: {why}"),
+            format!(
+                "Server tidak dapat menyimpan data: {why} / The server cannot store data: {why}"
+            ),
         )
     })?;
     Ok("ok")

@@ -31,9 +31,8 @@ pub fn verify(conn: &Connection) -> anyhow::Result<Verified> {
 /// Walks the log from event `from` on, whose predecessor's hash is `prev`. `Intact`
 /// counts every event up to the head (those before `from` were verified before).
 pub fn verify_from(conn: &Connection, from: u64, prev: [u8; 32]) -> anyhow::Result<Verified> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, payload, prev_hash, hash FROM events WHERE seq >= ?1 ORDER BY seq",
-    )?;
+    let mut stmt = conn
+        .prepare("SELECT seq, payload, prev_hash, hash FROM events WHERE seq >= ?1 ORDER BY seq")?;
     let mut rows = stmt.query([i64::try_from(from)?])?;
     let mut expected_seq = from;
     let mut prev = prev;

@@ -33,7 +33,11 @@ pub fn check_tickets(conn: &Connection, tickets: &[Ticket]) -> anyhow::Result<Fi
             .query_row([i64::try_from(ticket.id)?], |r| r.get(0))
             .optional()?;
         let Some(payload) = payload else {
-            found.push(format!("ticket {} ({}) has no event", ticket.id, ticket.label()));
+            found.push(format!(
+                "ticket {} ({}) has no event",
+                ticket.id,
+                ticket.label()
+            ));
             continue;
         };
         let event: wire::Event = serde_json::from_str(&payload)?;
@@ -48,7 +52,10 @@ pub fn check_tickets(conn: &Connection, tickets: &[Ticket]) -> anyhow::Result<Fi
                     ));
                 }
             }
-            None => found.push(format!("event {} names ticket {} but holds none", event.seq, ticket.id)),
+            None => found.push(format!(
+                "event {} names ticket {} but holds none",
+                event.seq, ticket.id
+            )),
         }
     }
     Ok(found)
@@ -71,7 +78,10 @@ fn differences(row: &Ticket, view: &wire::Ticket) -> Vec<&'static str> {
         ("priority", row.priority == view.priority),
         ("day", row.day.to_string() == view.day),
         ("counter", row.counter == view.counter),
-        ("issued_at", same_time(Some(row.issued_at), &Some(view.issued_at.clone()))),
+        (
+            "issued_at",
+            same_time(Some(row.issued_at), &Some(view.issued_at.clone())),
+        ),
         ("called_at", same_time(row.called_at, &view.called_at)),
         ("started_at", same_time(row.started_at, &view.started_at)),
         ("finished_at", same_time(row.finished_at, &view.finished_at)),

@@ -23,7 +23,8 @@ async fn a_failed_commit_changes_nothing_and_the_queue_goes_on() {
     let clock = Arc::new(ManualClock::new(
         "2026-11-23T09:00:00+08:00".parse().unwrap(),
     ));
-    let (writer, thread) = Writer::start(db.clone(), site.clone(), clock, |_, _| {}, false).unwrap();
+    let (writer, thread) =
+        Writer::start(db.clone(), site.clone(), clock, |_, _| {}, false).unwrap();
     assert_eq!(
         reply_number(writer.execute(issue_command(&ok.code, "t1")).await.unwrap()),
         format!("{}001", ok.prefix)

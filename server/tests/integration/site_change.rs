@@ -23,7 +23,8 @@ async fn the_site_is_replaced_at_run_time_without_losing_a_ticket() {
     let clock = Arc::new(ManualClock::new(
         "2026-11-23T09:00:00+08:00".parse().unwrap(),
     ));
-    let (writer, thread) = Writer::start(db.clone(), site.clone(), clock, |_, _| {}, false).unwrap();
+    let (writer, thread) =
+        Writer::start(db.clone(), site.clone(), clock, |_, _| {}, false).unwrap();
     let service = site.services[0].clone();
     let first = reply_number(
         writer
