@@ -90,6 +90,9 @@ enum Msg {
 /// every board asks every fifteen seconds.
 const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// A health probe's answer and when it was made.
+type Probed = (std::time::Instant, Result<(), String>);
+
 /// A handle to the writer; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Writer {
@@ -98,7 +101,7 @@ pub struct Writer {
     /// The committed site: replaced after a `ReplaceSite` command commits.
     site: watch::Receiver<Arc<Site>>,
     /// The last health probe and when it was made.
-    probed: Arc<tokio::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>>,
+    probed: Arc<tokio::sync::Mutex<Option<Probed>>>,
 }
 
 impl std::fmt::Debug for Msg {
