@@ -11,6 +11,7 @@
 pub mod agent;
 pub mod clips;
 pub mod phrase;
+pub mod queue;
 pub mod terbilang;
 
 pub use clips::{Clips, Composed, compose, wav_bytes};

@@ -1,4 +1,6 @@
-//! The hall board's tests, one binary: the board page in headless Chromium against the
-//! real server.
+//! The hall board's tests, one binary: the board page in headless Chromium and the board
+//! agent, against the real server.
 
+mod agent;
 mod board_page;
+mod burst;
