@@ -3,4 +3,5 @@
 
 mod agent;
 mod board_page;
+mod board_queue;
 mod burst;
