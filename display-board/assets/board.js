@@ -29,15 +29,19 @@ const READER_LOG_MAX = 5;
 const QUEUES_EVERY_MS = 5_000;
 // Services listed under "Menunggu": the busiest, in two columns of three.
 const QUEUES_SHOWN = 6;
+// The waiting counts take at most this share of the "Sedang dilayani" panel.
+const WAITING_SHARE = 0.45;
 // Ticker speed, pixels per second: calm enough to read a line in passing.
 const TICKER_PX_PER_S = 120;
 // The clock shows minutes; checked every second so it turns over on time.
 const CLOCK_EVERY_MS = 1_000;
 // Letter sizes of the last calls, in 1/10 vh: the largest first, smaller while many
 // calls wait to be said, so that every waiting call is in the list.
+// (A portrait screen's vh is larger: the same letters in pixels are fewer vh.)
 const RECENT_FONT_MAX = 34;
-const RECENT_FONT_MAX_PORTRAIT = 26;
 const RECENT_FONT_MIN = 20;
+const RECENT_FONT_MAX_PORTRAIT = 24;
+const RECENT_FONT_MIN_PORTRAIT = 12;
 
 // The hall reads Indonesian first, English beside it.
 const T = texts({
@@ -132,7 +136,7 @@ async function start() {
   board.voice = createVoice();
   setMuted(board.muted);
   fitHeader();
-  window.addEventListener('resize', () => { fitHeader(); fitRecentSoon(); });
+  window.addEventListener('resize', () => { fitHeader(); fitNumber(); fitRecentSoon(); });
   stream = follow({
     zone: board.zone,
     onSnapshot: applySnapshot,
@@ -230,10 +234,12 @@ function buildTiles() {
 
 // Letter sizes of the counter list, in 1/10 vh. The largest is that of the latest
 // call's caption; below COMFORT closed counters are left out to make room (a board
-// of the whole MPP has dozens); the smallest is still readable from 5 m.
+// of the whole MPP has dozens); the smallest is still readable from 5 m (15 px: on a
+// portrait screen, whose vh is larger, fewer vh).
 const TILE_MAX = 55;
 const TILE_COMFORT = 26;
 const TILE_MIN = 14;
+const TILE_MIN_PORTRAIT = 8;
 
 // The largest letters at which every shown counter fits the panel: fewer counters,
 // bigger letters.
@@ -248,7 +254,9 @@ function fitTiles() {
     if (!last) return true;
     const box = root.getBoundingClientRect();
     const end = last.getBoundingClientRect();
-    return end.right <= box.right + 1 && end.bottom <= box.bottom + 1;
+    if (end.right > box.right + 1 || end.bottom > box.bottom + 1) return false;
+    // And every counter's name whole.
+    return [...root.querySelectorAll('.tile .name')].every((n) => n.offsetParent === null || n.scrollWidth <= n.clientWidth + 1);
   };
   const tryDown = (from, to) => {
     for (let t = from; t >= to; t -= 2) {
@@ -260,7 +268,7 @@ function fitTiles() {
   root.classList.remove('hide-closed');
   if (tryDown(TILE_MAX, TILE_COMFORT)) return;
   root.classList.add('hide-closed');
-  tryDown(TILE_MAX, TILE_MIN);
+  tryDown(TILE_MAX, innerHeight > innerWidth ? TILE_MIN_PORTRAIT : TILE_MIN);
 }
 
 let fitQueued = false;
@@ -467,6 +475,7 @@ function showLatest(entry, fresh) {
   const { number, counter } = entry;
   board.latest = { number, counter, zone: entry.zone, at: Date.now() };
   $('latest-number').textContent = number;
+  fitNumber();
   $('latest-counter').textContent = counterName(counter);
   const place = placeName(entry.zone);
   $('latest-place').textContent = place;
@@ -491,6 +500,19 @@ function showLatest(entry, fresh) {
 
 // The list beside the panel: first the calls waiting to be said, in the order they
 // will be said, then the past ones, newest first (the one on the panel left out).
+// The called number as large as its panel allows, and never smaller than 12 % of the
+// screen's height (legible from 10 m): a long number ("ABC123") on a narrow panel.
+const NUMBER_MIN_VH = 12;
+function fitNumber() {
+  const n = $('latest-number');
+  n.style.fontSize = '';
+  let size = parseFloat(getComputedStyle(n).fontSize) / innerHeight * 100;
+  while (n.scrollWidth > n.clientWidth + 1 && size > NUMBER_MIN_VH) {
+    size = Math.max(NUMBER_MIN_VH, size - 0.5);
+    n.style.fontSize = `${size}vh`;
+  }
+}
+
 function renderRecent() {
   const ol = $('recent');
   ol.replaceChildren();
@@ -547,30 +569,37 @@ function fitRecent() {
   const main = $('board');
   if (main.classList.contains('wide') !== wide) {
     main.classList.toggle('wide', wide);
+    fitNumber();
     fitTiles();
   }
-  const fits = () => {
+  const across = () => [...ol.children].every((li) => li.scrollWidth <= li.clientWidth + 1);
+  const down = () => {
     const last = ol.lastElementChild;
     if (!last) return true;
     const b = box.getBoundingClientRect();
     const l = last.getBoundingClientRect();
-    if (l.bottom > b.bottom - 2 || l.right > b.right + 1) return false;
-    return [...ol.children].every((li) => li.scrollWidth <= li.clientWidth + 1);
+    return l.bottom <= b.bottom - 2 && l.right <= b.right + 1;
   };
+  const fits = () => down() && across();
   const portrait = innerHeight > innerWidth;
   const [fewest, most] = RECENT_COLS[(portrait ? 'portrait' : '') + (wide ? (portrait ? 'Wide' : 'wide') : (portrait ? 'Normal' : 'normal'))];
   const max = portrait ? RECENT_FONT_MAX_PORTRAIT : RECENT_FONT_MAX;
-  for (let f = max; f >= RECENT_FONT_MIN; f -= 2) {
+  const min = portrait ? RECENT_FONT_MIN_PORTRAIT : RECENT_FONT_MIN;
+  for (let f = max; f >= min; f -= 2) {
     style.setProperty('--recent', `${f / 10}vh`);
     for (let c = fewest; c <= most; c++) {
       style.setProperty('--recent-cols', String(c));
       if (fits()) return;
     }
   }
-  // The smallest letters and the most columns: leave off past calls, then count the
-  // waiting ones.
+  // The smallest letters and the most columns in which every call is whole: leave off
+  // past calls, then count the waiting ones.
+  for (let c = most; c >= fewest; c--) {
+    style.setProperty('--recent-cols', String(c));
+    if (across()) break;
+  }
   const items = () => [...ol.children];
-  while (!fits()) {
+  while (!down()) {
     const past = items().filter((li) => !li.classList.contains('waiting') && !li.classList.contains('more'));
     if (past.length) {
       past[past.length - 1].remove();
@@ -601,6 +630,8 @@ function fitRecentSoon() {
   });
 }
 
+let queuesHeight = 0;
+
 function renderQueues() {
   if ($('waiting').hidden) return;
   const services = new Map(board.site.services.map((s) => [s.code, s]));
@@ -623,8 +654,14 @@ function renderQueues() {
     li.append(svc, count);
     ul.append(li);
   }
+  // At most part of the panel: the counters come first. The least busy go first.
+  const serving = $('serving');
+  while (ul.children.length > 1 && $('waiting').offsetHeight > serving.clientHeight * WAITING_SHARE) {
+    ul.lastElementChild.remove();
+  }
   // The list takes room from the counters: fit them again when it grows or shrinks.
-  if (ul.children.length !== rows) fitSoon();
+  if (ul.children.length !== rows || ul.offsetHeight !== queuesHeight) fitSoon();
+  queuesHeight = ul.offsetHeight;
 }
 
 let queuesTimer = null;

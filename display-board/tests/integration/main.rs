@@ -2,6 +2,7 @@
 //! agent, against the real server.
 
 mod agent;
+mod board_layout;
 mod board_page;
 mod board_queue;
 mod burst;
