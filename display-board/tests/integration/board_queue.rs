@@ -350,3 +350,54 @@ async fn a_recall_waits_its_turn_and_calls_too_old_are_left_out() {
     assert_eq!(browser.js("return board.log[4].number;").await, json!(f));
     browser.close().await;
 }
+
+/// Without Web Audio (an old TV browser) the board plays the announcement the server
+/// composed, in an <audio> element, and still shows each call while it is said.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_web_audio_the_servers_announcement_is_played() {
+    let server = Server::demo();
+    let token = login(&server, "admin").await;
+    let Some(browser) = Browser::start(1280, 720).await else {
+        return;
+    };
+    open(&browser, &server, "/board/B1").await;
+    let kind = browser
+        .client
+        .execute_async(
+            "const done = arguments[0]; \
+             import('/assets/board/voice.js').then((m) => { \
+               const saved = window.AudioContext; \
+               window.AudioContext = undefined; window.webkitAudioContext = undefined; \
+               board.voice = m.createVoice(); \
+               window.AudioContext = saved; \
+               done(board.voice.kind); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kind, "element");
+    let number = call(&server, &token, "L03", "DKP-KK").await;
+    browser
+        .wait_for(
+            "board.said.length === 1 && !board.playing",
+            Duration::from_secs(60),
+        )
+        .await;
+    let log = browser.js("return board.log[0];").await;
+    assert_eq!(log["number"], json!(number));
+    assert_eq!(log["panelAtStart"], json!(number));
+    assert_eq!(log["panelAtEnd"], json!(number));
+    assert!(log["durationMs"].as_f64().unwrap() > 2_000.0, "{log}");
+    let fetched = browser
+        .js(
+            "return performance.getEntriesByType('resource').map((e) => e.name) \
+               .filter((n) => n.includes('/announcement.wav') || n.includes('/api/v1/clips/'));",
+        )
+        .await;
+    let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
+    assert!(
+        fetched.iter().all(|n| n.contains("/announcement.wav")) && !fetched.is_empty(),
+        "{fetched:?}"
+    );
+    browser.close().await;
+}
