@@ -105,6 +105,20 @@ async fn every_state_fits(width: u32, height: u32) {
         )
         .await;
     check(&browser, &size, "idle").await;
+    // Focus (a remote's or keyboard's) shows on the dark footer: a white ring.
+    let ring = browser
+        .js("const b = document.getElementById('mute'); b.focus(); \
+             const s = getComputedStyle(b); \
+             return [b.matches(':focus-visible'), s.outlineStyle, s.outlineColor, parseFloat(s.outlineWidth)];")
+        .await;
+    assert_eq!(ring[0], true, "{ring}");
+    assert_eq!(ring[1], "solid", "{ring}");
+    assert_eq!(ring[2], "rgb(255, 255, 255)", "{ring}");
+    assert!(ring[3].as_f64().unwrap() >= 3.0, "{ring}");
+    browser.screenshot(&format!("board-{size}-focus")).await;
+    browser
+        .js("document.activeElement.blur(); return true;")
+        .await;
 
     // A lobby board with its waiting panel: people waiting for services of every zone.
     for (service, n) in [
