@@ -712,12 +712,11 @@ async function speakNext() {
   board.playing = playing;
   let started = false;
   try {
-    await board.voice.say(turn, (durationMs) => {
+    await board.voice.say(turn, (durationMs, startsAt) => {
       if (board.playing !== playing) return;
       started = true;
-      playing.start = performance.now();
+      playing.start = startsAt === undefined ? performance.now() : startsAt;
       playing.durationMs = durationMs;
-      playing.panelAtStart = $('latest-number').textContent;
       show(call, true);
       playing.panelAtStart = $('latest-number').textContent;
     });

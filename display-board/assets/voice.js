@@ -81,6 +81,7 @@ function webAudioVoice(Ctx) {
     if (ctx.state !== 'running') throw new Blocked();
   }
 
+  const fallback = elementVoice();
   const voice = {
     kind: 'webaudio',
     ctx,
@@ -91,10 +92,12 @@ function webAudioVoice(Ctx) {
     async prepare(parts) {
       await Promise.all([...new Set(parts.filter((p) => p[0] !== '~'))].map(clip));
     },
-    // Says `turn.parts`. `onStart(durationMs)` is called when the sound starts, with
-    // the announcement's length; resolves when it has ended. Throws Blocked when the
-    // browser wants a tap first.
+    // Says `turn.parts`. `onStart(durationMs, startsAt)` is called when the sound
+    // starts, with the announcement's length and when it started (performance.now());
+    // resolves when it has ended. Throws Blocked when the browser wants a tap first.
     async say(turn, onStart) {
+      // A call without clips (a server that sends none): the server's composed WAV.
+      if (!turn.parts.some((p) => p[0] !== '~')) return fallback.say(turn, onStart);
       await voice.prepare(turn.parts);
       await running();
       let t = ctx.currentTime + LEAD_S;
@@ -122,6 +125,8 @@ function webAudioVoice(Ctx) {
       }
       if (!last) throw new Error('none of the clips could be fetched');
       const durationMs = (t - start) * 1000;
+      // When the sound starts, on the page's clock (performance.now()).
+      const startsAt = performance.now() + (start - ctx.currentTime) * 1000;
       await new Promise((resolve) => {
         const timer = setTimeout(done, (t - ctx.currentTime) * 1000 + STALL_MARGIN_MS);
         function done() {
@@ -132,11 +137,12 @@ function webAudioVoice(Ctx) {
         finish = done;
         last.onended = done;
         // The sound starts LEAD_S from now; the panel changes with it.
-        setTimeout(() => onStart(durationMs), LEAD_S * 1000);
+        setTimeout(() => onStart(durationMs, startsAt), LEAD_S * 1000);
       });
     },
     // Silences what is being said; say() resolves.
     stop() {
+      fallback.stop();
       for (const s of sources) {
         try { s.stop(); } catch (e) { /* not started */ }
       }
