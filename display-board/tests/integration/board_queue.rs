@@ -120,7 +120,7 @@ async fn a_lobby_board_says_and_shows_a_whole_burst_in_order_and_in_step() {
         browser.text("waiting-count").await,
         "19 menunggu disebut 19 waiting to be called"
     );
-    browser.screenshot("board-1920x1080-burst").await;
+    browser.screenshot("board-1920x1080-burst-in-step").await;
     browser
         .assert_fits("lobby board, burst, 1920x1080", "header, main, footer")
         .await;
