@@ -30,7 +30,7 @@ const WORD_GAP_MS: u32 = 50;
 const MAX_CLIP_SECONDS: u32 = 10;
 
 /// A set of clips by name, as 16 kHz mono 16-bit samples.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Clips {
     clips: HashMap<String, Arc<[i16]>>,
 }
@@ -76,6 +76,28 @@ impl Clips {
         }
         taken.sort();
         Ok((clips, taken))
+    }
+
+    /// No clips: a board agent fills its set with those it fetches from the server.
+    pub fn empty() -> Clips {
+        Clips::default()
+    }
+
+    /// Adds (or replaces) the clip `name`.
+    pub fn insert(&mut self, name: &str, samples: Vec<i16>) {
+        self.clips.insert(name.to_string(), Arc::from(samples));
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.clips.contains_key(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.clips.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clips.is_empty()
     }
 
     pub fn get(&self, name: &str) -> Option<&[i16]> {

@@ -11,6 +11,7 @@
 pub mod agent;
 pub mod clips;
 pub mod phrase;
+pub mod queue;
 pub mod terbilang;
 
 pub use clips::{Clips, Composed, compose, wav_bytes};
@@ -33,6 +34,14 @@ pub fn asset(path: &str) -> Option<(&'static str, &'static [u8])> {
             "text/javascript; charset=utf-8",
             include_bytes!("../assets/board.js"),
         )),
+        "queue.js" => Some((
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/queue.js"),
+        )),
+        "voice.js" => Some((
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/voice.js"),
+        )),
         _ => None,
     }
 }
@@ -41,7 +50,14 @@ pub fn asset(path: &str) -> Option<(&'static str, &'static [u8])> {
 mod tests {
     #[test]
     fn the_page_and_its_files_are_served() {
-        for file in ["", "index.html", "board.css", "board.js"] {
+        for file in [
+            "",
+            "index.html",
+            "board.css",
+            "board.js",
+            "queue.js",
+            "voice.js",
+        ] {
             assert!(
                 super::asset(file).is_some_and(|(_, body)| !body.is_empty()),
                 "{file}"

@@ -5,15 +5,10 @@
 //! antre-board --server http://10.0.0.2:8080 --board B1 --token TOKEN --print
 //! ```
 
-use std::collections::VecDeque;
-
-use antre_board::agent::{self, Call, Config};
+use antre_board::agent::{self, Config, Speaker};
+use antre_board::queue::{Call, Pushed, Queue};
 use clap::Parser;
 use tokio::sync::mpsc;
-
-/// Calls waiting to be played. A hall that falls this far behind drops the oldest to
-/// catch up (they are on the screens anyway).
-const PENDING_CALLS: usize = 6;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -91,43 +86,52 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         board: cli.board,
         token: cli.token,
     };
+    let speaker = Speaker::new(&config)?;
     let (tx, rx) = mpsc::unbounded_channel::<Call>();
-    let speaker = tokio::spawn(speak(rx, player));
+    let speaking = tokio::spawn(speak(rx, speaker, player));
     let result = agent::follow(config, tx).await;
-    speaker.abort();
+    speaking.abort();
     result
 }
 
-/// Says the calls one after the other: never two at once, always in order. Calls that
-/// came while one was playing wait; beyond [`PENDING_CALLS`] the oldest are dropped.
-async fn speak(mut calls: mpsc::UnboundedReceiver<Call>, player: Option<Vec<String>>) {
-    let http = agent::http_client();
-    let mut pending: VecDeque<Call> = VecDeque::new();
+/// Says the calls one after the other, by the rules of `antre_board::queue`: never two
+/// at once, every one in order, a backlog at its faster pace; only a call older than the
+/// queue's bound when its turn comes is left out, and printed as such. Without a player
+/// each call is printed when its turn comes.
+async fn speak(
+    mut calls: mpsc::UnboundedReceiver<Call>,
+    mut speaker: Speaker,
+    player: Option<Vec<String>>,
+) {
+    let mut queue = Queue::new();
+    let take = |queue: &mut Queue, call: Call| match queue.push(call, agent::now_ms()) {
+        Pushed::Queued | Pushed::Merged => {}
+        Pushed::LeftOut(call) => println!("{}", agent::describe_left_out(&call)),
+    };
     loop {
-        if pending.is_empty() {
+        if queue.is_empty() {
             match calls.recv().await {
-                Some(call) => pending.push_back(call),
+                Some(call) => take(&mut queue, call),
                 None => return,
             }
         }
         while let Ok(call) = calls.try_recv() {
-            pending.push_back(call);
+            take(&mut queue, call);
         }
-        while pending.len() > PENDING_CALLS {
-            if let Some(dropped) = pending.pop_front() {
-                tracing::warn!("behind: not saying {}", dropped.number);
+        let next = queue.next(agent::now_ms());
+        for call in &next.left_out {
+            println!("{}", agent::describe_left_out(call));
+        }
+        let Some(turn) = next.turn else { continue };
+        println!("{}", agent::describe(&turn));
+        if let Some(player) = &player {
+            if let Err(e) = speaker.say(&turn, player).await {
+                tracing::warn!("cannot say {}: {e:#}", turn.call.number);
             }
-        }
-        let Some(call) = pending.pop_front() else {
-            continue;
-        };
-        println!("{}", agent::describe(&call));
-        let Some(player) = &player else { continue };
-        if call.stale {
-            continue;
-        }
-        if let Err(e) = agent::play(&http, &call, player).await {
-            tracing::warn!("cannot play {}: {e:#}", call.number);
+            queue.done(agent::now_ms());
+            tokio::time::sleep(std::time::Duration::from_millis(turn.gap_ms().into())).await;
+        } else {
+            queue.done(agent::now_ms());
         }
     }
 }

@@ -10,10 +10,10 @@ use serde_json::{Value, json};
 
 /// Page loads, calls and reconnects on a shared, busy machine: generous, never a
 /// performance claim.
-const WAIT: Duration = Duration::from_secs(30);
+pub const WAIT: Duration = Duration::from_secs(30);
 
 /// Opens a board page and waits until it has its snapshot.
-async fn open(browser: &Browser, server: &Server, path: &str) {
+pub async fn open(browser: &Browser, server: &Server, path: &str) {
     browser.client.goto(&server.url(path)).await.unwrap();
     browser
         .wait_for(
@@ -24,7 +24,7 @@ async fn open(browser: &Browser, server: &Server, path: &str) {
 }
 
 /// Issues a ticket for `service`, opens `counter` (as admin) and calls the next there.
-async fn call(server: &Server, token: &str, counter: &str, service: &str) -> String {
+pub async fn call(server: &Server, token: &str, counter: &str, service: &str) -> String {
     let ticket = issue(server, service).await;
     let res = act(server, token, counter, "open", None).await;
     assert_eq!(res.status(), 200);
@@ -35,7 +35,32 @@ async fn call(server: &Server, token: &str, counter: &str, service: &str) -> Str
     ticket.number
 }
 
-async fn shows_latest(browser: &Browser, number: &str, counter_name: &str) {
+/// Makes the page's audio behave as a browser's before anyone touched the page: the
+/// audio device stopped, and refused to start.
+pub async fn block_sound(browser: &Browser) {
+    let state = browser
+        .client
+        .execute_async(
+            "const done = arguments[0]; \
+             window.realResume = AudioContext.prototype.resume; \
+             AudioContext.prototype.resume = function () { \
+               return Promise.reject(new DOMException('no gesture', 'NotAllowedError')); }; \
+             board.voice.ctx.suspend().then(() => done(board.voice.ctx.state));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, "suspended");
+}
+
+/// What a tap allows: the audio may start again (the page starts it on the tap).
+pub async fn unblock_sound(browser: &Browser) {
+    browser
+        .js("AudioContext.prototype.resume = window.realResume;")
+        .await;
+}
+
+pub async fn shows_latest(browser: &Browser, number: &str, counter_name: &str) {
     browser
         .wait_for(
             &format!(
@@ -227,11 +252,7 @@ async fn blocked_autoplay_asks_for_a_tap_and_mute_silences() {
     let token = login(&server, "admin").await;
     open(&browser, &server, "/board?zone=A").await;
     // Play as a browser does before anyone touched the page.
-    browser
-        .js("window.realPlay = HTMLMediaElement.prototype.play; \
-         HTMLMediaElement.prototype.play = function () { \
-           return Promise.reject(new DOMException('no gesture', 'NotAllowedError')); };")
-        .await;
+    block_sound(&browser).await;
     let number = call(&server, &token, "L05", "SMS-PKB").await;
     shows_latest(&browser, &number, "Loket 5").await;
     browser
@@ -240,9 +261,7 @@ async fn blocked_autoplay_asks_for_a_tap_and_mute_silences() {
     assert_eq!(browser.js("return board.said.length;").await, 0);
     browser.screenshot("board-sound-blocked").await;
     // The tap: the call waiting is said then.
-    browser
-        .js("HTMLMediaElement.prototype.play = window.realPlay;")
-        .await;
+    unblock_sound(&browser).await;
     browser
         .js("document.getElementById('enable-sound').click();")
         .await;
