@@ -87,6 +87,9 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| "antre_server=info,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // A log that cannot be written (its disk is full) must not take the server
+        // down: the write is dropped instead of reported on the same failing stderr.
+        .log_internal_errors(false)
         .init();
     match run(Cli::parse()) {
         Ok(code) => code,

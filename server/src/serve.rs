@@ -71,7 +71,11 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     );
     // Tokens of sessions logged out must keep failing until they would have expired.
     let since = (jiff::Timestamp::now() - TOKEN_LIFETIME).as_millisecond();
-    let ended = store::ended_sessions(&store::open_reader(&db)?, since)?;
+    // Kept until the latest their tokens could have expired.
+    let ended = store::ended_sessions(&store::open_reader(&db)?, since)?
+        .into_iter()
+        .map(|(id, at)| (id, at + TOKEN_LIFETIME.as_secs()))
+        .collect();
     let limits = CheckLimits {
         at_once: config.limits.password_checks_at_once,
         waiting: config.limits.password_checks_waiting,

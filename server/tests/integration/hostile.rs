@@ -69,7 +69,10 @@ fn read_to_close(stream: &mut TcpStream) -> (String, bool) {
 #[test]
 fn idle_slow_and_bodiless_connections_are_closed_in_time() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::serve(&config(dir.path(), "rahasia-siti"), &dir.path().join("data"));
+    let server = Server::serve(
+        &config(dir.path(), "rahasia-siti"),
+        &dir.path().join("data"),
+    );
 
     // Connected, never a byte: closed after the idle timeout.
     let mut idle = raw(&server);
@@ -80,7 +83,8 @@ fn idle_slow_and_bodiless_connections_are_closed_in_time() {
 
     // Headers a byte at a time, slower than the timeout allows in all.
     let mut slow = raw(&server);
-    slow.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
     let request = b"GET /api/v1/site HTTP/1.1\r\nHost: antre\r\nX-Slow: yes\r\n\r\n";
     let mut closed = false;
     for byte in request {
@@ -125,7 +129,8 @@ fn sigterm_with_a_stuck_connection_exits_within_its_bound() {
     let mut server = Server::demo();
     // Headers begun and never finished, and a body declared and never sent.
     let mut half = raw(&server);
-    half.write_all(b"GET /api/v1/site HTTP/1.1\r\nHost: an").unwrap();
+    half.write_all(b"GET /api/v1/site HTTP/1.1\r\nHost: an")
+        .unwrap();
     let mut bodiless = raw(&server);
     bodiless
         .write_all(
@@ -194,7 +199,10 @@ async fn bodies_other_than_json_and_anonymous_reprints_are_refused() {
         .unwrap();
     assert_eq!(error_of(res).await, (415, "unsupported_media_type".into()));
     let queues: Vec<antre_protocol::QueueInfo> = anonymous.json("/queues").await;
-    assert!(queues.iter().all(|q| q.issued_today == 0), "no ticket taken");
+    assert!(
+        queues.iter().all(|q| q.issued_today == 0),
+        "no ticket taken"
+    );
     // A reprint without the kiosk's token, a login or the ticket's own token.
     let ticket = issue(&server, "DKP-KTP").await;
     let res = anonymous
@@ -247,13 +255,21 @@ async fn log_out_and_a_new_password_end_tokens_also_across_restarts() {
     assert_eq!(me(&server, &second).await, 200, "the other session goes on");
     assert!(server.terminate().success());
     let mut server = Server::serve(&dir.path().join("site.toml"), &data);
-    assert_eq!(me(&server, &first).await, 401, "still logged out after a restart");
+    assert_eq!(
+        me(&server, &first).await,
+        401,
+        "still logged out after a restart"
+    );
     assert_eq!(me(&server, &second).await, 200);
     assert!(server.terminate().success());
     // The manager changes siti's password: every token issued before ends.
     config(dir.path(), "rahasia-baru");
     let server = Server::serve(&dir.path().join("site.toml"), &data);
-    assert_eq!(me(&server, &second).await, 401, "a new password ends old tokens");
+    assert_eq!(
+        me(&server, &second).await,
+        401,
+        "a new password ends old tokens"
+    );
     let third = login(&server, "rahasia-baru").await;
     assert_eq!(me(&server, &third).await, 200);
 }
@@ -261,7 +277,10 @@ async fn log_out_and_a_new_password_end_tokens_also_across_restarts() {
 #[tokio::test]
 async fn repeated_failures_lock_a_username_out_and_are_logged_with_the_address() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::serve(&config(dir.path(), "rahasia-siti"), &dir.path().join("data"));
+    let server = Server::serve(
+        &config(dir.path(), "rahasia-siti"),
+        &dir.path().join("data"),
+    );
     let attempt = |password: &'static str| {
         let req = server
             .api()
@@ -311,7 +330,10 @@ const FLOOD_BOUND_MIB: u64 = 256;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_wrong_passwords_and_tokens_stays_within_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::serve(&config(dir.path(), "rahasia-siti"), &dir.path().join("data"));
+    let server = Server::serve(
+        &config(dir.path(), "rahasia-siti"),
+        &dir.path().join("data"),
+    );
     // The real kiosk is known before the flood (its token checked once).
     let kiosk = server.api().with_token("token-k1");
     kiosk.issue("DKP-KTP").await;
@@ -346,7 +368,10 @@ async fn a_flood_of_wrong_passwords_and_tokens_stays_within_bounded_memory() {
     }
     // Meanwhile the kiosk gives out a ticket: answered, not stuck behind the flood.
     let during = tokio::time::timeout(LIMIT, kiosk.issue("DKP-KTP")).await;
-    assert!(during.is_ok(), "the kiosk's ticket was answered during the flood");
+    assert!(
+        during.is_ok(),
+        "the kiosk's ticket was answered during the flood"
+    );
     let mut statuses = Vec::new();
     for task in flood {
         statuses.extend(task.await.unwrap());
@@ -391,7 +416,13 @@ fn a_tampered_ticket_row_is_found_by_verify_and_stops_the_start() {
     assert!(said.contains("tables DIFFER"), "{said}");
     assert!(said.contains(&format!("ticket {}", ticket.id)), "{said}");
     assert!(said.contains("status"), "{said}");
-    let out = antre(&["demo", "--demo-password", PASSWORD, "--listen", "127.0.0.1:0"]);
+    let out = antre(&[
+        "demo",
+        "--demo-password",
+        PASSWORD,
+        "--listen",
+        "127.0.0.1:0",
+    ]);
     assert!(!out.status.success(), "a damaged database stops the start");
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("damaged"), "{said}");
@@ -406,15 +437,23 @@ fn a_tampered_ticket_row_is_found_by_verify_and_stops_the_start() {
 fn file_size_limit(pid: u32, bytes: Option<u64>) {
     use rustix::process::{Pid, Resource, Rlimit, prlimit};
     let pid = Pid::from_raw(pid as i32);
-    let old = prlimit(pid, Resource::Fsize, Rlimit {
-        current: None,
-        maximum: None,
-    })
+    let old = prlimit(
+        pid,
+        Resource::Fsize,
+        Rlimit {
+            current: None,
+            maximum: None,
+        },
+    )
     .unwrap();
-    prlimit(pid, Resource::Fsize, Rlimit {
-        current: bytes,
-        maximum: old.maximum,
-    })
+    prlimit(
+        pid,
+        Resource::Fsize,
+        Rlimit {
+            current: bytes,
+            maximum: old.maximum,
+        },
+    )
     .unwrap();
 }
 
@@ -458,7 +497,10 @@ async fn healthz_says_503_while_the_disk_is_full_and_no_answered_ticket_is_lost(
     file_size_limit(server.pid(), None);
     let deadline = Instant::now() + LIMIT;
     while health().await.status() != 200 {
-        assert!(Instant::now() < deadline, "ready again once the disk has room");
+        assert!(
+            Instant::now() < deadline,
+            "ready again once the disk has room"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     answered.push(kiosk.issue("DKP-KTP").await);

@@ -8,6 +8,7 @@ mod counter_idempotency;
 mod counters;
 mod durability;
 mod garbage;
+mod hostile;
 mod kiosks;
 mod midnight;
 mod pages;
