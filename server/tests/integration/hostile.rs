@@ -230,11 +230,10 @@ async fn log_out_and_a_new_password_end_tokens_also_across_restarts() {
                 .await
                 .unwrap();
             assert_eq!(res.status(), 200);
-            let token = res.json::<serde_json::Value>().await.unwrap()["token"]
+            res.json::<serde_json::Value>().await.unwrap()["token"]
                 .as_str()
                 .unwrap()
-                .to_string();
-            token
+                .to_string()
         }
     };
     let me = |server: &Server, token: &str| {
