@@ -5,5 +5,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RunningText {
+    /// At most 500 characters (`text_too_long`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub text: String,
 }

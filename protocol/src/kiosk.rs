@@ -67,6 +67,7 @@ pub enum JobState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrintJobStatus {
+    #[serde(deserialize_with = "crate::whole::id")]
     pub ticket: u64,
     pub number: String,
     pub state: JobState,
@@ -95,7 +96,7 @@ pub struct KioskStatusReport {
     #[serde(default)]
     pub queued: u32,
     /// The last event `seq` whose tickets are all handled.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::id")]
     pub handled_seq: u64,
     /// Program and version of the reporter (`antre-kiosk 0.1.0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +146,7 @@ pub struct KioskStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReprintRequest {
+    #[serde(deserialize_with = "crate::whole::id")]
     pub ticket: u64,
     /// The ticket's own track token: how the kiosk page without its device token proves
     /// the ticket is the one it just gave out. Staff and the kiosk's device token need

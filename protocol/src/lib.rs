@@ -18,6 +18,7 @@ mod request;
 mod site;
 mod ticket;
 mod user;
+mod whole;
 
 pub use board::RunningText;
 pub use counter::{CounterAction, CounterStatus, CounterView};

@@ -52,6 +52,7 @@ pub struct OpenRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallRequest {
+    #[serde(deserialize_with = "crate::whole::id")]
     pub ticket: u64,
     /// Why the queue's order is broken; required, and reported.
     pub reason: String,
@@ -82,7 +83,7 @@ pub struct HoldRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResumeRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::optional_id")]
     pub ticket: Option<u64>,
 }
 

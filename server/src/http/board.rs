@@ -121,12 +121,15 @@ pub fn link_audio(site: &Site, event: &mut antre_protocol::Event) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnnouncementParams {
     /// The ticket number, e.g. `A123`.
+    #[param(pattern = "^[A-Z]{1,3}[0-9]{1,6}$")]
     pub number: String,
     /// The counter's code, e.g. `L03`.
     pub counter: String,
     /// `id` (the default) or `id,en`: Indonesian, then English.
+    #[param(pattern = "^id(,en)?$")]
     pub lang: Option<String>,
 }
 

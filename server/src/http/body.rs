@@ -151,7 +151,8 @@ impl<T: DeserializeOwned> FromRequest<Ctx> for JsonBody<T> {
 
 /// An empty body gives `T::default()`.
 pub fn parse_optional_json<T: DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    // No body, or JSON's `null`, is the same as an empty one.
+    if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
         Ok(T::default())
     } else {
         parse_json(bytes)

@@ -2,7 +2,7 @@
 
 use antre_protocol::{
     CallRequest, CounterAction, CounterView, ErrorBody, HoldRequest, OpenRequest, ResumeRequest,
-    TransferRequest,
+    Ticket, TransferRequest,
 };
 use axum::Json;
 use axum::extract::State;
@@ -52,22 +52,34 @@ pub async fn one(
         .ok_or_else(|| DomainError::CounterNotFound.into())
 }
 
-/// Acts on a counter. `action` is a `CounterAction`: `open` takes an optional
-/// `OpenRequest` (`take_over` the counter from the officer who has it), `call` a `CallRequest`,
-/// `transfer` a `TransferRequest`, `hold` an optional `HoldRequest`, `resume` an
-/// optional `ResumeRequest` (with a ticket, takes back a held ticket). Answers the
-/// affected ticket, the counter for open/close/pause/resume, or 204 when call-next finds
-/// nobody waiting. An officer acts only on a counter they opened. With an
-/// `Idempotency-Key`, the same key (from the same user, for the same counter and action)
-/// within ten minutes gets the first answer again instead of acting twice.
+/// What a counter action answers: the ticket it touched or, for open, close, pause and
+/// resume without a ticket, the counter.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum CounterReply {
+    Ticket(Ticket),
+    Counter(CounterView),
+}
+
+/// Acts on a counter. `action` is a `CounterAction` other than `call` and `transfer`
+/// (which have their own paths, since each needs a body): `open` takes an optional
+/// `OpenRequest` (`take_over` the counter from the officer who has it), `hold` an
+/// optional `HoldRequest`, `resume` an optional `ResumeRequest` (with a ticket, takes
+/// back a held ticket). Answers the affected ticket, the counter for
+/// open/close/pause/resume, or 204 when call-next finds nobody waiting. An officer acts
+/// only on a counter they opened. With an `Idempotency-Key`, the same key (from the same
+/// user, for the same counter and action) within ten minutes gets the first answer again
+/// instead of acting twice.
 #[utoipa::path(post, path = "/api/v1/counters/{code}/{action}", tag = "counters",
-    params(("code" = String, Path), ("action" = CounterAction, Path),
-        ("Idempotency-Key" = Option<String>, Header, description = "retry-safe key, at most 128 characters")),
+    params(("code" = String, Path),
+        ("action" = String, Path, pattern = "^(open|close|call-next|recall|start|complete|no-show|hold|requeue|pause|resume)$",
+            description = "a `CounterAction` other than `call` and `transfer`"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$",
+            description = "retry-safe key: 1 to 128 visible ASCII characters")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "the affected ticket, or the counter", body = antre_protocol::Ticket),
+        (status = 200, description = "the affected ticket, or the counter", body = CounterReply),
         (status = 204, description = "call-next: nobody waits"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn act(
     State(ctx): State<Ctx>,
@@ -76,7 +88,61 @@ pub async fn act(
     headers: HeaderMap,
     RawBody(bytes): RawBody,
 ) -> Result<Response, ApiError> {
-    let Some(key) = idempotency_key(&headers)? else {
+    act_once(ctx, session, code, action, &headers, bytes).await
+}
+
+/// Calls a particular ticket (`CallRequest`), in turn or, with a reason that is
+/// reported, out of turn. Otherwise as the other counter actions.
+#[utoipa::path(post, path = "/api/v1/counters/{code}/call", tag = "counters",
+    params(("code" = String, Path),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$",
+            description = "retry-safe key: 1 to 128 visible ASCII characters")),
+    request_body = CallRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the called ticket", body = Ticket),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn call(
+    State(ctx): State<Ctx>,
+    User(session): User,
+    ApiPath(code): ApiPath<String>,
+    headers: HeaderMap,
+    RawBody(bytes): RawBody,
+) -> Result<Response, ApiError> {
+    let action = CounterAction::Call.as_str().to_string();
+    act_once(ctx, session, code, action, &headers, bytes).await
+}
+
+/// Sends the active ticket to another service (`TransferRequest`), keeping its place.
+/// Otherwise as the other counter actions.
+#[utoipa::path(post, path = "/api/v1/counters/{code}/transfer", tag = "counters",
+    params(("code" = String, Path),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$",
+            description = "retry-safe key: 1 to 128 visible ASCII characters")),
+    request_body = TransferRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the transferred ticket", body = Ticket),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn transfer(
+    State(ctx): State<Ctx>,
+    User(session): User,
+    ApiPath(code): ApiPath<String>,
+    headers: HeaderMap,
+    RawBody(bytes): RawBody,
+) -> Result<Response, ApiError> {
+    let action = CounterAction::Transfer.as_str().to_string();
+    act_once(ctx, session, code, action, &headers, bytes).await
+}
+
+/// Performs an action once per `Idempotency-Key`.
+async fn act_once(
+    ctx: Ctx,
+    session: Session,
+    code: String,
+    action: String,
+    headers: &HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let Some(key) = idempotency_key(headers)? else {
         return perform(ctx, session, code, action, bytes).await;
     };
     let cell = ctx
@@ -138,8 +204,8 @@ async fn perform(
         command,
     };
     Ok(match ctx.writer.execute(command).await? {
-        Reply::Ticket(t) => Json(t).into_response(),
-        Reply::Counter(c) => Json(c).into_response(),
+        Reply::Ticket(t) => Json(CounterReply::Ticket(t)).into_response(),
+        Reply::Counter(c) => Json(CounterReply::Counter(c)).into_response(),
         Reply::Nothing => StatusCode::NO_CONTENT.into_response(),
     })
 }

@@ -57,7 +57,7 @@ pub async fn login(
 ) -> Result<Json<LoginResponse>, ApiError> {
     let ip = addr.ip();
     if let Some(wait) = ctx.auth.lockout.wait(&req.username, ip, Instant::now()) {
-        tracing::warn!(user = %req.username, %ip, "log-in refused: locked out");
+        tracing::warn!(user = ?req.username, %ip, "log-in refused: locked out");
         return Err(locked(wait));
     }
     let plausible = req.password.len() <= MAX_PASSWORD && req.username.len() <= 64;
@@ -72,7 +72,7 @@ pub async fn login(
         .flatten();
     let Some((token, session)) = issued else {
         ctx.auth.lockout.failed(&req.username, ip, Instant::now());
-        tracing::warn!(user = %req.username, %ip, "log-in failed");
+        tracing::warn!(user = ?req.username, %ip, "log-in failed");
         let refused = SessionEvent::Refused {
             user: req.username.clone(),
             address: ip.to_string(),

@@ -32,6 +32,8 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(counters::list))
         .routes(routes!(counters::one))
         .routes(routes!(counters::act))
+        .routes(routes!(counters::call))
+        .routes(routes!(counters::transfer))
         .routes(routes!(login::login))
         .routes(routes!(login::logout))
         .routes(routes!(login::me))
@@ -46,6 +48,8 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(kiosks::job))
         .routes(routes!(kiosks::qr))
         .split_for_parts();
+    let mut doc = doc;
+    openapi::complete(&mut doc);
     let doc = std::sync::Arc::new(doc);
     let app = api
         .route(

@@ -54,6 +54,7 @@ const READ_BUFFER: usize = 2 * 1024;
 const MAX_WRITE_BUFFER: usize = 512 * 1024;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StreamParams {
     /// The last `seq` the client has; it gets what came after.
     pub since: Option<u64>,
@@ -63,7 +64,12 @@ pub struct StreamParams {
 
 /// The live stream (WebSocket): a `snapshot` message, then every event with its `seq`
 /// and `type`.
-#[utoipa::path(get, path = "/api/v1/stream", tag = "stream", params(StreamParams),
+#[utoipa::path(get, path = "/api/v1/stream", tag = "stream",
+    params(StreamParams,
+        ("Upgrade" = String, Header, pattern = "^websocket$", description = "`websocket`: the stream is a WebSocket"),
+        ("Connection" = String, Header, pattern = "^Upgrade$", description = "`Upgrade`"),
+        ("Sec-WebSocket-Version" = String, Header, pattern = "^13$", description = "`13`"),
+        ("Sec-WebSocket-Key" = String, Header, pattern = "^[A-Za-z0-9+/]{22}==$", description = "16 random bytes in base64")),
     responses((status = 101, description = "WebSocket: a Snapshot, then Event messages", body = Snapshot),
               (status = 404, body = ErrorBody)))]
 pub async fn stream(

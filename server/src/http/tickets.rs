@@ -25,12 +25,17 @@ fn ticket_answer(answer: Reply) -> Result<Json<Ticket>, ApiError> {
 /// address, kiosks presenting their device token and logged-in staff are not. The same
 /// `Idempotency-Key` from the same caller gives back the same ticket.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = IssueRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "retry-safe key, at most 128 characters")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$",
+        description = "retry-safe key: 1 to 128 visible ASCII characters")),
     responses(
         (status = 201, body = Ticket),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 401, description = "a token that is not valid", body = ErrorBody),
+        (status = 403, description = "a board's token: boards take no tickets", body = ErrorBody),
         (status = 409, description = "quota_full or service_closed", body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        (status = 413, body = ErrorBody),
+        (status = 422, description = "idempotency_conflict: the key was used for another request", body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 pub async fn issue(
     State(ctx): State<Ctx>,
     taker: Taker,
@@ -126,7 +131,7 @@ pub async fn by_number(
 /// Withdraws a waiting, held or no-show ticket (supervisor).
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/cancel", tag = "tickets",
     params(("id" = u64, Path)), request_body = Option<CancelRequest>, security(("bearer" = [])),
-    responses((status = 200, body = Ticket), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Ticket), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn cancel(
     State(ctx): State<Ctx>,
     Supervisor(user): Supervisor,
@@ -145,7 +150,8 @@ pub async fn cancel(
 /// Any officer may: the visitor comes back to whichever counter is nearest.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/reinstate", tag = "tickets",
     params(("id" = u64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Ticket), (status = 409, description = "grace_expired or invalid_state", body = ErrorBody)))]
+    responses((status = 200, body = Ticket), (status = 404, body = ErrorBody),
+        (status = 409, description = "grace_expired or invalid_state", body = ErrorBody)))]
 pub async fn reinstate(
     State(ctx): State<Ctx>,
     user: User,

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use antre_protocol::{SiteInfo, Ticket};
+use antre_protocol::{CounterAction, SiteInfo, Ticket};
 use antre_testkit::*;
 use serde_json::{Value, json};
 
@@ -386,6 +386,36 @@ async fn the_openapi_document_lists_the_core_paths() {
         assert!(
             paths.contains_key(path),
             "{path} missing from the OpenAPI document"
+        );
+    }
+    // The generic counter path names every action but the two with paths of their own
+    // (each needs a body), so the document and the routes cannot drift apart.
+    let action = doc["paths"]["/api/v1/counters/{code}/{action}"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "action")
+        .unwrap()["schema"]["pattern"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let listed: Vec<&str> = action
+        .trim_start_matches("^(")
+        .trim_end_matches(")$")
+        .split('|')
+        .collect();
+    let own_path = [CounterAction::Call, CounterAction::Transfer];
+    let expected: Vec<&str> = CounterAction::ALL
+        .into_iter()
+        .filter(|a| !own_path.contains(a))
+        .map(CounterAction::as_str)
+        .collect();
+    assert_eq!(listed, expected);
+    for a in own_path {
+        let path = format!("/api/v1/counters/{{code}}/{}", a.as_str());
+        assert!(
+            doc["paths"][&path]["post"]["requestBody"]["required"] == true,
+            "{path} documents its body"
         );
     }
     let site: Value = client()
