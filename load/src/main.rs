@@ -3,10 +3,12 @@
 //! - `issue`: durable ticket issues per second over HTTP at a given concurrency;
 //! - `latency`: call-next → every stream subscriber has the event, p50/p99;
 //! - `restart`: time until a server with a million stored tickets serves again;
+//! - `idle`: the server's memory per idle stream subscriber (starts its own server);
 //! - `all`: starts its own demo server and runs the three, printing a summary.
 //!
 //! Every run is bounded in count and in time, and it talks only to loopback addresses.
 
+mod idle;
 mod issue;
 mod latency;
 mod restart;
@@ -46,6 +48,14 @@ enum Cmd {
     },
     /// Restart time with many stored tickets.
     Restart(restart::Args),
+    /// Server memory per idle stream subscriber (starts its own demo server).
+    Idle {
+        /// The `antre` binary (default: next to this one).
+        #[arg(long)]
+        antre: Option<PathBuf>,
+        #[command(flatten)]
+        args: idle::Args,
+    },
     /// Start a demo server and run all three.
     All {
         /// The `antre` binary (default: next to this one).
@@ -72,6 +82,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Latency { server, args } => {
             let report = latency::run(&server.resolve()?, &args).await?;
+            println!("{report}");
+        }
+        Cmd::Idle { antre, args } => {
+            let report = idle::run(&target::antre_binary(antre)?, &args).await?;
             println!("{report}");
         }
         Cmd::Restart(args) => {

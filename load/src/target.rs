@@ -84,6 +84,8 @@ pub fn antre_binary(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 #[derive(Debug)]
 pub struct Spawned {
     pub target: Target,
+    /// The server's process id, to read its memory.
+    pub pid: u32,
     /// Held so the server is killed when this is dropped.
     _child: Child,
     /// From spawning the process until it printed its address.
@@ -92,6 +94,16 @@ pub struct Spawned {
 
 impl Spawned {
     pub async fn demo(antre: &Path, data: &Path, limit: Duration) -> anyhow::Result<Spawned> {
+        Spawned::demo_with(antre, data, limit, &[]).await
+    }
+
+    /// As `demo`, with more arguments for `antre demo`.
+    pub async fn demo_with(
+        antre: &Path,
+        data: &Path,
+        limit: Duration,
+        more: &[String],
+    ) -> anyhow::Result<Spawned> {
         let started = Instant::now();
         let mut child = Command::new(antre)
             .args([
@@ -106,12 +118,14 @@ impl Spawned {
                 "--data",
             ])
             .arg(data)
+            .args(more)
             .env("RUST_LOG", "antre_server=warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("cannot start {}", antre.display()))?;
+        let pid = child.id().context("the server exited at once")?;
         let mut lines = BufReader::new(child.stdout.take().context("stdout")?).lines();
         let base = tokio::time::timeout(limit, async {
             while let Some(line) = lines.next_line().await? {
@@ -131,6 +145,7 @@ impl Spawned {
                 base,
                 password: DEMO_PASSWORD.into(),
             },
+            pid,
             _child: child,
             startup,
         })

@@ -58,6 +58,9 @@ enum Cmd {
         /// Serve even when the database fails its start-up check.
         #[arg(long)]
         accept_damaged_data: bool,
+        /// Connections open at once (`[limits] max_connections`; default 2048).
+        #[arg(long)]
+        max_connections: Option<usize>,
     },
     /// Check the database: the event log's hash chain from the first event to the
     /// last, and every stored ticket and counter against the log.
@@ -126,9 +129,13 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             clips,
             no_printers,
             accept_damaged_data,
+            max_connections,
         } => {
             let password = demo_password.unwrap_or_else(|| auth::random_hex(6));
             let mut config = demo::config(&password)?;
+            if let Some(n) = max_connections {
+                config.limits.max_connections = n;
+            }
             if !no_printers {
                 demo::add_printers(&mut config, &data)?;
             }

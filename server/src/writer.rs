@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use antre_protocol as wire;
-use axum::extract::ws::Utf8Bytes;
 use jiff::Timestamp;
 use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use tokio::sync::watch;
 

@@ -18,6 +18,7 @@ pub mod routes;
 pub mod site;
 pub mod stream;
 pub mod tickets;
+pub mod upgrade;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;

@@ -12,16 +12,21 @@ use std::time::Duration;
 use antre_protocol::{ErrorBody, EventKind, Snapshot};
 use axum::Extension;
 use axum::extract::State;
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
+use tokio::io::AsyncWriteExt;
 use tokio::sync::broadcast::error::RecvError;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame as WireFrame};
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
+type Sink = futures_util::stream::SplitSink<WebSocketStream<Connection>, Message>;
 
 use super::body::ApiQuery;
+use super::upgrade::{Connection, Upgrade};
 use super::{ApiError, Ctx};
 use crate::connections::ConnectionSlot;
 use crate::store;
@@ -76,7 +81,7 @@ pub async fn stream(
     State(ctx): State<Ctx>,
     ApiQuery(params): ApiQuery<StreamParams>,
     slot: Option<Extension<ConnectionSlot>>,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    upgrade: Result<Upgrade, ApiError>,
 ) -> Result<Response, ApiError> {
     if let Some(zone) = &params.zone
         && !ctx.writer.site().zones.iter().any(|z| &z.code == zone)
@@ -87,21 +92,7 @@ pub async fn stream(
             "Unknown zone.",
         ));
     }
-    let upgrade = upgrade.map_err(|_| {
-        ApiError::bad_request(
-            "websocket_required",
-            "Alamat ini hanya untuk koneksi WebSocket.",
-            "This path takes WebSocket connections only.",
-        )
-    })?;
-    let upgrade = upgrade
-        .read_buffer_size(READ_BUFFER)
-        // Each message is written out at once: events are small and must not wait.
-        .write_buffer_size(0)
-        .max_write_buffer_size(MAX_WRITE_BUFFER)
-        .max_message_size(MAX_CLIENT_MESSAGE)
-        .max_frame_size(MAX_CLIENT_MESSAGE);
-    Ok(upgrade.on_upgrade(move |socket| async move {
+    Ok(upgrade?.on_upgrade(move |socket| async move {
         // The connection counts against the limit for as long as the socket is open.
         let _slot = slot;
         if let Err(e) = Subscriber::new(ctx, params.zone)
@@ -137,11 +128,35 @@ impl Subscriber {
         Subscriber { ctx, zone, last: 0 }
     }
 
-    async fn run(mut self, socket: WebSocket, since: Option<u64>) -> Result<(), StreamEnd> {
+    async fn run(
+        mut self,
+        mut connection: Connection,
+        since: Option<u64>,
+    ) -> Result<(), StreamEnd> {
         // Subscribe first: whatever is committed after this point arrives here, and
         // whatever came before is in the snapshot or the log.
         let mut events = self.ctx.writer.subscribe();
         let mut shutdown = self.ctx.shutdown.clone();
+        // The first messages go straight to the connection, from a buffer freed after
+        // them: the WebSocket codec would keep its buffer at their size (see upgrade.rs).
+        let first = match since {
+            Some(since) => self.replay(since).await?,
+            None => None,
+        };
+        let first = match first {
+            Some(events) => events,
+            None => vec![self.snapshot().await?],
+        };
+        write_frames(&mut connection, &first).await?;
+        drop(first);
+        let config = WebSocketConfig::default()
+            .read_buffer_size(READ_BUFFER)
+            // Each message is written out at once: events are small and must not wait.
+            .write_buffer_size(0)
+            .max_write_buffer_size(MAX_WRITE_BUFFER)
+            .max_message_size(Some(MAX_CLIENT_MESSAGE))
+            .max_frame_size(Some(MAX_CLIENT_MESSAGE));
+        let socket = WebSocketStream::from_raw_socket(connection, Role::Server, Some(config)).await;
         let (mut socket, mut incoming) = socket.split();
         // The client's side is read by its own task, which wakes only when the client
         // sends something: polling the read half on every event would cost each
@@ -156,13 +171,13 @@ impl Subscriber {
             let _ = gone_tx.send(());
         });
         let result = self
-            .serve(&mut socket, since, &mut events, &mut shutdown, &mut gone)
+            .serve(&mut socket, &mut events, &mut shutdown, &mut gone)
             .await;
         reader.abort();
         if matches!(result, Err(StreamEnd::Shutdown)) {
-            let close = axum::extract::ws::CloseFrame {
-                code: axum::extract::ws::close_code::AWAY,
-                reason: Utf8Bytes::from_static("server shutting down"),
+            let close = CloseFrame {
+                code: tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Away,
+                reason: "server shutting down".into(),
             };
             let _ = send(&mut socket, Message::Close(Some(close))).await;
         }
@@ -172,15 +187,10 @@ impl Subscriber {
     async fn serve(
         &mut self,
         socket: &mut Sink,
-        since: Option<u64>,
         events: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>,
         shutdown: &mut tokio::sync::watch::Receiver<bool>,
         gone: &mut tokio::sync::oneshot::Receiver<()>,
     ) -> Result<(), StreamEnd> {
-        match since {
-            Some(since) if self.replay(socket, since).await? => {}
-            _ => self.send_snapshot(socket).await?,
-        }
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
         let stopping = shutdown.changed();
@@ -192,7 +202,10 @@ impl Subscriber {
                 frame = events.recv() => match frame {
                     Ok(frame) => self.forward(socket, &frame).await?,
                     // Fell too far behind the writer: start again from a snapshot.
-                    Err(RecvError::Lagged(_)) => self.send_snapshot(socket).await?,
+                    Err(RecvError::Lagged(_)) => {
+                        let snapshot = self.snapshot().await?;
+                        send(socket, Message::Text(snapshot.into())).await?;
+                    }
                     Err(RecvError::Closed) => return Err(StreamEnd::Shutdown),
                 },
                 _ = &mut *gone => return Err(StreamEnd::Gone),
@@ -202,9 +215,10 @@ impl Subscriber {
         }
     }
 
-    /// Sends what came after `since` from the log. Returns false when that is not
-    /// possible (too old, or from another database) and a snapshot must be sent.
-    async fn replay(&mut self, socket: &mut Sink, since: u64) -> Result<bool, StreamEnd> {
+    /// What came after `since`, from the log, as this subscriber wants it. None when
+    /// that is not possible (too old, or from another database) and a snapshot must be
+    /// sent.
+    async fn replay(&mut self, since: u64) -> Result<Option<Vec<String>>, StreamEnd> {
         let head = self
             .ctx
             .writer
@@ -212,7 +226,7 @@ impl Subscriber {
             .await
             .map_err(|_| StreamEnd::Shutdown)?;
         if since > head || head - since > MAX_REPLAY {
-            return Ok(false);
+            return Ok(None);
         }
         let db = self.ctx.db.clone();
         let rows = tokio::task::spawn_blocking(move || {
@@ -223,16 +237,18 @@ impl Subscriber {
         .map_err(|e| StreamEnd::Failed(e.to_string()))?
         .map_err(|e| StreamEnd::Failed(format!("{e:#}")))?;
         self.last = since;
+        let mut wanted = Vec::new();
         for (seq, payload) in rows {
             if self.wants_json(&payload) {
-                send(socket, Message::Text(payload.into())).await?;
+                wanted.push(payload);
             }
             self.last = seq;
         }
-        Ok(true)
+        Ok(Some(wanted))
     }
 
-    async fn send_snapshot(&mut self, socket: &mut Sink) -> Result<(), StreamEnd> {
+    /// A snapshot (of the subscriber's zone) as JSON.
+    async fn snapshot(&mut self) -> Result<String, StreamEnd> {
         let zone = self.zone.clone();
         let snapshot = self
             .ctx
@@ -243,9 +259,7 @@ impl Subscriber {
             .await
             .map_err(|_| StreamEnd::Shutdown)?;
         self.last = snapshot.seq;
-        let json =
-            serde_json::to_string(&snapshot).map_err(|e| StreamEnd::Failed(e.to_string()))?;
-        send(socket, Message::Text(json.into())).await
+        serde_json::to_string(&snapshot).map_err(|e| StreamEnd::Failed(e.to_string()))
     }
 
     async fn forward(&mut self, socket: &mut Sink, frame: &Arc<Frame>) -> Result<(), StreamEnd> {
@@ -277,6 +291,30 @@ impl Subscriber {
         serde_json::from_str::<Head>(payload)
             .is_ok_and(|head| head.kind.is_public() && self.wants(&head.zones))
     }
+}
+
+/// Most bytes of frames gathered before a write, when the first messages are many
+/// (a replay of up to `MAX_REPLAY` events).
+const FIRST_WRITE: usize = 64 * 1024;
+
+/// Writes text messages as WebSocket frames straight to the connection, before the
+/// codec exists; each write within `SEND_TIMEOUT`.
+async fn write_frames(connection: &mut Connection, texts: &[String]) -> Result<(), StreamEnd> {
+    let mut out = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let frame = WireFrame::message(text.clone(), OpCode::Data(Data::Text), true);
+        frame
+            .format(&mut out)
+            .map_err(|e| StreamEnd::Failed(e.to_string()))?;
+        if out.len() >= FIRST_WRITE || i + 1 == texts.len() {
+            match tokio::time::timeout(SEND_TIMEOUT, connection.write_all(&out)).await {
+                Ok(Ok(())) => out.clear(),
+                Ok(Err(_)) => return Err(StreamEnd::Gone),
+                Err(_) => return Err(StreamEnd::Slow),
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn send(socket: &mut Sink, message: Message) -> Result<(), StreamEnd> {
