@@ -185,7 +185,7 @@ pub struct EventDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemChange {
-    /// `site`, `agency`, `service`, `counter`, `zone`, `kiosk` or `board`.
+    /// `site`, `agency`, `service`, `counter`, `zone`, `kiosk`, `board` or `user`.
     pub item: String,
     /// The item's code (the site's own code for `site`).
     pub code: String,
@@ -195,6 +195,39 @@ pub struct ItemChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
+}
+
+impl ItemChange {
+    /// One line for people: `+ agency BPOM`, `- service X`, or
+    /// `~ counter L01: name "Loket 1" → "Loket Satu"` with each changed field.
+    pub fn summary(&self) -> String {
+        let (item, code) = (&self.item, &self.code);
+        match (&self.before, &self.after) {
+            (None, _) => format!("+ {item} {code}"),
+            (_, None) => format!("- {item} {code}"),
+            (Some(before), Some(after)) => {
+                let empty = serde_json::Map::new();
+                let (b, a) = (
+                    before.as_object().unwrap_or(&empty),
+                    after.as_object().unwrap_or(&empty),
+                );
+                let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+                keys.sort();
+                keys.dedup();
+                let null = serde_json::Value::Null;
+                let fields: Vec<String> = keys
+                    .into_iter()
+                    .filter(|k| b.get(*k) != a.get(*k))
+                    .map(|k| {
+                        let was = b.get(k).unwrap_or(&null);
+                        let now = a.get(k).unwrap_or(&null);
+                        format!("{k} {was} → {now}")
+                    })
+                    .collect();
+                format!("~ {item} {code}: {}", fields.join("; "))
+            }
+        }
+    }
 }
 
 impl EventDetail {

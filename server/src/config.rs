@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use antre_protocol as wire;
 use anyhow::{Context, bail, ensure};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::engine::{Counter, Hours, Service, Site};
+use crate::engine::{ConfigSource, Counter, Hours, Service, Site, SiteUser};
 use antre_protocol::Role;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     pub site: SiteSection,
@@ -36,7 +36,7 @@ pub struct SiteConfig {
     pub users: Vec<UserConfig>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteSection {
     pub code: String,
@@ -85,7 +85,7 @@ fn default_grace() -> u32 {
     30
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Tickets one client address may take per minute without a device token.
@@ -162,7 +162,7 @@ impl Default for Limits {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneConfig {
     pub code: String,
@@ -173,7 +173,7 @@ pub struct ZoneConfig {
     pub spoken_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyConfig {
     pub code: String,
@@ -182,7 +182,7 @@ pub struct AgencyConfig {
     pub name_en: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceConfig {
     pub code: String,
@@ -204,7 +204,7 @@ pub struct ServiceConfig {
     pub last_ticket: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CounterConfig {
     pub code: String,
@@ -217,7 +217,7 @@ pub struct CounterConfig {
 }
 
 /// A kiosk.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceConfig {
     pub code: String,
@@ -232,7 +232,7 @@ pub struct DeviceConfig {
     pub printer: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BoardConfig {
     pub code: String,
@@ -243,7 +243,7 @@ pub struct BoardConfig {
     pub token_hash: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserConfig {
     pub username: String,
@@ -253,6 +253,9 @@ pub struct UserConfig {
     /// Counters an officer may open; admins and supervisors may open any.
     #[serde(default)]
     pub counters: Vec<String>,
+    /// A disabled user cannot log in, and their tokens stop working at once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
 }
 
 impl SiteConfig {
@@ -262,6 +265,29 @@ impl SiteConfig {
         Ok(config)
     }
 
+    /// The configuration as a TOML file, secrets (hashes) included.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("the configuration is TOML-shaped")
+    }
+
+    /// The configuration as stored in the database.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("plain data")
+    }
+
+    pub fn from_json(text: &str) -> anyhow::Result<SiteConfig> {
+        let config: SiteConfig = serde_json::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// SHA-256 of the stored form: equal for equal configurations, however their files
+    /// are laid out.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(self.to_json().as_bytes()))
+    }
+
     pub fn load(path: &Path) -> anyhow::Result<SiteConfig> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read site config {}", path.display()))?;
@@ -269,7 +295,7 @@ impl SiteConfig {
             .with_context(|| format!("invalid site config {}", path.display()))
     }
 
-    fn validate(&self) -> anyhow::Result<()> {
+    pub fn validate(&self) -> anyhow::Result<()> {
         time_zone(&self.site.timezone)?;
         if let Some(url) = &self.site.public_url {
             ensure!(
@@ -394,8 +420,14 @@ impl SiteConfig {
         Ok(())
     }
 
-    /// The engine's view of the site.
+    /// The engine's view of the site, as first configured.
     pub fn site(&self) -> anyhow::Result<Arc<Site>> {
+        self.site_at(0, None)
+    }
+
+    /// The engine's view of the site at a stored version of the configuration, which
+    /// may have been imported from a file (its fingerprint).
+    pub fn site_at(&self, version: u64, from_file: Option<String>) -> anyhow::Result<Arc<Site>> {
         let timezone = time_zone(&self.site.timezone)?;
         let default_hours = (&self.site.hours, &self.site.days);
         let services = self
@@ -488,6 +520,36 @@ impl SiteConfig {
             .as_ref()
             .map(|u| u.trim_end_matches('/').to_string());
         site.ticket_footer = self.site.ticket_footer.clone();
+        site.users = self
+            .users
+            .iter()
+            .map(|u| SiteUser {
+                username: u.username.clone(),
+                role: u.role,
+                counters: u.counters.clone(),
+                disabled: u.disabled,
+                password: short_fingerprint(&u.password_hash),
+            })
+            .collect();
+        let kiosks = self
+            .kiosks
+            .iter()
+            .map(|k| ("kiosk", &k.code, &k.token_hash));
+        let boards = self
+            .boards
+            .iter()
+            .map(|b| ("board", &b.code, &b.token_hash));
+        site.device_tokens = kiosks
+            .chain(boards)
+            .filter_map(|(kind, code, hash)| {
+                Some((format!("{kind}:{code}"), short_fingerprint(hash.as_ref()?)))
+            })
+            .collect();
+        site.version = version;
+        site.source = Some(Arc::new(ConfigSource {
+            json: self.to_json(),
+            from_file,
+        }));
         Ok(Arc::new(site))
     }
 }
@@ -526,6 +588,12 @@ fn hashed(what: &str, hash: &str) -> anyhow::Result<()> {
          `antre hash-password` and put only the hash in the config"
     );
     Ok(())
+}
+
+/// What the audit trail shows of a secret's hash: that it changed, nothing more.
+fn short_fingerprint(hash: &str) -> String {
+    use sha2::Digest;
+    hex::encode(&sha2::Sha256::digest(hash.as_bytes())[..6])
 }
 
 fn valid_code(code: &str) -> bool {

@@ -33,6 +33,7 @@ pub fn config(password: &str) -> anyhow::Result<SiteConfig> {
         role,
         password_hash: hash.clone(),
         counters,
+        disabled: false,
     };
     let mut users = vec![
         user("admin".into(), Role::Admin, Vec::new()),

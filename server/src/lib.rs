@@ -12,7 +12,10 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod config_edit;
+pub mod config_source;
 pub mod connections;
+pub mod data_dir;
 pub mod demo;
 pub mod devices;
 pub mod engine;

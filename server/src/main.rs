@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use antre_server::config_source::{self, Given};
 use antre_server::{auth, config::SiteConfig, demo, password_prompt, serve, store};
 use clap::{Parser, Subcommand};
 
@@ -21,9 +22,11 @@ struct Cli {
 enum Cmd {
     /// Serve a site described by a config file.
     Serve {
-        /// The site config (TOML); see docs/configuration.md.
+        /// The site config (TOML); see docs/configuration.md. Needed on the first start
+        /// only: the configuration then lives in the database, and a file given later is
+        /// imported when it changed since it was last imported.
         #[arg(long)]
-        config: PathBuf,
+        config: Option<PathBuf>,
         /// Where the database and the token key live.
         #[arg(long, default_value = "antre-data")]
         data: PathBuf,
@@ -62,6 +65,11 @@ enum Cmd {
         #[arg(long)]
         max_connections: Option<usize>,
     },
+    /// The site's configuration kept in the data directory.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCmd,
+    },
     /// Check the database: the event log's hash chain from the first event to the
     /// last, and every stored ticket and counter against the log.
     Verify {
@@ -77,6 +85,27 @@ enum Cmd {
     /// Hash a password or device token for the site config: typed twice without echo in
     /// a terminal, or one line from standard input.
     HashPassword,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCmd {
+    /// Print the configuration in use as TOML (with password and token hashes: keep the
+    /// file private).
+    Export {
+        #[arg(long, default_value = "antre-data")]
+        data: PathBuf,
+    },
+    /// Show how FILE differs from the configuration in use, and apply the differences as
+    /// one change (recorded in the event log). The server must be stopped; while it runs,
+    /// import on the admin page instead.
+    Import {
+        file: PathBuf,
+        #[arg(long, default_value = "antre-data")]
+        data: PathBuf,
+        /// Only show the differences.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -112,9 +141,15 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             clips,
             accept_damaged_data,
         } => {
-            let config = SiteConfig::load(&config)?;
+            let given = match config {
+                Some(path) => Some(Given {
+                    config: SiteConfig::load(&path)?,
+                    name: path.display().to_string(),
+                }),
+                None => None,
+            };
             serve_blocking(serve::Options {
-                config,
+                config: given,
                 data_dir: data,
                 listen,
                 notes: Vec::new(),
@@ -154,13 +189,35 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 ),
             ];
             serve_blocking(serve::Options {
-                config,
+                config: Some(Given {
+                    config,
+                    name: "the demo".into(),
+                }),
                 data_dir: data,
                 listen,
                 notes,
                 clips,
                 accept_damage: accept_damaged_data,
             })
+        }
+        Cmd::Config {
+            command: ConfigCmd::Export { data },
+        } => {
+            print!("{}", config_source::export(&data)?);
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Config {
+            command:
+                ConfigCmd::Import {
+                    file,
+                    data,
+                    dry_run,
+                },
+        } => {
+            for line in config_source::import(&data, &file, dry_run)? {
+                println!("{line}");
+            }
+            Ok(std::process::ExitCode::SUCCESS)
         }
         Cmd::Verify { data } => {
             let conn = store::open_reader(&store::db_path(&data))?;

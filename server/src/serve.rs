@@ -12,11 +12,11 @@ use tokio::sync::watch;
 
 use crate::auth::{Auth, CheckLimits, TOKEN_LIFETIME, load_or_create_key};
 use crate::clock::SystemClock;
-use crate::config::SiteConfig;
+use crate::config_source::{self, Given};
 use crate::devices::Devices;
 use crate::http::{Ctx, app};
 use crate::writer::Writer;
-use crate::{connections, printing, store};
+use crate::{connections, data_dir, printing, store};
 
 /// How often the writer is nudged to look at the clock, so the day rolls over at local
 /// midnight even when nobody takes a ticket. Half a minute late is fine for 00:00.
@@ -24,7 +24,8 @@ const TICK_EVERY: Duration = Duration::from_secs(30);
 
 #[derive(Debug)]
 pub struct Options {
-    pub config: SiteConfig,
+    /// A configuration given at start (a file, the demo's); see `config_source`.
+    pub config: Option<Given>,
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
     /// Printed after the URLs (the demo's users and password).
@@ -45,15 +46,16 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         clips,
         accept_damage,
     } = options;
-    let site = config.site()?;
-    let max_connections = connection_limit(config.limits.max_connections);
     // Claim the address before touching the data directory, so a second server
     // started on the same port by mistake stops at once and changes nothing.
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    private_dir(&data_dir)?;
+    let _lock = data_dir::claim(&data_dir)?;
+    let start = config_source::choose(&data_dir, config)?;
+    tracing::info!("{}", start.said);
+    let (mut config, site) = (start.config, start.site);
     let key = load_or_create_key(&data_dir)?;
     let db = store::db_path(&data_dir);
     let started = Instant::now();
@@ -81,6 +83,23 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         waiting: config.limits.password_checks_waiting,
     };
     let auth = Arc::new(Auth::new(&config, key, ended, limits)?);
+    if let Some((file, file_site)) = start.import {
+        writer
+            .read({
+                let file_site = file_site.clone();
+                move |engine, _, _| crate::writer::refuse_strays(engine, &file_site)
+            })
+            .await??;
+        let by = Some("configuration file".to_string());
+        config_source::apply(&writer, &auth, &file, file_site, by, None).await?;
+        tracing::info!(
+            version = writer.site().version,
+            "the changed file's configuration is in use"
+        );
+        config = file;
+    }
+    let site = writer.site();
+    let max_connections = connection_limit(config.limits.max_connections);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let devices = Arc::new(Devices::default());
     let body_timeout = Duration::from_secs(config.limits.body_timeout_s.max(1));
@@ -157,28 +176,6 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         "the writer stopped unexpectedly (see the log above)"
     );
     tracing::info!("stopped");
-    Ok(())
-}
-
-/// The data directory, created (or tightened) readable by the server's user only: it
-/// holds every ticket's secret and the token signing key. The files in it are created
-/// private too (`main` sets the process's umask).
-fn private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create data directory {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                .with_context(|| format!("cannot restrict {}", dir.display()))?;
-            tracing::warn!(
-                "{} was readable by other users ({mode:o}): now only by this one",
-                dir.display()
-            );
-        }
-    }
     Ok(())
 }
 

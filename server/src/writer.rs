@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use antre_protocol as wire;
+use antre_protocol::EventKind;
 use jiff::Timestamp;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -453,6 +454,12 @@ fn record(
             change.counter.as_deref(),
             &json,
         )?;
+        if change.kind == EventKind::SiteChanged {
+            let site = engine.site();
+            if let Some(source) = &site.source {
+                tx.save_config(source, site.version, now, seq)?;
+            }
+        }
         if let Some(ticket) = change.ticket.and_then(|id| engine.ticket(id)) {
             tx.save_ticket(ticket)?;
         }
@@ -476,7 +483,7 @@ fn record(
 /// Refuses to start when the site the server was given has lost a service or counter
 /// that stored tickets still need (the config file was edited while it was stopped):
 /// those visitors would wait for ever. Says what to do instead.
-fn refuse_strays(engine: &Engine, site: &Site) -> anyhow::Result<()> {
+pub fn refuse_strays(engine: &Engine, site: &Site) -> anyhow::Result<()> {
     match engine.strays(site) {
         Ok(()) => Ok(()),
         Err(DomainError::ServiceInUse { service, tickets }) => {

@@ -15,7 +15,7 @@ pub mod lockout;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub use antre_protocol::Role;
 use anyhow::Context;
@@ -89,43 +89,23 @@ pub enum Principal {
     Device(Device),
 }
 
-#[derive(Debug)]
-pub struct Auth {
+/// Who may log in and which devices are known: replaced whole when the configuration
+/// changes.
+#[derive(Debug, Default)]
+struct Credentials {
+    /// Users who may log in (disabled ones are left out).
     users: HashMap<String, User>,
     devices: Vec<Device>,
     /// The devices' token hashes, in the order of `devices`.
     device_hashes: Arc<Vec<String>>,
-    key: [u8; 32],
-    /// SHA-256 of device tokens already checked against their Argon2 hash, so a kiosk
-    /// pays for Argon2 once, not on every ticket.
-    known_devices: Mutex<HashMap<[u8; 32], Device>>,
-    /// Checked when a username is unknown, so a wrong username costs the same time as a
-    /// wrong password and does not reveal which users exist.
-    dummy_hash: Arc<Vec<String>>,
-    /// Sessions logged out, with when they would have expired anyway.
-    ended: Mutex<HashMap<String, i64>>,
-    checker: Checker,
-    pub lockout: Lockout,
 }
 
-/// How many password and token checks run at once, and how many may wait.
-#[derive(Debug, Clone, Copy)]
-pub struct CheckLimits {
-    pub at_once: usize,
-    pub waiting: usize,
-}
-
-impl Auth {
-    /// `ended`: the sessions logged out that have not expired (from the database).
-    pub fn new(
-        config: &SiteConfig,
-        key: [u8; 32],
-        ended: Vec<(String, i64)>,
-        limits: CheckLimits,
-    ) -> anyhow::Result<Auth> {
+impl Credentials {
+    fn of(config: &SiteConfig) -> anyhow::Result<Credentials> {
         let users = config
             .users
             .iter()
+            .filter(|u| !u.disabled)
             .map(|u| {
                 PasswordHash::new(&u.password_hash)
                     .map_err(|e| anyhow::anyhow!("user {}: bad password_hash: {e}", u.username))?;
@@ -160,10 +140,47 @@ impl Auth {
                 device_hashes.push(hash.clone());
             }
         }
-        Ok(Auth {
+        Ok(Credentials {
             users,
             devices,
             device_hashes: Arc::new(device_hashes),
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct Auth {
+    credentials: RwLock<Arc<Credentials>>,
+    key: [u8; 32],
+    /// SHA-256 of device tokens already checked against their Argon2 hash, so a kiosk
+    /// pays for Argon2 once, not on every ticket.
+    known_devices: Mutex<HashMap<[u8; 32], Device>>,
+    /// Checked when a username is unknown, so a wrong username costs the same time as a
+    /// wrong password and does not reveal which users exist.
+    dummy_hash: Arc<Vec<String>>,
+    /// Sessions logged out, with when they would have expired anyway.
+    ended: Mutex<HashMap<String, i64>>,
+    checker: Checker,
+    pub lockout: Lockout,
+}
+
+/// How many password and token checks run at once, and how many may wait.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckLimits {
+    pub at_once: usize,
+    pub waiting: usize,
+}
+
+impl Auth {
+    /// `ended`: the sessions logged out that have not expired (from the database).
+    pub fn new(
+        config: &SiteConfig,
+        key: [u8; 32],
+        ended: Vec<(String, i64)>,
+        limits: CheckLimits,
+    ) -> anyhow::Result<Auth> {
+        Ok(Auth {
+            credentials: RwLock::new(Arc::new(Credentials::of(config)?)),
             key,
             known_devices: Mutex::new(HashMap::new()),
             dummy_hash: Arc::new(vec![hash_password("not a real password")?]),
@@ -173,10 +190,25 @@ impl Auth {
         })
     }
 
+    /// Takes the users and devices of a changed configuration. Tokens of users now
+    /// disabled, removed or with another password or role stop working at once; device
+    /// tokens are checked again (a rotated one no longer works).
+    pub fn replace(&self, config: &SiteConfig) -> anyhow::Result<()> {
+        let credentials = Arc::new(Credentials::of(config)?);
+        *self.credentials.write().expect("not poisoned") = credentials;
+        self.known_devices.lock().expect("not poisoned").clear();
+        Ok(())
+    }
+
+    fn credentials(&self) -> Arc<Credentials> {
+        self.credentials.read().expect("not poisoned").clone()
+    }
+
     /// Checks a password on the bounded pool. `Ok(true)` when it is the user's. A wrong
     /// username costs the same work as a wrong password.
     pub async fn check_password(&self, username: &str, password: &str) -> Result<bool, Busy> {
-        let user = self.users.get(username);
+        let credentials = self.credentials();
+        let user = credentials.users.get(username);
         let hashes = match user {
             Some(u) => Arc::new(vec![u.password_hash.clone()]),
             None => self.dummy_hash.clone(),
@@ -187,7 +219,8 @@ impl Auth {
 
     /// A new session for a user whose password was just checked.
     pub fn issue(&self, username: &str, now: Timestamp) -> Option<(String, Session)> {
-        let user = self.users.get(username)?;
+        let credentials = self.credentials();
+        let user = credentials.users.get(username)?;
         let session = Session {
             username: username.to_string(),
             role: user.role,
@@ -201,7 +234,8 @@ impl Auth {
     /// Counters of the site a user may open: an officer's assigned ones, every one for
     /// those who run the floor.
     pub fn counters_of(&self, username: &str, site: &Site) -> Vec<String> {
-        let Some(user) = self.users.get(username) else {
+        let credentials = self.credentials();
+        let Some(user) = credentials.users.get(username) else {
             return Vec::new();
         };
         site.counters
@@ -215,6 +249,7 @@ impl Auth {
     pub fn may_open(&self, session: &Session, counter: &str) -> bool {
         session.role.runs_the_floor()
             || self
+                .credentials()
                 .users
                 .get(&session.username)
                 .is_some_and(|u| u.counters.iter().any(|c| c == counter))
@@ -242,7 +277,8 @@ impl Auth {
         check.update(payload.as_bytes());
         check.verify_slice(&mac).ok()?;
         let session: Session = serde_json::from_slice(&hex::decode(payload).ok()?).ok()?;
-        let user = self.users.get(&session.username)?;
+        let credentials = self.credentials();
+        let user = credentials.users.get(&session.username)?;
         let valid = session.expires > now.as_second()
             && user.role == session.role
             && session.password == fingerprint(&user.password_hash)
@@ -283,24 +319,26 @@ impl Auth {
     /// Checks a device token against every device's hash on the bounded pool, and
     /// remembers it when it is right. Call it only after [`Auth::known_device`] said no.
     pub async fn check_device(&self, token: &str) -> Result<Option<Device>, Busy> {
+        let credentials = self.credentials();
         let Some(found) = self
             .checker
-            .check(token, self.device_hashes.clone())
+            .check(token, credentials.device_hashes.clone())
             .await?
         else {
             return Ok(None);
         };
-        let device = self.devices[found].clone();
+        let device = credentials.devices[found].clone();
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        self.known_devices
-            .lock()
-            .expect("not poisoned")
-            .insert(digest, device.clone());
+        let mut known = self.known_devices.lock().expect("not poisoned");
+        // Not remembered if the devices changed during the check (a token rotated).
+        if Arc::ptr_eq(&credentials, &self.credentials()) {
+            known.insert(digest, device.clone());
+        }
         Ok(Some(device))
     }
 
     pub fn has_devices(&self) -> bool {
-        !self.devices.is_empty()
+        !self.credentials().devices.is_empty()
     }
 }
 

@@ -38,6 +38,9 @@ pub enum Command {
     ReplaceSite {
         site: Arc<Site>,
         by: Option<String>,
+        /// The version the change was made against (`If-Match`); refused when the site
+        /// has changed since. The new site gets the next version.
+        expected_version: Option<u64>,
     },
     /// A log-in, refused log-in or log-out, for the log.
     Session(super::SessionEvent),

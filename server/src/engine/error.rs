@@ -43,6 +43,8 @@ pub enum DomainError {
     ServiceInUse { service: String, tickets: usize },
     #[error("counter {counter} is open")]
     CounterOpen { counter: String },
+    #[error("the configuration is at version {current}")]
+    VersionConflict { current: u64 },
 }
 
 impl DomainError {
@@ -69,6 +71,7 @@ impl DomainError {
             DomainError::ReasonRequired => "reason_required",
             DomainError::ServiceInUse { .. } => "service_in_use",
             DomainError::CounterOpen { .. } => "counter_open",
+            DomainError::VersionConflict { .. } => "version_conflict",
         }
     }
 
@@ -142,6 +145,13 @@ impl DomainError {
             DomainError::CounterOpen { counter } => {
                 return format!(
                     "Loket {counter} masih buka; tutup dulu. / Counter {counter} is still open; close it first."
+                );
+            }
+            DomainError::VersionConflict { current } => {
+                return format!(
+                    "Konfigurasi sudah diubah orang lain (kini versi {current}); muat ulang lalu ulangi. \
+                     / Someone else changed the configuration (now version {current}); reload and \
+                     try again."
                 );
             }
         };

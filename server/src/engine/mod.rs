@@ -41,7 +41,8 @@ pub use error::DomainError;
 pub use estimate::ServiceTime;
 use lanes::Lanes;
 pub use sessions::SessionEvent;
-pub use site::{Counter, Hours, Service, Site};
+pub use site::{ConfigSource, Counter, Hours, Service, Site, SiteUser};
+pub use site_change::diff;
 pub use ticket::{Ticket, TicketId, format_number};
 
 /// How many recent calls the engine remembers for the hall boards.
@@ -176,7 +177,11 @@ impl Engine {
             Command::Reinstate { ticket, by } => self.reinstate(ticket, by, now, out),
             Command::Cancel { ticket, reason, by } => self.cancel(ticket, reason, by, now, out),
             Command::SetRunningText { text, by } => self.set_running_text(text, by, out),
-            Command::ReplaceSite { site, by } => self.replace_site(site, by, out),
+            Command::ReplaceSite {
+                site,
+                by,
+                expected_version,
+            } => self.replace_site(site, by, expected_version, out),
             Command::Session(event) => self.record_session(event, out),
         }?;
         Ok(Outcome { changes, affected })

@@ -4,6 +4,7 @@
 //! changes; the engine's site is replaced whole (`Command::ReplaceSite`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use antre_protocol as wire;
 use jiff::civil::{Time, Weekday};
@@ -36,9 +37,40 @@ pub struct Site {
     pub public_url: Option<String>,
     /// A line printed at the bottom of every ticket (`[site] ticket_footer`).
     pub ticket_footer: Option<String>,
+    /// Counts the changes made to the site since it was first configured; an edit made
+    /// against an older version is refused (`site_change`).
+    pub version: u64,
+    /// Users as the audit trail shows them (no secrets).
+    pub users: Vec<SiteUser>,
+    /// Fingerprints of the devices' token hashes by `kiosk:K1` / `board:B1`, so a
+    /// rotated token shows in the audit trail.
+    pub device_tokens: HashMap<String, String>,
+    /// The configuration this site was made from, as the writer stores it with the
+    /// change. The engine never reads it.
+    pub source: Option<Arc<ConfigSource>>,
     service_index: HashMap<String, usize>,
     counter_index: HashMap<String, usize>,
     service_zones: HashMap<String, Vec<String>>,
+}
+
+/// A user as the site's description shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SiteUser {
+    pub username: String,
+    pub role: wire::Role,
+    pub counters: Vec<String>,
+    pub disabled: bool,
+    /// A fingerprint of the password hash: shows that it changed, nothing more.
+    pub password: String,
+}
+
+/// The stored form of the configuration a site was made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSource {
+    /// The configuration as JSON, secrets (hashes) included.
+    pub json: String,
+    /// The fingerprint of the configuration file it was imported from, if it was.
+    pub from_file: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,10 +209,21 @@ impl Site {
             announce_english: false,
             public_url: None,
             ticket_footer: None,
+            version: 0,
+            users: Vec::new(),
+            device_tokens: HashMap::new(),
+            source: None,
             service_index,
             counter_index,
             service_zones,
         }
+    }
+
+    /// The fingerprint of a device's token hash (`kind` is `kiosk` or `board`).
+    pub fn device_token(&self, kind: &str, code: &str) -> Option<&str> {
+        self.device_tokens
+            .get(&format!("{kind}:{code}"))
+            .map(String::as_str)
     }
 
     pub fn service(&self, code: &str) -> Option<&Service> {

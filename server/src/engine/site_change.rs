@@ -12,8 +12,14 @@
 //! 4. New counters start closed; new services start with their configured average
 //!    service time for estimates.
 //!
+//! 5. A change made against a version of the site (an admin's form, `If-Match`) is
+//!    refused when the site has changed since: two admins editing at once never
+//!    overwrite each other unseen. Each change gives the site the next version.
+//!
 //! The change is one event (`site.changed`) listing every item as it was and as it is,
-//! so the audit trail shows who changed what.
+//! so the audit trail shows who changed what. Users and device tokens are items too;
+//! their secrets appear only as fingerprints, which tell that a password or a token
+//! changed and nothing more.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -30,8 +36,13 @@ impl Engine {
         &mut self,
         site: Arc<Site>,
         by: Option<String>,
+        expected_version: Option<u64>,
         out: &mut Vec<Change>,
     ) -> Handled {
+        let current = self.site.version;
+        if expected_version.is_some_and(|v| v != current) {
+            return Err(DomainError::VersionConflict { current });
+        }
         self.strays(&site)?;
         for old in &self.site.counters {
             if site.counter(&old.code).is_none()
@@ -43,6 +54,9 @@ impl Engine {
             }
         }
         let changes = diff(&self.site, &site);
+        let mut site = Arc::unwrap_or_clone(site);
+        site.version = current + 1;
+        let site = Arc::new(site);
         self.counters.retain(|code, _| site.counter(code).is_some());
         for counter in &site.counters {
             self.counters
@@ -189,6 +203,15 @@ fn describe(site: &Site) -> BTreeMap<&'static str, Items> {
         "ticket_footer": site.ticket_footer,
     });
     let mut services = items(&info.services, |s| &s.code);
+    let mut kiosks = items(&info.kiosks, |k| &k.code);
+    let mut boards = items(&info.boards, |b| &b.code);
+    for (kind, devices) in [("kiosk", &mut kiosks), ("board", &mut boards)] {
+        for (code, value) in devices.iter_mut() {
+            if let (Some(token), Value::Object(map)) = (site.device_token(kind, code), value) {
+                map.insert("token".into(), token.into());
+            }
+        }
+    }
     for (code, value) in &mut services {
         if let (Some(service), Value::Object(map)) = (site.service(code), value) {
             map.insert("avg_service_s".into(), service.avg_service_s.into());
@@ -200,7 +223,8 @@ fn describe(site: &Site) -> BTreeMap<&'static str, Items> {
         ("service", services),
         ("counter", items(&info.counters, |c| &c.code)),
         ("zone", items(&info.zones, |z| &z.code)),
-        ("kiosk", items(&info.kiosks, |k| &k.code)),
-        ("board", items(&info.boards, |b| &b.code)),
+        ("kiosk", kiosks),
+        ("board", boards),
+        ("user", items(&site.users, |u| &u.username)),
     ])
 }

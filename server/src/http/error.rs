@@ -116,7 +116,8 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | InvalidState
         | GraceExpired
         | ServiceInUse { .. }
-        | CounterOpen { .. } => StatusCode::CONFLICT,
+        | CounterOpen { .. }
+        | VersionConflict { .. } => StatusCode::CONFLICT,
     }
 }
 

@@ -4,6 +4,7 @@
 //! context every handler shares.
 
 pub mod access;
+pub mod admin;
 pub mod board;
 pub mod body;
 pub mod counters;

@@ -12,7 +12,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiError, Ctx, board, body, counters, gate, kiosks, login, openapi, pages, site};
+use super::{
+    ApiError, Ctx, admin, board, body, counters, gate, kiosks, login, openapi, pages, site,
+};
 use super::{stream, tickets};
 
 /// The whole application: API, OpenAPI document and pages, with the shared layers.
@@ -47,6 +49,9 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(kiosks::reprint))
         .routes(routes!(kiosks::job))
         .routes(routes!(kiosks::qr))
+        .routes(routes!(admin::config, admin::import))
+        .routes(routes!(admin::put_item, admin::remove_item))
+        .routes(routes!(admin::put_user, admin::remove_user))
         .split_for_parts();
     let mut doc = doc;
     openapi::complete(&mut doc);

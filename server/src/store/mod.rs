@@ -7,6 +7,7 @@
 mod chain;
 pub mod integrity;
 mod schema;
+pub mod site_config;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -83,6 +83,20 @@ CREATE TABLE heartbeat (
     at_ms INTEGER NOT NULL
 );
 "#,
+    // The site's configuration lives here after the first start: every version, the
+    // last one in use. Each change after the first is also a `site.changed` event (who,
+    // what), whose seq the row names.
+    r#"
+CREATE TABLE site_config (
+    version   INTEGER PRIMARY KEY,
+    at_ms     INTEGER NOT NULL,
+    seq       INTEGER,
+    -- The configuration as JSON, hashes of passwords and device tokens included.
+    config    TEXT NOT NULL,
+    -- The fingerprint of the file it was imported from, when it came from one.
+    from_file TEXT
+);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 //! test needs to move time or break storage, the library's writer on a real SQLite
 //! file), a module per area.
 
+mod admin;
 mod board_api;
 mod config_errors;
 mod counter_idempotency;

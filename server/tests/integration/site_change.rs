@@ -54,6 +54,7 @@ async fn the_site_is_replaced_at_run_time_without_losing_a_ticket() {
         .execute(Command::ReplaceSite {
             site: renamed,
             by: Some("admin".into()),
+            expected_version: None,
         })
         .await
         .unwrap();
@@ -111,6 +112,7 @@ async fn the_site_is_replaced_at_run_time_without_losing_a_ticket() {
         .execute(Command::ReplaceSite {
             site: removed,
             by: Some("admin".into()),
+            expected_version: None,
         })
         .await
         .unwrap_err();

@@ -15,6 +15,7 @@ fn replace(h: &mut Harness, site: Arc<Site>, now: Timestamp) -> Result<Outcome, 
         Command::ReplaceSite {
             site,
             by: Some("admin".into()),
+            expected_version: None,
         },
         now,
     )

@@ -1,0 +1,428 @@
+//! The manager's configuration API (`/api/v1/admin/…`): read the whole configuration,
+//! put or remove one item, import a whole file. Admins only.
+//!
+//! Every change is checked (`config_edit`), then applied through the writer as one
+//! `site.changed` event with the configuration's next version (`config_source::apply`).
+//! A change sent with `If-Match: "N"` is refused with 409 `version_conflict` when the
+//! configuration is no longer at version N, so two admins never overwrite each other
+//! unseen. Answers carry the new version in `ETag`.
+
+use std::sync::Arc;
+
+use antre_protocol::{ErrorBody, ItemChange};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::access::Admin;
+use super::body::{ApiPath, ApiQuery, JsonBody};
+use super::{ApiError, Ctx};
+use crate::auth::{hash_password, random_hex};
+use crate::config::SiteConfig;
+use crate::config_edit::{self, EditError, Kind, MAX_PASSWORD, MIN_PASSWORD, UserEdit};
+use crate::config_source;
+use crate::engine::Site;
+
+/// The configuration and its version.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConfigView {
+    pub version: u64,
+    /// Every field of the TOML file, without password and token hashes.
+    #[schema(value_type = Object)]
+    pub config: Value,
+}
+
+/// What a put answers: the item as stored, and a device's new token, once.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ItemAnswer {
+    pub version: u64,
+    #[schema(value_type = Object)]
+    pub item: Value,
+    /// A device's token: given when the device is made or its token rotated, and never
+    /// again (only its hash is kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// A whole configuration to import, as TOML.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    pub toml: String,
+}
+
+/// What an import changed (or, with `dry_run`, would change).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportAnswer {
+    pub version: u64,
+    pub changes: Vec<ItemChange>,
+    pub applied: bool,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Only say what would change.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PutParams {
+    /// A kiosk or board: make it a new token (shown once in the answer).
+    #[serde(default)]
+    pub rotate_token: bool,
+}
+
+/// The whole configuration.
+#[utoipa::path(get, path = "/api/v1/admin/config", tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, body = ConfigView)))]
+pub async fn config(State(ctx): State<Ctx>, _: Admin) -> Result<Response, ApiError> {
+    let (site, config) = current(&ctx)?;
+    let view = ConfigView {
+        version: site.version,
+        config: config_edit::public_view(&config),
+    };
+    Ok(with_version(site.version, Json(view)))
+}
+
+/// Creates or replaces an agency, service, counter, zone, kiosk or board. The body has
+/// the fields of its TOML entry. A new kiosk or board gets a token, shown once; so does
+/// one put with `rotate_token=true`.
+#[utoipa::path(put, path = "/api/v1/admin/{kind}/{code}", tag = "admin",
+    params(("kind" = String, Path, pattern = "^(agencies|services|counters|zones|kiosks|boards)$"),
+        ("code" = String, Path), PutParams,
+        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    request_body(content = Object, description = "the fields of the item's TOML entry"),
+    security(("bearer" = [])),
+    responses((status = 200, body = ItemAnswer), (status = 201, body = ItemAnswer),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_item(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    ApiPath((kind, code)): ApiPath<(String, String)>,
+    ApiQuery(params): ApiQuery<PutParams>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    let expected = if_match(&headers)?;
+    let (site, config) = current(&ctx)?;
+    let exists = match kind {
+        Kind::Kiosk => config.kiosks.iter().any(|k| k.code == code),
+        Kind::Board => config.boards.iter().any(|b| b.code == code),
+        _ => true,
+    };
+    let device = matches!(kind, Kind::Kiosk | Kind::Board);
+    let token = (device && (params.rotate_token || !exists)).then(|| random_hex(16));
+    let token_hash = match &token {
+        Some(token) => Some(hash_off_thread(token.clone()).await?),
+        None => None,
+    };
+    let (changed, created) =
+        config_edit::put(&config, kind, &code, body, token_hash).map_err(edit_error)?;
+    let version = apply(
+        &ctx,
+        &changed,
+        &session.username,
+        expected.or(Some(site.version)),
+    )
+    .await?;
+    let item = config_edit::public_item(&changed, kind.plural(), "code", &code).expect("just put");
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let answer = ItemAnswer {
+        version,
+        item,
+        token,
+    };
+    Ok(with_version(version, (status, Json(answer))))
+}
+
+/// Removes an item. Refused while a service has tickets that may still be served or a
+/// counter is open (409, saying what to do first), and while something refers to it
+/// (422, naming it).
+#[utoipa::path(delete, path = "/api/v1/admin/{kind}/{code}", tag = "admin",
+    params(("kind" = String, Path, pattern = "^(agencies|services|counters|zones|kiosks|boards)$"),
+        ("code" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ConfigView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn remove_item(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    ApiPath((kind, code)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&kind)?;
+    let expected = if_match(&headers)?;
+    let (site, config) = current(&ctx)?;
+    let changed = config_edit::remove(&config, kind, &code).map_err(edit_error)?;
+    let version = apply(
+        &ctx,
+        &changed,
+        &session.username,
+        expected.or(Some(site.version)),
+    )
+    .await?;
+    let view = ConfigView {
+        version,
+        config: config_edit::public_view(&changed),
+    };
+    Ok(with_version(version, Json(view)))
+}
+
+/// Creates or replaces a user. `password` sets or resets the password (10 to 128
+/// characters); a new user needs one. A disabled user's tokens stop working at once.
+#[utoipa::path(put, path = "/api/v1/admin/users/{username}", tag = "admin",
+    params(("username" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    request_body(content = Object, description = "role, counters, disabled, password (write-only)"),
+    security(("bearer" = [])),
+    responses((status = 200, body = ItemAnswer), (status = 201, body = ItemAnswer),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_user(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    ApiPath(username): ApiPath<String>,
+    headers: HeaderMap,
+    JsonBody(edit): JsonBody<UserEdit>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    let (site, config) = current(&ctx)?;
+    let password_hash = match edit.password.clone() {
+        Some(password) => {
+            let length = password.chars().count();
+            if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&length) {
+                return Err(ApiError::Other(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "password_length",
+                    format!(
+                        "Kata sandi harus {MIN_PASSWORD} sampai {MAX_PASSWORD} karakter. / \
+                         A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters."
+                    ),
+                ));
+            }
+            Some(hash_off_thread(password).await?)
+        }
+        None => None,
+    };
+    let (changed, created) =
+        config_edit::put_user(&config, &username, edit, password_hash).map_err(edit_error)?;
+    let version = apply(
+        &ctx,
+        &changed,
+        &session.username,
+        expected.or(Some(site.version)),
+    )
+    .await?;
+    let item =
+        config_edit::public_item(&changed, "users", "username", &username).expect("just put");
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let answer = ItemAnswer {
+        version,
+        item,
+        token: None,
+    };
+    Ok(with_version(version, (status, Json(answer))))
+}
+
+/// Removes a user; their tokens stop working at once.
+#[utoipa::path(delete, path = "/api/v1/admin/users/{username}", tag = "admin",
+    params(("username" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ConfigView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn remove_user(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    ApiPath(username): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    let (site, config) = current(&ctx)?;
+    let changed = config_edit::remove_user(&config, &username).map_err(edit_error)?;
+    let version = apply(
+        &ctx,
+        &changed,
+        &session.username,
+        expected.or(Some(site.version)),
+    )
+    .await?;
+    let view = ConfigView {
+        version,
+        config: config_edit::public_view(&changed),
+    };
+    Ok(with_version(version, Json(view)))
+}
+
+/// Imports a whole configuration (the TOML of `antre config export`, edited) as one
+/// change: what differs is applied, the rest stays. With `dry_run=true`, only says what
+/// would change.
+#[utoipa::path(put, path = "/api/v1/admin/config", tag = "admin",
+    params(ImportParams,
+        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    request_body = ImportRequest, security(("bearer" = [])),
+    responses((status = 200, body = ImportAnswer), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn import(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    ApiQuery(params): ApiQuery<ImportParams>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<ImportRequest>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    let (site, _) = current(&ctx)?;
+    let imported = SiteConfig::from_toml(&req.toml).map_err(|e| {
+        ApiError::Other(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_config",
+            format!("Konfigurasi tidak sah: {e:#} / Invalid configuration: {e:#}"),
+        )
+    })?;
+    let imported_site = imported.site().map_err(|e| {
+        ApiError::Other(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_config",
+            format!("Konfigurasi tidak sah: {e:#} / Invalid configuration: {e:#}"),
+        )
+    })?;
+    let changes = crate::engine::diff(&site, &imported_site);
+    if params.dry_run || changes.is_empty() {
+        let answer = ImportAnswer {
+            version: site.version,
+            changes,
+            applied: false,
+        };
+        return Ok(with_version(site.version, Json(answer)));
+    }
+    let version = apply(
+        &ctx,
+        &imported,
+        &session.username,
+        expected.or(Some(site.version)),
+    )
+    .await?;
+    let answer = ImportAnswer {
+        version,
+        changes,
+        applied: true,
+    };
+    Ok(with_version(version, Json(answer)))
+}
+
+/// The site as committed and the configuration it was made from.
+fn current(ctx: &Ctx) -> Result<(Arc<Site>, SiteConfig), ApiError> {
+    let site = ctx.writer.site();
+    let source = site
+        .source
+        .as_ref()
+        .ok_or_else(|| ApiError::internal("the site has no stored configuration"))?;
+    let config = SiteConfig::from_json(&source.json).map_err(ApiError::internal)?;
+    Ok((site, config))
+}
+
+/// Applies a checked configuration; the new version.
+async fn apply(
+    ctx: &Ctx,
+    config: &SiteConfig,
+    by: &str,
+    expected: Option<u64>,
+) -> Result<u64, ApiError> {
+    let site = config
+        .site()
+        .map_err(|e| edit_error(EditError::Invalid(format!("{e:#}"))))?;
+    let by = Some(by.to_string());
+    let site = config_source::apply(&ctx.writer, &ctx.auth, config, site, by, expected).await?;
+    Ok(site.version)
+}
+
+/// `If-Match: "N"` (or `N`, or a weak `W/"N"`).
+fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_if_match",
+                "If-Match harus nomor versi konfigurasi, mis. \"12\".",
+                "If-Match must be a configuration version, e.g. \"12\".",
+            )
+        })
+}
+
+fn with_version(version: u64, answer: impl IntoResponse) -> Response {
+    let mut response = answer.into_response();
+    let etag = HeaderValue::from_str(&format!("\"{version}\"")).expect("digits");
+    response.headers_mut().insert(header::ETAG, etag);
+    response
+}
+
+fn kind_of(kind: &str) -> Result<Kind, ApiError> {
+    Kind::parse(kind)
+        .ok_or_else(|| ApiError::not_found("not_found", "Alamat tidak ditemukan.", "No such path."))
+}
+
+fn edit_error(e: EditError) -> ApiError {
+    match e {
+        EditError::Body(why) => ApiError::Other(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            format!("Isi permintaan tidak sesuai: {why} / The request body does not fit: {why}"),
+        ),
+        EditError::PrefixTaken { prefix, service } => ApiError::Other(
+            StatusCode::CONFLICT,
+            "prefix_taken",
+            format!(
+                "Awalan {prefix} sudah dipakai layanan {service}. / \
+                 Prefix {prefix} is already used by service {service}."
+            ),
+        ),
+        EditError::Invalid(why) => ApiError::Other(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_config",
+            format!("Konfigurasi tidak sah: {why} / Invalid configuration: {why}"),
+        ),
+        EditError::NotFound => ApiError::not_found(
+            "not_found",
+            "Tidak ada item dengan kode itu.",
+            "No item has that code.",
+        ),
+        EditError::LastAdmin => ApiError::new(
+            StatusCode::CONFLICT,
+            "last_admin",
+            "Harus tetap ada satu admin yang aktif.",
+            "At least one active admin must remain.",
+        ),
+    }
+}
+
+/// Argon2 takes tens of milliseconds and 19 MiB: off the runtime's threads. Admins only
+/// reach here, so no queue is needed.
+async fn hash_off_thread(secret: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(&secret))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
