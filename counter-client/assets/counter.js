@@ -435,6 +435,16 @@ function connect() {
       updateChoice();
     },
     onEvent(msg) {
+      if (msg.type === 'site.changed') {
+        // The manager changed the site: services, names and counters as they are now.
+        loadSite().then((site) => {
+          S.site = site;
+          S.index = buildIndex(site);
+          render();
+          updateChoice();
+        });
+        return;
+      }
       if (msg.counter) S.counterViews.set(msg.counter.code, msg.counter);
       if (msg.counter && msg.counter.code === S.counter) {
         S.view = msg.counter;
