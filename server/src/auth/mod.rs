@@ -480,8 +480,9 @@ mod tests {
         let (token, session) = auth.issue("budi", now).unwrap();
         assert_eq!(auth.session(&token, now), Some(session.clone()));
         assert!(auth.session(&token, now + TOKEN_LIFETIME).is_none());
-        assert!(auth.may_open(&session, "L01"));
-        assert!(!auth.may_open(&session, "L02"));
+        let site = config(&hash_password("rahasia").unwrap()).site().unwrap();
+        assert!(auth.may_open(&session, site.counter("L01").unwrap()));
+        assert!(!auth.may_open(&session, site.counter("L02").unwrap()));
     }
 
     #[test]
