@@ -419,8 +419,8 @@ impl App {
             }
             Ok(t) => {
                 let n = &t.number;
-                let status = crate::render::ticket_status(Lang::Id, t.status);
-                let status_en = crate::render::ticket_status(Lang::En, t.status);
+                let status = crate::i18n::ticket_status(Lang::Id, t.status);
+                let status_en = crate::i18n::ticket_status(Lang::En, t.status);
                 let (id, en) = match purpose {
                     Purpose::Call if t.status == TicketStatus::Waiting => (
                         format!("{n} bukan layanan loket ini."),

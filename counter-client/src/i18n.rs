@@ -1,6 +1,8 @@
 //! The two languages of every officer-facing text: Bahasa Indonesia first, English
 //! beside it.
 
+use antre_protocol::TicketStatus;
+
 /// The language the screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -50,6 +52,19 @@ pub fn minutes(lang: Lang, seconds: u32) -> String {
     match lang {
         Lang::Id => format!("±{m} mnt"),
         Lang::En => format!("~{m} min"),
+    }
+}
+
+/// A ticket's status in words.
+pub fn ticket_status(lang: Lang, status: TicketStatus) -> &'static str {
+    match status {
+        TicketStatus::Waiting => lang.pick("menunggu", "waiting"),
+        TicketStatus::Called => lang.pick("dipanggil", "called"),
+        TicketStatus::Serving => lang.pick("dilayani", "serving"),
+        TicketStatus::Held => lang.pick("ditahan", "on hold"),
+        TicketStatus::Done => lang.pick("selesai", "done"),
+        TicketStatus::NoShow => lang.pick("tidak hadir", "no-show"),
+        TicketStatus::Cancelled => lang.pick("batal", "cancelled"),
     }
 }
 

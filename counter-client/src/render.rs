@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::app::{App, Leaving, Level, Mode, Purpose};
-use crate::i18n::{Lang, clock, minutes};
+use crate::i18n::{Lang, clock, minutes, ticket_status};
 use crate::keys::Cmd;
 
 /// Commands shown in the key bar, most used first: every one the user may use.
@@ -283,19 +283,6 @@ fn draw_held(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
         area,
     );
-}
-
-/// A ticket's status in words.
-pub fn ticket_status(lang: Lang, status: TicketStatus) -> &'static str {
-    match status {
-        TicketStatus::Waiting => lang.pick("menunggu", "waiting"),
-        TicketStatus::Called => lang.pick("dipanggil", "called"),
-        TicketStatus::Serving => lang.pick("dilayani", "serving"),
-        TicketStatus::Held => lang.pick("ditahan", "on hold"),
-        TicketStatus::Done => lang.pick("selesai", "done"),
-        TicketStatus::NoShow => lang.pick("tidak hadir", "no-show"),
-        TicketStatus::Cancelled => lang.pick("batal", "cancelled"),
-    }
 }
 
 fn draw_recent(frame: &mut Frame<'_>, area: Rect, app: &App) {

@@ -139,6 +139,7 @@ async function start() {
   window.addEventListener('resize', () => { fitHeader(); fitNumber(); fitRecentSoon(); });
   stream = follow({
     zone: board.zone,
+    board: board.code,
     onSnapshot: applySnapshot,
     onEvent: applyEvent,
     onOnline: () => showOffline(false),

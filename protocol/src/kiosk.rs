@@ -184,3 +184,18 @@ pub struct PrintJob {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requirements: Vec<String>,
 }
+
+/// A hall board as `GET /api/v1/boards` shows it: whether a screen shows it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardStatus {
+    pub code: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Screens (pages or agents) following the stream as this board now.
+    pub screens: u32,
+    /// When a screen of it last connected or went away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+}

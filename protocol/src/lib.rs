@@ -28,8 +28,8 @@ pub use event::{
     StreamMessage,
 };
 pub use kiosk::{
-    JobState, KioskStatus, KioskStatusAnswer, KioskStatusReport, PrintJob, PrintJobStatus,
-    PrinterState, PrinterStatus, ReprintRequest,
+    BoardStatus, JobState, KioskStatus, KioskStatusAnswer, KioskStatusReport, PrintJob,
+    PrintJobStatus, PrinterState, PrinterStatus, ReprintRequest,
 };
 pub use queue::{QueueInfo, QueueState};
 pub use request::{

@@ -107,7 +107,7 @@ export async function loadSite({ onRetry } = {}) {
 // opens, `onOffline()` after every connection lost or attempt failed. Returns a handle
 // pages and tests read: `seq` (last seen), `connected`, `reconnects` (attempts after the
 // first), `snapshots` (received), `url` (of the last attempt) and `close()`.
-export function follow({ zone, onSnapshot, onEvent, onOnline, onOffline } = {}) {
+export function follow({ zone, board, onSnapshot, onEvent, onOnline, onOffline } = {}) {
   const handle = { seq: null, connected: false, reconnects: 0, snapshots: 0, url: null, close };
   let socket = null;
   let pause = RETRY_MIN_MS;
@@ -123,6 +123,7 @@ export function follow({ zone, onSnapshot, onEvent, onOnline, onOffline } = {}) 
     if (stopped) return;
     const query = new URLSearchParams();
     if (zone) query.set('zone', zone);
+    if (board) query.set('board', board);
     if (handle.seq !== null) query.set('since', String(handle.seq));
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     handle.url = `${proto}//${location.host}/api/v1/stream${query.toString() ? '?' + query : ''}`;

@@ -23,8 +23,32 @@ const MAX_PENDING_REPRINTS: usize = 5;
 #[derive(Debug, Default)]
 pub struct Devices {
     entries: Mutex<HashMap<String, Entry>>,
+    /// Hall boards by code: screens showing it now, and when one last came or went.
+    boards: Mutex<HashMap<String, Presence>>,
     /// Woken when a reprint is asked for, so printers the server drives act at once.
     pub wake: tokio::sync::Notify,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Presence {
+    screens: u32,
+    last_seen: Option<jiff::Timestamp>,
+}
+
+/// A board's screen on the stream: counted while it is held.
+#[derive(Debug)]
+pub struct BoardOnScreen {
+    devices: std::sync::Arc<Devices>,
+    code: String,
+}
+
+impl Drop for BoardOnScreen {
+    fn drop(&mut self) {
+        let mut boards = self.devices.boards();
+        let presence = boards.entry(self.code.clone()).or_default();
+        presence.screens = presence.screens.saturating_sub(1);
+        presence.last_seen = Some(jiff::Timestamp::now());
+    }
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +62,30 @@ struct Entry {
 impl Devices {
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn boards(&self) -> std::sync::MutexGuard<'_, HashMap<String, Presence>> {
+        self.boards.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A board's page or agent follows the stream (`?board=B1`) until the guard drops.
+    pub fn board_on_screen(self: &std::sync::Arc<Self>, code: &str) -> BoardOnScreen {
+        let mut boards = self.boards();
+        let presence = boards.entry(code.to_string()).or_default();
+        presence.screens += 1;
+        presence.last_seen = Some(jiff::Timestamp::now());
+        BoardOnScreen {
+            devices: self.clone(),
+            code: code.to_string(),
+        }
+    }
+
+    /// Screens showing a board now, and when one last came or went.
+    pub fn board_presence(&self, code: &str) -> (u32, Option<jiff::Timestamp>) {
+        let boards = self.boards();
+        boards
+            .get(code)
+            .map_or((0, None), |p| (p.screens, p.last_seen))
     }
 
     /// Stores a report and hands back the reprints asked for since the last one.

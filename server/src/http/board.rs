@@ -268,3 +268,34 @@ pub async fn set_running_text(
         .await?;
     running_text(State(ctx)).await
 }
+
+/// Every hall board: how many screens show it now, and when one last came or went (for
+/// the managers' device page). A board's page and agent say which board they are when
+/// they follow the stream (`?board=B1`).
+#[utoipa::path(get, path = "/api/v1/boards", tag = "board",
+    responses((status = 200, body = [antre_protocol::BoardStatus])))]
+pub async fn boards(
+    State(ctx): State<Ctx>,
+) -> Result<Json<Vec<antre_protocol::BoardStatus>>, ApiError> {
+    let site = ctx.writer.site();
+    let seen: Vec<_> = site
+        .boards
+        .iter()
+        .map(|b| (b.clone(), ctx.devices.board_presence(&b.code)))
+        .collect();
+    let list = ctx
+        .writer
+        .read(move |engine, _, _| {
+            seen.into_iter()
+                .map(|(b, (screens, last))| antre_protocol::BoardStatus {
+                    code: b.code,
+                    name: b.name,
+                    zone: b.zone,
+                    screens,
+                    last_seen: last.map(|t| engine.format_time(t)),
+                })
+                .collect()
+        })
+        .await?;
+    Ok(Json(list))
+}

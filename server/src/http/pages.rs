@@ -20,6 +20,26 @@ pub fn shared(file: &str) -> Option<(&'static str, &'static [u8])> {
     ))
 }
 
+/// The device-health page's files (`/devices`, `/assets/devices/…`): the server's own
+/// page, since no client crate has devices as its concern.
+pub fn devices(file: &str) -> Option<(&'static str, &'static [u8])> {
+    match file {
+        "" | "index.html" => Some((
+            "text/html; charset=utf-8",
+            include_bytes!("../../assets/devices/index.html"),
+        )),
+        "devices.js" => Some((
+            "text/javascript; charset=utf-8",
+            include_bytes!("../../assets/devices/devices.js"),
+        )),
+        "devices.css" => Some((
+            "text/css; charset=utf-8",
+            include_bytes!("../../assets/devices/devices.css"),
+        )),
+        _ => None,
+    }
+}
+
 /// `/assets/antre.js`.
 pub async fn shared_module() -> Response {
     serve(shared, "antre.js")
@@ -41,6 +61,7 @@ pub async fn asset(ApiPath((app, file)): ApiPath<(String, String)>) -> Response 
         "kiosk" => antre_kiosk::asset,
         "board" => antre_board::asset,
         "counter" => antre_counter::asset,
+        "devices" => devices,
         _ => return missing(),
     };
     serve(assets, &file)
@@ -98,7 +119,8 @@ pub async fn index(State(ctx): State<Ctx>) -> Html<String> {
             esc(&b.name)
         );
     }
-    html += "</ul><h2>Petugas / Officers</h2><ul><li><a href=\"/counter\">Loket / Counter page</a></li></ul>\
+    html += "</ul><h2>Petugas / Officers</h2><ul><li><a href=\"/counter\">Loket / Counter page</a></li>\
+             <li><a href=\"/devices\">Kesehatan perangkat / Device health</a></li></ul>\
              <h2>API</h2><ul><li><a href=\"/api/openapi.json\">OpenAPI</a></li>\
              <li><a href=\"/api/v1/site\">/api/v1/site</a></li>\
              <li><a href=\"/api/v1/queues\">/api/v1/queues</a></li></ul></html>";

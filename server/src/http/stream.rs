@@ -65,6 +65,9 @@ pub struct StreamParams {
     pub since: Option<u64>,
     /// Only events and state of this zone.
     pub zone: Option<String>,
+    /// The hall board this screen is (`B1`): counted as on screen while connected, for
+    /// the managers' device page (`GET /api/v1/boards`).
+    pub board: Option<String>,
 }
 
 /// The live stream (WebSocket): a `snapshot` message, then every event with its `seq`
@@ -92,9 +95,24 @@ pub async fn stream(
             "Unknown zone.",
         ));
     }
+    let on_screen = match &params.board {
+        Some(code) if ctx.writer.site().boards.iter().any(|b| &b.code == code) => {
+            Some(ctx.devices.board_on_screen(code))
+        }
+        Some(_) => {
+            return Err(ApiError::not_found(
+                "board_not_found",
+                "Papan tidak dikenal.",
+                "Unknown board.",
+            ));
+        }
+        None => None,
+    };
     Ok(upgrade?.on_upgrade(move |socket| async move {
-        // The connection counts against the limit for as long as the socket is open.
+        // The connection counts against the limit for as long as the socket is open,
+        // and a board's screen as on screen.
         let _slot = slot;
+        let _on_screen = on_screen;
         if let Err(e) = Subscriber::new(ctx, params.zone)
             .run(socket, params.since)
             .await

@@ -88,3 +88,72 @@ async fn the_shared_page_module_is_served_and_works_in_the_browser() {
     assert_eq!(answers[6], 32);
     browser.close().await;
 }
+
+/// The manager's device page: every kiosk with its printer, every board with whether a
+/// screen shows it, following what happens.
+#[tokio::test]
+async fn the_device_page_shows_printers_and_which_boards_are_on_screen() {
+    let server = Server::demo();
+    let Some(browser) = Browser::start(1366, 768).await else {
+        return;
+    };
+    let board = |code: &str| {
+        format!("document.querySelector(\"tr[data-board='{code}'] td.state\").textContent")
+    };
+    browser.client.goto(&server.url("/devices")).await.unwrap();
+    browser
+        .wait_for(
+            "document.body.dataset.ready === '1'",
+            std::time::Duration::from_secs(30),
+        )
+        .await;
+    assert!(
+        browser
+            .eval(&board("B1"))
+            .await
+            .as_str()
+            .unwrap()
+            .contains("Tidak tampil"),
+        "no screen shows B1 yet"
+    );
+    // The demo's kiosks print through the server's own preview printers.
+    let k1 = browser
+        .eval("document.querySelector(\"tr[data-kiosk='K1'] td.state\").textContent")
+        .await;
+    assert!(k1.as_str().unwrap().contains("Siap"), "{k1}");
+    // A screen shows board B1: the API and the page say so; when it goes, it is missed.
+    let mut ws = subscribe(&server, "?board=B1").await;
+    a_snapshot(&mut ws).await;
+    let boards: Vec<antre_protocol::BoardStatus> = server.api().json("/boards").await;
+    let b1 = boards.iter().find(|b| b.code == "B1").unwrap();
+    assert_eq!(b1.screens, 1);
+    browser
+        .wait_for(
+            &format!("{}.includes('Tampil (1)')", board("B1")),
+            std::time::Duration::from_secs(30),
+        )
+        .await;
+    browser.assert_accessible("devices").await;
+    browser.assert_fits("devices", "main").await;
+    browser.screenshot("devices-1366x768").await;
+    drop(ws);
+    let mut gone = false;
+    for _ in 0..100 {
+        let boards: Vec<antre_protocol::BoardStatus> = server.api().json("/boards").await;
+        let b1 = boards.iter().find(|b| b.code == "B1").unwrap();
+        if b1.screens == 0 && b1.last_seen.is_some() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(gone, "B1 is no longer on screen, and was last seen");
+    // An unknown board is refused.
+    let res = client()
+        .get(server.url("/api/v1/stream?board=B99"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    browser.close().await;
+}
