@@ -43,6 +43,17 @@ pub struct Start {
     pub said: String,
 }
 
+/// Whether the data directory holds a configuration (else the first start's setup page
+/// serves until one is made: `crate::setup`).
+pub fn configured(data_dir: &Path) -> anyhow::Result<bool> {
+    let db = store::db_path(data_dir);
+    if !db.exists() {
+        return Ok(false);
+    }
+    drop(Store::open(&db)?);
+    Ok(site_config::latest(&store::open_reader(&db)?)?.is_some())
+}
+
 pub fn choose(data_dir: &Path, given: Option<Given>) -> anyhow::Result<Start> {
     let db = store::db_path(data_dir);
     // Opening creates and migrates the database; the writer opens it again.

@@ -23,5 +23,6 @@ pub mod http;
 pub mod password_prompt;
 pub mod printing;
 pub mod serve;
+pub mod setup;
 pub mod store;
 pub mod writer;

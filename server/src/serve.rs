@@ -53,6 +53,17 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let _lock = data_dir::claim(&data_dir)?;
+    // The first start without a file: the setup page, then the site it made.
+    let listener = if config.is_none() && !config_source::configured(&data_dir)? {
+        if !crate::setup::run(listener, &data_dir, shutdown_signal()).await? {
+            return Ok(());
+        }
+        TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} again after the setup"))?
+    } else {
+        listener
+    };
     let start = config_source::choose(&data_dir, config)?;
     tracing::info!("{}", start.said);
     let (mut config, site) = (start.config, start.site);

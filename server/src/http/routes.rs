@@ -73,20 +73,28 @@ pub fn app(ctx: Ctx) -> Router {
         .route("/board/{code}", get(|| pages::page(antre_board::asset)))
         .route("/counter", get(|| pages::page(antre_counter::asset)))
         .route("/assets/antre.js", get(pages::shared_module))
-        .route("/assets/{app}/{file}", get(pages::asset))
+        .route("/assets/{app}/{file}", get(pages::asset));
+    hardened(app).with_state(ctx)
+}
+
+/// What every answer of this server has, whatever serves it (the API and pages, or the
+/// first start's setup page): JSON errors for unknown paths and methods, the body limit
+/// and content-type gate, the security headers, request tracing.
+pub fn hardened<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    let router = router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
         .layer(axum::middleware::from_fn(gate::gate));
-    let app = SECURITY_HEADERS
+    let router = SECURITY_HEADERS
         .into_iter()
-        .fold(app, |app, (name, value)| {
-            app.layer(SetResponseHeaderLayer::if_not_present(
+        .fold(router, |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::if_not_present(
                 name,
                 HeaderValue::from_static(value),
             ))
         });
-    app.layer(TraceLayer::new_for_http()).with_state(ctx)
+    router.layer(TraceLayer::new_for_http())
 }
 
 /// Headers every answer carries: pages load only their own scripts (no inline ones),
