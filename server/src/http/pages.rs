@@ -20,6 +20,25 @@ pub fn shared(file: &str) -> Option<(&'static str, &'static [u8])> {
     ))
 }
 
+/// The manager's pages (`/admin`): `server/assets/admin/`.
+pub fn admin_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
+    match file {
+        "" | "index.html" => Some((
+            "text/html; charset=utf-8",
+            include_bytes!("../../assets/admin/index.html"),
+        )),
+        "admin.js" => Some((
+            "text/javascript; charset=utf-8",
+            include_bytes!("../../assets/admin/admin.js"),
+        )),
+        "admin.css" => Some((
+            "text/css; charset=utf-8",
+            include_bytes!("../../assets/admin/admin.css"),
+        )),
+        _ => None,
+    }
+}
+
 /// `/assets/antre.js`.
 pub async fn shared_module() -> Response {
     serve(shared, "antre.js")
@@ -41,6 +60,7 @@ pub async fn asset(ApiPath((app, file)): ApiPath<(String, String)>) -> Response 
         "kiosk" => antre_kiosk::asset,
         "board" => antre_board::asset,
         "counter" => antre_counter::asset,
+        "admin" => admin_asset,
         _ => return missing(),
     };
     serve(assets, &file)
@@ -98,7 +118,8 @@ pub async fn index(State(ctx): State<Ctx>) -> Html<String> {
             esc(&b.name)
         );
     }
-    html += "</ul><h2>Petugas / Officers</h2><ul><li><a href=\"/counter\">Loket / Counter page</a></li></ul>\
+    html += "</ul><h2>Petugas / Officers</h2><ul><li><a href=\"/counter\">Loket / Counter page</a></li>\
+             <li><a href=\"/admin\">Pengelola / Manager</a></li></ul>\
              <h2>API</h2><ul><li><a href=\"/api/openapi.json\">OpenAPI</a></li>\
              <li><a href=\"/api/v1/site\">/api/v1/site</a></li>\
              <li><a href=\"/api/v1/queues\">/api/v1/queues</a></li></ul></html>";

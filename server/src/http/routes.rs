@@ -67,6 +67,7 @@ pub fn app(ctx: Ctx) -> Router {
         .route("/board", get(|| pages::page(antre_board::asset)))
         .route("/board/{code}", get(|| pages::page(antre_board::asset)))
         .route("/counter", get(|| pages::page(antre_counter::asset)))
+        .route("/admin", get(|| pages::page(pages::admin_asset)))
         .route("/assets/antre.js", get(pages::shared_module))
         .route("/assets/{app}/{file}", get(pages::asset))
         .fallback(not_found)
