@@ -435,6 +435,7 @@ function connect() {
       updateChoice();
     },
     onEvent(msg) {
+      if (msg.type === 'site.changed') siteChanged(msg);
       if (msg.counter) S.counterViews.set(msg.counter.code, msg.counter);
       if (msg.counter && msg.counter.code === S.counter) {
         S.view = msg.counter;
@@ -452,6 +453,25 @@ function connect() {
     onOnline() { S.online = true; renderHeader(); },
     onOffline() { S.online = false; renderHeader(); },
   });
+}
+
+// A manager changed the site: names and services are read again, and when the change
+// concerns this user (disabled, removed, counters or password changed) the session is
+// checked at once, so a disabled officer's page returns to the log-in form.
+async function siteChanged(msg) {
+  const changes = (msg.detail && msg.detail.changes) || [];
+  if (S.token && changes.some((c) => c.item === 'user' && c.code === S.user)) {
+    try {
+      const me = await api('GET', '/auth/me');
+      S.role = me.role; S.counters = me.counters; save();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) askLogin(t('session_expired'));
+    }
+  }
+  try {
+    const res = await request('GET', API + '/site');
+    if (res.status === 200 && res.data) { S.site = res.data; S.index = buildIndex(S.site); render(); }
+  } catch { /* the next change or reconnect tries again */ }
 }
 
 // Someone took this counter over from this user (at the change of shift): whatever the

@@ -331,6 +331,8 @@ function followStream() {
         applyEvent(e);
         refreshQueuesSoon();
       }
+      // A manager changed the site (a service added, renamed, removed): shown at once.
+      if (e.type === "site.changed") { reloadSite(); refreshQueuesSoon(); }
     },
     onOnline() {
       // Back after a drop: the server may have restarted with a changed site.
