@@ -36,7 +36,10 @@ pub use request::{
     CallRequest, CancelRequest, HoldRequest, IssueRequest, LoginRequest, LoginResponse,
     OpenRequest, ResumeRequest, TransferRequest,
 };
-pub use site::{Agency, BoardInfo, CounterInfo, KioskInfo, ServiceInfo, SiteInfo, Zone};
+pub use site::{
+    Agency, BoardInfo, CounterInfo, Holiday, KioskInfo, ServiceInfo, ServiceStandard, SiteInfo,
+    Zone,
+};
 pub use ticket::{Priority, Ticket, TicketStatus};
 pub use user::Role;
 

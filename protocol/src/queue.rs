@@ -35,4 +35,7 @@ pub struct QueueInfo {
     /// When a closed service opens next (local time, `08:00`), if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens_at: Option<String>,
+    /// The holiday it is closed for today ("Hari Raya Natal"), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holiday: Option<String>,
 }

@@ -14,6 +14,26 @@ pub struct SiteInfo {
     pub zones: Vec<Zone>,
     pub kiosks: Vec<KioskInfo>,
     pub boards: Vec<BoardInfo>,
+    /// Days the MPP or some of its services are closed (national holidays, cuti
+    /// bersama, local closures), in date order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<Holiday>,
+}
+
+/// A day the MPP, or some of its services, is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Holiday {
+    /// `2026-12-25`.
+    pub date: String,
+    /// "Hari Raya Natal", "Cuti Bersama Idulfitri", "Penutupan lokal".
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// The services closed; none: the whole MPP.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,13 +62,54 @@ pub struct ServiceInfo {
     pub target_wait_s: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_quota: Option<u32>,
-    /// Opening hours, local time (`08:00-15:00`).
+    /// Opening hours of its usual day, local time (`08:00-12:00,13:00-16:00`).
     pub hours: String,
     /// Days it opens (`mon` … `sun`).
     pub days: Vec<String>,
+    /// Open days whose hours differ from `hours` (`fri`: `08:00-11:30,13:30-16:00`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub hours_by_day: std::collections::BTreeMap<String, String>,
     /// Last time a ticket is given out, local (`14:30`); absent: until closing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_ticket: Option<String>,
+    /// What a citizen must know before queuing (standar pelayanan); absent when the
+    /// site has not written it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<ServiceStandard>,
+}
+
+/// A service's standard (standar pelayanan), as the MPP publishes it: the documents to
+/// bring (persyaratan), the procedure, how long it takes, what it costs and what the
+/// citizen gets, each in Bahasa Indonesia with English beside.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ServiceStandard {
+    /// Persyaratan: one document or condition per entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements_en: Vec<String>,
+    /// Prosedur: how the service goes, in a few sentences.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_en: Option<String>,
+    /// Jangka waktu penyelesaian ("1 hari kerja").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_en: Option<String>,
+    /// Biaya/tarif ("Gratis").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_en: Option<String>,
+    /// Produk layanan ("KTP-el").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! Parsing is strict (unknown keys are errors, so a typo never silently changes
 //! behaviour) and validation reports every broken reference by name.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -34,6 +34,9 @@ pub struct SiteConfig {
     pub boards: Vec<BoardConfig>,
     #[serde(default)]
     pub users: Vec<UserConfig>,
+    /// Days the MPP or some of its services are closed (`[[holidays]]`).
+    #[serde(default)]
+    pub holidays: Vec<wire::Holiday>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,6 +51,9 @@ pub struct SiteSection {
     /// Default opening days of services.
     #[serde(default = "default_days")]
     pub days: Vec<String>,
+    /// Days whose hours differ from `hours` (`fri = "08:00-11:30,13:30-16:00"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hours_by_day: BTreeMap<String, String>,
     #[serde(default = "default_streak")]
     pub priority_streak_max: u32,
     #[serde(default = "default_grace")]
@@ -200,8 +206,14 @@ pub struct ServiceConfig {
     pub hours: Option<String>,
     #[serde(default)]
     pub days: Option<Vec<String>>,
+    /// Days whose hours differ from the service's `hours`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hours_by_day: BTreeMap<String, String>,
     #[serde(default)]
     pub last_ticket: Option<String>,
+    /// What a citizen must know before queuing (`[services.standard]`).
+    #[serde(default)]
+    pub standard: Option<wire::ServiceStandard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -395,6 +407,26 @@ impl SiteConfig {
                 hashed(&format!("board {}: token_hash", b.code), hash)?;
             }
         }
+        unique("holiday", self.holidays.iter().map(|h| h.date.as_str()))?;
+        for h in &self.holidays {
+            ensure!(
+                h.date.parse::<jiff::civil::Date>().is_ok() && h.date.len() == 10,
+                "holiday {:?}: the date must look like 2026-12-25",
+                h.date
+            );
+            ensure!(
+                !h.name.trim().is_empty(),
+                "holiday {}: a name is needed",
+                h.date
+            );
+            for s in &h.services {
+                ensure!(
+                    services.contains(s.as_str()),
+                    "holiday {}: unknown service {s}",
+                    h.date
+                );
+            }
+        }
         for u in &self.users {
             ensure!(
                 !u.username.is_empty()
@@ -429,16 +461,28 @@ impl SiteConfig {
     /// may have been imported from a file (its fingerprint).
     pub fn site_at(&self, version: u64, from_file: Option<String>) -> anyhow::Result<Arc<Site>> {
         let timezone = time_zone(&self.site.timezone)?;
-        let default_hours = (&self.site.hours, &self.site.days);
         let services = self
             .services
             .iter()
             .map(|s| {
-                let hours = parse_hours(
-                    s.hours.as_ref().unwrap_or(default_hours.0),
-                    s.days.as_ref().unwrap_or(default_hours.1),
-                    s.last_ticket.as_deref(),
-                )
+                // A service with a schedule of its own sets its whole week; otherwise it
+                // keeps the site's.
+                let own = s.hours.is_some() || s.days.is_some() || !s.hours_by_day.is_empty();
+                let hours = if own {
+                    parse_hours(
+                        s.hours.as_ref().unwrap_or(&self.site.hours),
+                        s.days.as_ref().unwrap_or(&self.site.days),
+                        &s.hours_by_day,
+                        s.last_ticket.as_deref(),
+                    )
+                } else {
+                    parse_hours(
+                        &self.site.hours,
+                        &self.site.days,
+                        &self.site.hours_by_day,
+                        s.last_ticket.as_deref(),
+                    )
+                }
                 .with_context(|| format!("service {}", s.code))?;
                 Ok(Service {
                     code: s.code.clone(),
@@ -451,6 +495,7 @@ impl SiteConfig {
                     avg_service_s: s.avg_service_min.max(1) * 60,
                     daily_quota: s.daily_quota,
                     hours,
+                    standard: s.standard.clone(),
                 })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
@@ -520,6 +565,9 @@ impl SiteConfig {
             .as_ref()
             .map(|u| u.trim_end_matches('/').to_string());
         site.ticket_footer = self.site.ticket_footer.clone();
+        let mut holidays = self.holidays.clone();
+        holidays.sort_by(|a, b| a.date.cmp(&b.date));
+        site.holidays = holidays;
         site.users = self
             .users
             .iter()
@@ -617,37 +665,58 @@ fn unique<'a>(
     Ok(seen)
 }
 
-/// `08:00-16:00` (closing may be `24:00`), day names `mon` … `sun`, optional `14:30`.
+/// `08:00-16:00` or ranges `08:00-12:00,13:00-16:00` (closing may be `24:00`), day
+/// names `mon` … `sun`, days whose ranges differ (an empty string: closed that day),
+/// and an optional last-ticket time `14:30`.
 pub fn parse_hours(
-    range: &str,
+    ranges: &str,
     days: &[String],
+    by_day: &BTreeMap<String, String>,
     last_ticket: Option<&str>,
 ) -> anyhow::Result<Hours> {
-    let (open, close) = range
-        .split_once('-')
-        .with_context(|| format!("hours {range:?} must look like 08:00-16:00"))?;
-    let open_min = parse_minute(open)?;
-    let close_min = parse_minute(close)?;
-    ensure!(
-        open_min < close_min,
-        "hours {range:?}: opening must come before closing"
-    );
-    let mut open_days = [false; 7];
-    for day in days {
-        let i = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            .iter()
-            .position(|d| d == day)
-            .with_context(|| {
-                format!("unknown day {day:?} (use mon, tue, wed, thu, fri, sat, sun)")
-            })?;
-        open_days[i] = true;
+    let usual = parse_ranges(ranges)?;
+    let mut week: [Vec<(u16, u16)>; 7] = Default::default();
+    for name in days {
+        week[day_index(name)?] = usual.clone();
+    }
+    for (name, ranges) in by_day {
+        week[day_index(name)?] =
+            parse_ranges(ranges).with_context(|| format!("hours_by_day.{name}"))?;
     }
     Ok(Hours {
-        open_min,
-        close_min,
+        week,
         last_ticket_min: last_ticket.map(parse_minute).transpose()?,
-        days: open_days,
     })
+}
+
+fn day_index(name: &str) -> anyhow::Result<usize> {
+    crate::engine::DAY_NAMES
+        .iter()
+        .position(|d| *d == name)
+        .with_context(|| format!("unknown day {name:?} (use mon, tue, wed, thu, fri, sat, sun)"))
+}
+
+/// Ranges in order, each opening before it closes and after the one before it ends.
+fn parse_ranges(text: &str) -> anyhow::Result<Vec<(u16, u16)>> {
+    let mut ranges: Vec<(u16, u16)> = Vec::new();
+    for range in text.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+        let (open, close) = range
+            .split_once('-')
+            .with_context(|| format!("hours {range:?} must look like 08:00-16:00"))?;
+        let (open, close) = (parse_minute(open)?, parse_minute(close)?);
+        ensure!(
+            open < close,
+            "hours {range:?}: opening must come before closing"
+        );
+        if let Some(&(_, end)) = ranges.last() {
+            ensure!(
+                open >= end,
+                "hours {text:?}: ranges must be in order and not overlap"
+            );
+        }
+        ranges.push((open, close));
+    }
+    Ok(ranges)
 }
 
 fn parse_minute(text: &str) -> anyhow::Result<u16> {
@@ -672,17 +741,35 @@ mod tests {
 
     #[test]
     fn hours_accept_the_end_of_the_day() {
-        let h = parse_hours("00:00-24:00", &default_days(), None).unwrap();
-        assert_eq!((h.open_min, h.close_min), (0, 1440));
-        assert_eq!(h.days, [true, true, true, true, true, false, false]);
+        let h = parse_hours("00:00-24:00", &default_days(), &BTreeMap::new(), None).unwrap();
+        assert_eq!(h.week[0], [(0, 1440)]);
+        assert!(h.week[5].is_empty() && h.week[6].is_empty());
+    }
+
+    #[test]
+    fn hours_have_breaks_and_days_of_their_own() {
+        let by_day = BTreeMap::from([
+            ("fri".to_string(), "08:00-11:30,13:30-16:00".to_string()),
+            ("sat".to_string(), "08:00-12:00".to_string()),
+            ("wed".to_string(), String::new()),
+        ]);
+        let h = parse_hours("08:00-12:00,13:00-16:00", &default_days(), &by_day, None).unwrap();
+        assert_eq!(h.week[0], [(480, 720), (780, 960)]);
+        assert_eq!(h.week[4], [(480, 690), (810, 960)]);
+        assert_eq!(h.week[5], [(480, 720)]);
+        assert!(h.week[2].is_empty(), "an empty day is closed");
     }
 
     #[test]
     fn bad_hours_are_refused() {
-        assert!(parse_hours("16:00-08:00", &default_days(), None).is_err());
-        assert!(parse_hours("8-16", &default_days(), None).is_err());
-        assert!(parse_hours("08:00-24:30", &default_days(), None).is_err());
-        assert!(parse_hours("08:00-16:00", &["monday".into()], None).is_err());
+        let none = BTreeMap::new();
+        assert!(parse_hours("16:00-08:00", &default_days(), &none, None).is_err());
+        assert!(parse_hours("8-16", &default_days(), &none, None).is_err());
+        assert!(parse_hours("08:00-24:30", &default_days(), &none, None).is_err());
+        assert!(parse_hours("08:00-16:00", &["monday".into()], &none, None).is_err());
+        assert!(parse_hours("08:00-12:00,11:00-16:00", &default_days(), &none, None).is_err());
+        let typo = BTreeMap::from([("jumat".to_string(), "08:00-11:00".to_string())]);
+        assert!(parse_hours("08:00-16:00", &default_days(), &typo, None).is_err());
     }
 
     #[test]
@@ -694,7 +781,7 @@ mod tests {
         assert!(site.counters.len() >= 20);
         assert!(site.zones.len() >= 2);
         assert!(site.services.iter().any(|s| s.daily_quota.is_none()));
-        assert!(site.services.iter().all(|s| s.hours == Hours::ALWAYS));
+        assert!(site.services.iter().all(|s| s.hours == Hours::always()));
     }
 
     #[test]

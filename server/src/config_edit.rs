@@ -209,6 +209,79 @@ pub fn remove(config: &SiteConfig, kind: Kind, code: &str) -> Result<SiteConfig,
     Ok(changed)
 }
 
+/// Creates or replaces the holiday of a date (`YYYY-MM-DD`).
+pub fn put_holiday(
+    config: &SiteConfig,
+    date: &str,
+    mut body: Value,
+) -> Result<(SiteConfig, bool), EditError> {
+    let Value::Object(fields) = &mut body else {
+        return Err(EditError::Body("the body must be a JSON object".into()));
+    };
+    match fields.get("date") {
+        None => {
+            fields.insert("date".into(), date.into());
+        }
+        Some(given) if given == date => {}
+        Some(given) => {
+            return Err(EditError::Body(format!(
+                "date {given} in the body is not {date} in the path"
+            )));
+        }
+    }
+    let holiday: antre_protocol::Holiday =
+        serde_json::from_value(body).map_err(|e| EditError::Body(e.to_string()))?;
+    let mut changed = config.clone();
+    let at = changed.holidays.iter().position(|h| h.date == date);
+    match at {
+        Some(i) => changed.holidays[i] = holiday,
+        None => changed.holidays.push(holiday),
+    }
+    changed
+        .validate()
+        .map_err(|e| EditError::Invalid(format!("{e:#}")))?;
+    Ok((changed, at.is_none()))
+}
+
+pub fn remove_holiday(config: &SiteConfig, date: &str) -> Result<SiteConfig, EditError> {
+    let mut changed = config.clone();
+    let before = changed.holidays.len();
+    changed.holidays.retain(|h| h.date != date);
+    if changed.holidays.len() == before {
+        return Err(EditError::NotFound);
+    }
+    Ok(changed)
+}
+
+/// Replaces the site's settings (`[site]`); its code stays (other tools know the site
+/// by it).
+pub fn put_site(config: &SiteConfig, mut body: Value) -> Result<SiteConfig, EditError> {
+    let Value::Object(fields) = &mut body else {
+        return Err(EditError::Body("the body must be a JSON object".into()));
+    };
+    let code = config.site.code.as_str();
+    match fields.get("code") {
+        None => {
+            fields.insert("code".into(), code.into());
+        }
+        Some(given) if given == code => {}
+        Some(given) => {
+            return Err(EditError::Body(format!(
+                "the site's code stays {code}, not {given}"
+            )));
+        }
+    }
+    let mut changed = config.clone();
+    changed.site = serde_json::from_value(body).map_err(|e| EditError::Body(e.to_string()))?;
+    changed
+        .validate()
+        .map_err(|e| EditError::Invalid(format!("{e:#}")))?;
+    changed
+        .site()
+        .map_err(|e| EditError::Invalid(format!("{e:#}")))?;
+    Ok(changed)
+}
+
 /// Creates or replaces a user. `password_hash`: the hash of a new password, required
 /// for a new user.
 pub fn put_user(

@@ -14,7 +14,11 @@ pub enum DomainError {
     #[error("today's quota for the service is used up")]
     QuotaFull,
     #[error("the service is closed now")]
-    ServiceClosed { opens_at: Option<String> },
+    ServiceClosed {
+        opens_at: Option<String>,
+        /// The holiday it is closed for.
+        holiday: Option<String>,
+    },
     #[error("the counter is closed")]
     CounterClosed,
     #[error("the counter is on a break")]
@@ -83,12 +87,20 @@ impl DomainError {
             DomainError::TicketNotFound => ("Tiket tidak ditemukan.", "Ticket not found."),
             DomainError::KioskNotFound => ("Kios tidak dikenal.", "Unknown kiosk."),
             DomainError::QuotaFull => ("Kuota hari ini habis.", "Today's quota is used up."),
-            DomainError::ServiceClosed { opens_at: Some(t) } => {
+            DomainError::ServiceClosed {
+                holiday: Some(name),
+                ..
+            } => {
+                return format!("Tutup — {name}. / Closed today: {name}.");
+            }
+            DomainError::ServiceClosed {
+                opens_at: Some(t), ..
+            } => {
                 return format!(
                     "Layanan sedang tutup, buka pukul {t}. / The service is closed; it opens at {t}."
                 );
             }
-            DomainError::ServiceClosed { opens_at: None } => {
+            DomainError::ServiceClosed { opens_at: None, .. } => {
                 ("Layanan sedang tutup.", "The service is closed now.")
             }
             DomainError::CounterClosed => ("Loket belum dibuka.", "The counter is not open."),

@@ -4,7 +4,7 @@
 use antre_protocol::{EventDetail, EventKind, TicketStatus};
 use jiff::Timestamp;
 
-use super::{Affected, Change, DomainError, Engine, Handled, Hours, Issue, Ticket, TicketId};
+use super::{Affected, Change, DomainError, Engine, Handled, Issue, Ticket, TicketId};
 
 impl Engine {
     /// Gives the next number of a service, if it is open and its quota allows. The same
@@ -34,9 +34,16 @@ impl Engine {
             return Err(DomainError::KioskNotFound);
         }
         let local = now.to_zoned(self.site.timezone.clone());
+        if let Some(holiday) = self.site.holiday(local.date(), &service.code) {
+            return Err(DomainError::ServiceClosed {
+                opens_at: None,
+                holiday: Some(holiday.name.clone()),
+            });
+        }
         if !service.hours.issuing(local.weekday(), local.time()) {
             return Err(DomainError::ServiceClosed {
-                opens_at: Some(Hours::format_min(service.hours.open_min)),
+                opens_at: service.hours.opens_next(local.weekday(), local.time()),
+                holiday: None,
             });
         }
         let issued = self.issued_today(service);

@@ -17,12 +17,14 @@ mod counters;
 mod day;
 mod error;
 mod estimate;
+mod hours;
 mod issuing;
 mod lanes;
 pub mod policy;
 mod serving;
 mod sessions;
 pub mod site;
+
 mod site_change;
 mod ticket;
 mod view;
@@ -39,9 +41,10 @@ pub use counters::{CounterState, StoredCounter};
 pub use day::local_day;
 pub use error::DomainError;
 pub use estimate::ServiceTime;
+pub use hours::{DAY_NAMES, Hours};
 use lanes::Lanes;
 pub use sessions::SessionEvent;
-pub use site::{ConfigSource, Counter, Hours, Service, Site, SiteUser};
+pub use site::{ConfigSource, Counter, Service, Site, SiteUser};
 pub use site_change::diff;
 pub use ticket::{Ticket, TicketId, format_number};
 

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use antre_protocol as wire;
-use jiff::civil::{Time, Weekday};
+
+use super::Hours;
 use jiff::tz::TimeZone;
 
 #[derive(Debug, Clone)]
@@ -45,6 +46,8 @@ pub struct Site {
     /// Fingerprints of the devices' token hashes by `kiosk:K1` / `board:B1`, so a
     /// rotated token shows in the audit trail.
     pub device_tokens: HashMap<String, String>,
+    /// Days the MPP or some services are closed, in date order.
+    pub holidays: Vec<wire::Holiday>,
     /// The configuration this site was made from, as the writer stores it with the
     /// change. The engine never reads it.
     pub source: Option<Arc<ConfigSource>>,
@@ -87,6 +90,7 @@ pub struct Service {
     pub avg_service_s: u32,
     pub daily_quota: Option<u32>,
     pub hours: Hours,
+    pub standard: Option<wire::ServiceStandard>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,64 +101,6 @@ pub struct Counter {
     pub zone: String,
     pub agency: String,
     pub services: Vec<String>,
-}
-
-/// Opening hours of a service in local time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hours {
-    /// Minute of the day it opens (0..1440).
-    pub open_min: u16,
-    /// Minute of the day it closes (up to 1440, the end of the day).
-    pub close_min: u16,
-    /// Minute after which no ticket is issued, if earlier than closing.
-    pub last_ticket_min: Option<u16>,
-    /// Open days, Monday first.
-    pub days: [bool; 7],
-}
-
-impl Hours {
-    /// Always open: every day, all day.
-    pub const ALWAYS: Hours = Hours {
-        open_min: 0,
-        close_min: 1440,
-        last_ticket_min: None,
-        days: [true; 7],
-    };
-
-    /// Whether a ticket may be issued at this local weekday and time.
-    pub fn issuing(&self, weekday: Weekday, time: Time) -> bool {
-        let minute = u16::try_from(time.hour()).unwrap_or(0) * 60
-            + u16::try_from(time.minute()).unwrap_or(0);
-        let until = self
-            .last_ticket_min
-            .map_or(self.close_min, |l| l.min(self.close_min));
-        self.days[weekday.to_monday_zero_offset() as usize]
-            && minute >= self.open_min
-            && minute < until
-    }
-
-    pub fn format_min(minute: u16) -> String {
-        format!("{:02}:{:02}", minute / 60, minute % 60)
-    }
-
-    /// `08:00-15:00`.
-    pub fn range(&self) -> String {
-        format!(
-            "{}-{}",
-            Hours::format_min(self.open_min),
-            Hours::format_min(self.close_min)
-        )
-    }
-
-    pub fn day_names(&self) -> Vec<String> {
-        const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        NAMES
-            .iter()
-            .zip(self.days)
-            .filter(|(_, open)| *open)
-            .map(|(n, _)| n.to_string())
-            .collect()
-    }
 }
 
 impl Site {
@@ -210,6 +156,7 @@ impl Site {
             public_url: None,
             ticket_footer: None,
             version: 0,
+            holidays: Vec::new(),
             users: Vec::new(),
             device_tokens: HashMap::new(),
             source: None,
@@ -217,6 +164,14 @@ impl Site {
             counter_index,
             service_zones,
         }
+    }
+
+    /// The holiday that closes a service on a local day, if one does.
+    pub fn holiday(&self, day: jiff::civil::Date, service: &str) -> Option<&wire::Holiday> {
+        let day = day.to_string();
+        self.holidays.iter().find(|h| {
+            h.date == day && (h.services.is_empty() || h.services.iter().any(|s| s == service))
+        })
     }
 
     /// The fingerprint of a device's token hash (`kind` is `kiosk` or `board`).
@@ -269,7 +224,9 @@ impl Site {
                     daily_quota: s.daily_quota,
                     hours: s.hours.range(),
                     days: s.hours.day_names(),
+                    hours_by_day: s.hours.other_days().into_iter().collect(),
                     last_ticket: s.hours.last_ticket_min.map(Hours::format_min),
+                    standard: s.standard.clone(),
                 })
                 .collect(),
             counters: self
@@ -286,6 +243,7 @@ impl Site {
                 .collect(),
             zones: self.zones.clone(),
             kiosks: self.kiosks.clone(),
+            holidays: self.holidays.clone(),
             boards: self.boards.clone(),
         }
     }

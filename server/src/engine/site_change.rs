@@ -226,5 +226,6 @@ fn describe(site: &Site) -> BTreeMap<&'static str, Items> {
         ("kiosk", kiosks),
         ("board", boards),
         ("user", items(&site.users, |u| &u.username)),
+        ("holiday", items(&site.holidays, |h| &h.date)),
     ])
 }

@@ -4,7 +4,7 @@ use antre_protocol as wire;
 use antre_protocol::{EventDetail, QueueState, TicketStatus};
 use jiff::Timestamp;
 
-use super::{Change, Engine, Hours, Service, Ticket, TicketId};
+use super::{Change, Engine, Service, Ticket, TicketId};
 
 impl Engine {
     /// RFC 3339 with the site's offset, to the millisecond.
@@ -92,7 +92,8 @@ impl Engine {
         let waiting = lanes.map_or(0, |l| l.len());
         let issued_today = self.issued_today(service);
         let local = now.to_zoned(self.site.timezone.clone());
-        let open = service.hours.issuing(local.weekday(), local.time());
+        let holiday = self.site.holiday(local.date(), &service.code);
+        let open = holiday.is_none() && service.hours.issuing(local.weekday(), local.time());
         let state = if !open {
             QueueState::Closed
         } else if service.daily_quota.is_some_and(|q| issued_today >= q) {
@@ -110,7 +111,12 @@ impl Engine {
             issued_today,
             quota_left: service.daily_quota.map(|q| q.saturating_sub(issued_today)),
             counters_open: self.counters_open_for(&service.code),
-            opens_at: (!open).then(|| Hours::format_min(service.hours.open_min)),
+            opens_at: if open || holiday.is_some() {
+                None
+            } else {
+                service.hours.opens_next(local.weekday(), local.time())
+            },
+            holiday: holiday.map(|h| h.name.clone()),
         }
     }
 

@@ -181,6 +181,107 @@ pub async fn remove_item(
     Ok(with_version(version, Json(view)))
 }
 
+/// Closes the MPP, or the services listed, on a day (a national holiday, cuti bersama,
+/// a local closure): kiosks say so and give no tickets for them that day.
+#[utoipa::path(put, path = "/api/v1/admin/holidays/{date}", tag = "admin",
+    params(("date" = String, Path, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    request_body = antre_protocol::Holiday, security(("bearer" = [])),
+    responses((status = 200, body = ItemAnswer), (status = 201, body = ItemAnswer),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_holiday(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    ApiPath(date): ApiPath<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    let (site, config) = current(&ctx)?;
+    let (changed, created) = config_edit::put_holiday(&config, &date, body).map_err(edit_error)?;
+    let version = apply(
+        &ctx,
+        &changed,
+        &session.username,
+        expected.or(Some(site.version)),
+    )
+    .await?;
+    let item = config_edit::public_item(&changed, "holidays", "date", &date).expect("just put");
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let answer = ItemAnswer {
+        version,
+        item,
+        token: None,
+    };
+    Ok(with_version(version, (status, Json(answer))))
+}
+
+/// Opens the day again.
+#[utoipa::path(delete, path = "/api/v1/admin/holidays/{date}", tag = "admin",
+    params(("date" = String, Path, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ConfigView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn remove_holiday(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    ApiPath(date): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    let (site, config) = current(&ctx)?;
+    let changed = config_edit::remove_holiday(&config, &date).map_err(edit_error)?;
+    let version = apply(
+        &ctx,
+        &changed,
+        &session.username,
+        expected.or(Some(site.version)),
+    )
+    .await?;
+    let view = ConfigView {
+        version,
+        config: config_edit::public_view(&changed),
+    };
+    Ok(with_version(version, Json(view)))
+}
+
+/// Replaces the site's settings (the `[site]` section: name, time zone, default hours,
+/// grace periods, running text, ticket footer …). The site's code stays.
+#[utoipa::path(put, path = "/api/v1/admin/site", tag = "admin",
+    params(("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    request_body(content = Object, description = "the fields of the TOML's [site] section"),
+    security(("bearer" = [])),
+    responses((status = 200, body = ItemAnswer), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn put_site(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    let (site, config) = current(&ctx)?;
+    let changed = config_edit::put_site(&config, body).map_err(edit_error)?;
+    let version = apply(
+        &ctx,
+        &changed,
+        &session.username,
+        expected.or(Some(site.version)),
+    )
+    .await?;
+    let answer = ItemAnswer {
+        version,
+        item: config_edit::public_view(&changed)["site"].clone(),
+        token: None,
+    };
+    Ok(with_version(version, Json(answer)))
+}
+
 /// Creates or replaces a user. `password` sets or resets the password (10 to 128
 /// characters); a new user needs one. A disabled user's tokens stop working at once.
 #[utoipa::path(put, path = "/api/v1/admin/users/{username}", tag = "admin",

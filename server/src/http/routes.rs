@@ -50,6 +50,8 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(kiosks::job))
         .routes(routes!(kiosks::qr))
         .routes(routes!(admin::config, admin::import))
+        .routes(routes!(admin::put_site))
+        .routes(routes!(admin::put_holiday, admin::remove_holiday))
         .routes(routes!(admin::put_item, admin::remove_item))
         .routes(routes!(admin::put_user, admin::remove_user))
         .split_for_parts();

@@ -430,3 +430,86 @@ async fn export_then_import_changes_nothing_and_an_edit_imports_exactly_its_diff
     let l03 = site.counters.iter().find(|c| c.code == "L03").unwrap();
     assert_eq!(l03.name, "Loket Tiga");
 }
+
+#[tokio::test]
+async fn a_holiday_closes_a_service_for_the_day_and_the_site_settings_change() {
+    let server = Server::demo();
+    let admin = server.api().as_user("admin").await;
+    let site: SiteInfo = server.api().json("/site").await;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get(&site.timezone).unwrap())
+        .date()
+        .to_string();
+    let holiday = json!({"name": "Cuti Bersama", "name_en": "Collective leave",
+                         "services": ["DKP-KK"]});
+    let res = admin
+        .put(&format!("/admin/holidays/{today}"))
+        .json(&holiday)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let res = server
+        .api()
+        .as_device()
+        .post("/tickets")
+        .json(&json!({"service": "DKP-KK"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "service_closed");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Cuti Bersama")
+    );
+    let queues: Vec<Value> = server.api().json("/queues").await;
+    let kk = queues.iter().find(|q| q["service"] == "DKP-KK").unwrap();
+    assert_eq!(
+        (kk["state"].as_str(), kk["holiday"].as_str()),
+        (Some("closed"), Some("Cuti Bersama"))
+    );
+    issue(&server, "DKP-KTP").await;
+    // A holiday naming an unknown service is refused, naming it.
+    let res = admin
+        .put("/admin/holidays/2026-12-25")
+        .json(&json!({"name": "Natal", "services": ["NOPE"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("NOPE"));
+    // Removed: the service opens again.
+    let res = admin
+        .delete(&format!("/admin/holidays/{today}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    issue(&server, "DKP-KK").await;
+
+    // The site's settings: a new name reaches /site; the code stays.
+    let mut settings: Value = admin.json("/admin/config").await;
+    let mut section = settings["config"]["site"].take();
+    section["name"] = "MPP Kota Makassar (Uji)".into();
+    let res = admin
+        .put("/admin/site")
+        .json(&section)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let site: SiteInfo = server.api().json("/site").await;
+    assert_eq!(site.name, "MPP Kota Makassar (Uji)");
+    section["code"] = "MPP-LAIN".into();
+    let res = admin
+        .put("/admin/site")
+        .json(&section)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}

@@ -64,9 +64,48 @@ fn quota_and_hours_refuse_tickets() {
     assert_eq!(
         engine.apply(issue("y"), at(160)).unwrap_err(),
         DomainError::ServiceClosed {
-            opens_at: Some("08:00".into())
+            opens_at: Some("08:00".into()),
+            holiday: None,
         }
     );
+}
+
+#[test]
+fn a_holiday_closes_its_services_for_the_day_and_says_why() {
+    let mut config = crate::config::SiteConfig::from_toml(SITE).unwrap();
+    config.holidays.push(antre_protocol::Holiday {
+        date: "2026-11-23".into(),
+        name: "Penutupan lokal".into(),
+        name_en: Some("Local closure".into()),
+        services: vec!["KTP".into()],
+    });
+    let mut engine = Engine::new(config.site().unwrap(), t0());
+    let issue = |service: &str| {
+        Command::Issue(Issue {
+            service: service.into(),
+            priority: None,
+            kiosk: None,
+            idempotency_key: None,
+            track_token: format!("t-{service}"),
+        })
+    };
+    assert_eq!(
+        engine.apply(issue("KTP"), at(0)).unwrap_err(),
+        DomainError::ServiceClosed {
+            opens_at: None,
+            holiday: Some("Penutupan lokal".into()),
+        }
+    );
+    // Services the holiday does not list stay open.
+    assert!(engine.apply(issue("KK"), at(0)).is_ok());
+    let queues = engine.queues(at(0));
+    let ktp = queues.iter().find(|q| q.service == "KTP").unwrap();
+    assert_eq!(ktp.state, antre_protocol::QueueState::Closed);
+    assert_eq!(ktp.holiday.as_deref(), Some("Penutupan lokal"));
+    // The next day it opens again.
+    let tomorrow = at(24 * 60);
+    engine.advance(tomorrow);
+    assert!(engine.apply(issue("KTP"), tomorrow).is_ok());
 }
 
 #[test]
