@@ -115,7 +115,10 @@ const T = texts({
   h_code: ['Huruf kapital A-Z, angka 0-9, - dan _.', 'Capitals A-Z, digits 0-9, - and _.'],
   h_prefix: ['1 sampai 3 huruf kapital, mis. A atau PAS.', '1 to 3 capital letters, e.g. A or PAS.'],
   h_keywords: ['Dipisah koma: apa yang diketik warga di kios.', 'Comma-separated: what visitors type at the kiosk.'],
-  h_hours: ['mis. 08:00-15:00; kosong = jam situs.', 'e.g. 08:00-15:00; empty = the site\'s hours.'],
+  h_hours: ['mis. 08:00-15:00 atau dengan istirahat 08:00-12:00,13:00-16:00; kosong = jam situs.', 'e.g. 08:00-15:00, or with a break 08:00-12:00,13:00-16:00; empty = the site\'s hours.'],
+  h_site_hours: ['mis. 08:00-16:00 atau dengan istirahat 08:00-12:00,13:00-16:00.', 'e.g. 08:00-16:00, or with a break 08:00-12:00,13:00-16:00.'],
+  h_byday: ['Hari dengan jam lain, mis. Jum 08:00-11:30,13:30-16:00; tulis "tutup" bila tutup hari itu; kosong = jam biasa.', 'Days with other hours, e.g. Fri 08:00-11:30,13:30-16:00; write "tutup" when closed that day; empty = the usual hours.'],
+  f_hours_by_day: ['Jam per hari', 'Hours by day'],
   h_days_service: ['Tidak dipilih = hari situs.', 'None chosen = the site\'s days.'],
   h_last_ticket: ['mis. 14:30; kosong = sampai tutup.', 'e.g. 14:30; empty = until closing.'],
   h_quota: ['Kosong = tanpa batas.', 'Empty = no limit.'],
@@ -151,7 +154,7 @@ const T = texts({
   err_prefix: ['Awalan harus 1 sampai 3 huruf kapital (A-Z).', 'A prefix is 1 to 3 capital letters (A-Z).'],
   err_minutes: ['Harus bilangan bulat lebih dari 0.', 'Must be a whole number above 0.'],
   err_count: ['Harus bilangan bulat 0 atau lebih.', 'Must be a whole number, 0 or more.'],
-  err_hours: ['Tulis seperti 08:00-16:00.', 'Write it like 08:00-16:00.'],
+  err_hours: ['Tulis seperti 08:00-16:00, atau 08:00-12:00,13:00-16:00 dengan istirahat.', 'Write it like 08:00-16:00, or 08:00-12:00,13:00-16:00 with a break.'],
   err_time: ['Tulis seperti 14:30.', 'Write it like 14:30.'],
   err_username: ['1 sampai 64 huruf, angka, titik, - atau _.', '1 to 64 letters, digits, dots, - or _.'],
   err_password: ['Kata sandi harus 10 sampai 128 karakter.', 'A password has 10 to 128 characters.'],
@@ -187,6 +190,7 @@ const T = texts({
   import_label: ['Konfigurasi TOML', 'Configuration TOML'],
   import_check: ['Periksa perbedaan', 'Show differences'],
   import_apply: ['Terapkan', 'Apply'],
+  import_users_gone: ['Perhatian: pengguna berikut akan dihapus (tidak ada di berkas): {users}. Berkas hasil "antre config export" memuat semua pengguna.', 'Careful: these users would be removed (not in the file): {users}. A file from "antre config export" holds every user.'],
   import_none: ['Tidak ada perbedaan dengan konfigurasi sekarang.', 'No difference from the current configuration.'],
   import_n: ['{n} perubahan akan diterapkan:', '{n} changes would be made:'],
   import_done: ['Impor diterapkan: {n} perubahan (versi {v}).', 'Import applied: {n} changes (version {v}).'],
@@ -247,12 +251,18 @@ async function api(method, path, { body, ifMatch } = {}) {
 
 // ---------------------------------------------------------------------------- checks
 
+// Opening hours: one range or several with breaks, `08:00-12:00,13:00-16:00`.
+const TIME = '([01]\\d|2[0-4]):[0-5]\\d';
+const RANGES = new RegExp(`^${TIME}-${TIME}(,${TIME}-${TIME})*$`);
+// What a manager writes for a day that is closed, in either language.
+const CLOSED_WORDS = ['tutup', 'closed', '-'];
 const CHECKS = {
   code: (v) => /^[A-Z0-9_-]{1,32}$/.test(v) ? null : 'err_code',
   prefix: (v) => /^[A-Z]{1,3}$/.test(v) ? null : 'err_prefix',
   minutes: (v) => Number.isInteger(v) && v > 0 ? null : 'err_minutes',
   count: (v) => Number.isInteger(v) && v >= 0 ? null : 'err_count',
-  hours: (v) => /^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/.test(v) ? null : 'err_hours',
+  hours: (v) => RANGES.test(v) ? null : 'err_hours',
+  byday: (v) => Object.values(v).every((r) => r === '' || RANGES.test(r)) ? null : 'err_hours',
   time: (v) => /^([01]\d|2[0-4]):[0-5]\d$/.test(v) ? null : 'err_time',
   username: (v) => /^[A-Za-z0-9._-]{1,64}$/.test(v) ? null : 'err_username',
   password: (v) => v.length >= 10 && v.length <= 128 ? null : 'err_password',
@@ -321,9 +331,11 @@ const RES = {
       { name: 'hours', check: 'hours', hint: 'h_hours' },
       { name: 'last_ticket', check: 'time', hint: 'h_last_ticket' },
       { name: 'days', type: 'days', hint: 'h_days_service', wide: true },
-      ...(hasStandard(item) ? STANDARD.map((name) => ({
-        name, type: name.startsWith('requirements') ? 'lines' : name.startsWith('procedure') ? 'textarea' : 'text', wide: true,
-      })) : []),
+      { name: 'hours_by_day', type: 'byday', check: 'byday', hint: 'h_byday', wide: true },
+      ...STANDARD.map((name) => ({
+        name, group: 'standard', type: name.startsWith('requirements') ? 'lines' : name.startsWith('procedure') ? 'textarea' : 'text',
+        wide: name.startsWith('requirements') || name.startsWith('procedure'),
+      })),
     ],
   },
   counters: {
@@ -417,10 +429,24 @@ const RES = {
   },
 };
 
-// Whether the server's services carry the standard fields (a newer server does).
-function hasStandard(item) {
-  if (item && STANDARD.some((f) => f in item)) return true;
-  return list('services').some((s) => STANDARD.some((f) => f in s));
+// A field's value in an item: `standard.fee` for a field of the `standard` group.
+const valueOf = (item, f) => {
+  if (!item) return undefined;
+  if (f.group) return item[f.group] ? item[f.group][f.name] : undefined;
+  return item[f.name];
+};
+
+// The form's values over the item as loaded, so that fields the form does not show are
+// kept; an emptied optional field is left out (the TOML default), an emptied group too.
+function merged(item, fields, values) {
+  const body = item ? JSON.parse(JSON.stringify(item)) : {};
+  for (const f of fields) {
+    const holder = f.group ? (body[f.group] = body[f.group] || {}) : body;
+    if (values[f.name] === undefined) delete holder[f.name];
+    else holder[f.name] = values[f.name];
+  }
+  for (const f of fields) if (f.group && body[f.group] && !Object.keys(body[f.group]).length) delete body[f.group];
+  return body;
 }
 
 const SITE_FIELDS = () => [
@@ -430,8 +456,9 @@ const SITE_FIELDS = () => [
     const now = S.config && S.config.site.timezone;
     return known.some((o) => o.value === now) || !now ? known : known.concat({ value: now, label: now });
   } },
-  { name: 'hours', required: true, check: 'hours' },
+  { name: 'hours', required: true, check: 'hours', hint: 'h_site_hours' },
   { name: 'days', type: 'days', required: true, wide: true },
+  { name: 'hours_by_day', type: 'byday', check: 'byday', hint: 'h_byday', wide: true },
   { name: 'priority_streak_max', type: 'number', required: true, check: 'count' },
   { name: 'no_show_grace_min', type: 'number', required: true, check: 'count' },
   { name: 'public_url', check: 'url', hint: 'h_public_url', wide: true },
@@ -491,6 +518,15 @@ function fieldHtml(p, f, value) {
         DAYS.map((d) => `<label><input type="checkbox" name="${f.name}" value="${d}"${chosen.includes(d) ? ' checked' : ''}> ${both('d_' + d)}</label>`).join('') +
         `</div>${hint}${err}</fieldset>`;
     }
+    case 'byday': {
+      const days = v && typeof v === 'object' ? v : {};
+      return `<fieldset class="field byday${wide}" id="${id}" ${described}><legend>${label}</legend><div class="byday-row">` +
+        DAYS.map((d) => {
+          const has = Object.prototype.hasOwnProperty.call(days, d);
+          const text = has ? (days[d] === '' ? 'tutup' : days[d]) : '';
+          return `<label>${both('d_' + d)}<input type="text" name="${f.name}" data-day="${d}" value="${esc(text)}" autocomplete="off"></label>`;
+        }).join('') + `</div>${hint}${err}</fieldset>`;
+    }
     case 'checks': {
       const chosen = new Set(Array.isArray(v) ? v : []);
       const options = f.options();
@@ -548,6 +584,15 @@ function readField(root, p, f) {
       return days.length ? days : undefined;
     }
     case 'checks': return [...el.querySelectorAll('.check-list input:checked')].map((i) => i.value);
+    case 'byday': {
+      const out = {};
+      for (const input of el.querySelectorAll('input[data-day]')) {
+        const text = input.value.trim().replace(/\s+/g, '');
+        if (!text) continue;
+        out[input.dataset.day] = CLOSED_WORDS.includes(text.toLowerCase()) ? '' : text;
+      }
+      return Object.keys(out).length ? out : undefined;
+    }
     case 'number': {
       const text = el.value.trim();
       if (!text) return el.validity && el.validity.badInput ? NaN : undefined;
@@ -799,7 +844,13 @@ function listHtml(name) {
 }
 
 function wireList(name) {
-  const filter = (e) => { S.filters[name] = e.target.value; renderList(name); };
+  // `change` too (a value set without typing), but only a new value re-renders: a row
+  // replaced under the pointer would lose the click that blurred the filter.
+  const filter = (e) => {
+    if ((S.filters[name] || '') === e.target.value) return;
+    S.filters[name] = e.target.value;
+    renderList(name);
+  };
   $(`filter-${name}`).addEventListener('input', filter);
   $(`filter-${name}`).addEventListener('change', filter);
   $(`add-${name}`).addEventListener('click', () => openForm(name, null));
@@ -881,7 +932,9 @@ function renderAll() {
   if (!S.config) return;
   $('site-name').textContent = S.config.site ? S.config.site.name : '';
   for (const s of SECTIONS) if (s.lists) s.lists.forEach(renderList);
-  if (!S.siteDirty) fillSitePanel();
+  // The site form is filled again only for a new version, and never under the
+  // manager's typing (their save then meets the version conflict, and says so).
+  if (!S.siteDirty && (!S.siteForm || S.siteForm.version !== S.version)) fillSitePanel();
   $('version').textContent = bothText('version', { v: S.version });
 }
 
@@ -938,7 +991,8 @@ function connect() {
       S.online = true;
       renderConn();
       // Back after a drop: whatever changed meanwhile.
-      if (S.token && S.config) reloadSoon();
+      if (S.everOnline && S.token && S.config) reloadSoon();
+      S.everOnline = true;
     },
     onOffline() { S.online = false; renderConn(); },
   });
@@ -993,7 +1047,7 @@ function openForm(name, item, focusOn) {
   S.form = { name, item, fields, version: S.version };
   const what = [T.in('one_' + name, 0), T.in('one_' + name, 1)];
   $('form-title').innerHTML = item ? both('edit_one', { what, key: item[res.key] }) : both('add_one', { what });
-  $('form-fields').innerHTML = fields.map((f) => fieldHtml('f', f, item ? item[f.name] : undefined)).join('');
+  $('form-fields').innerHTML = fields.map((f) => fieldHtml('f', f, valueOf(item, f))).join('');
   wireFields($('form-fields'));
   formAlert($('form-error'), '');
   $('form-save').disabled = false;
@@ -1025,14 +1079,8 @@ async function saveForm(ev) {
   let body;
   if (res.body) body = res.body(values);
   else {
-    // The item as loaded, so fields this form does not show are kept, with the form's
-    // fields over it; an emptied optional field is left out (the TOML default).
-    body = F.item ? JSON.parse(JSON.stringify(F.item)) : {};
+    body = merged(F.item, F.fields, values);
     delete body.has_token;
-    for (const f of F.fields) {
-      if (values[f.name] === undefined) delete body[f.name];
-      else body[f.name] = values[f.name];
-    }
     delete body[res.key];
   }
   $('form-save').disabled = true;
@@ -1170,11 +1218,7 @@ async function saveSite(ev) {
     focusField(root, 's', F.fields.find((f) => errors[f.name]).name);
     return;
   }
-  const body = JSON.parse(JSON.stringify(S.config.site));
-  for (const f of F.fields) {
-    if (values[f.name] === undefined) delete body[f.name];
-    else body[f.name] = values[f.name];
-  }
+  const body = merged(S.config.site, F.fields, values);
   delete body.code;
   $('site-save').disabled = true;
   const answer = await api('PUT', '/admin/site', { body, ifMatch: F.version });
@@ -1258,7 +1302,10 @@ async function runImport(dry) {
   if (dry) {
     S.imported = { text, version: res.data.version, changes };
     $('import-apply').disabled = !changes.length;
-    $('import-result').innerHTML = changes.length ? `<p>${both('import_n', { n: changes.length })}</p>${changesHtml(changes)}` : `<p>${both('import_none')}</p>`;
+    // Users the file leaves out are removed: said first, since it may lock people out.
+    const gone = changes.filter((c) => c.item === 'user' && !c.after).map((c) => c.code);
+    const warn = gone.length ? `<p class="warning">${both('import_users_gone', { users: gone.join(', ') })}</p>` : '';
+    $('import-result').innerHTML = changes.length ? `${warn}<p>${both('import_n', { n: changes.length })}</p>${changesHtml(changes)}` : `<p>${both('import_none')}</p>`;
   } else {
     S.imported = null;
     $('import-result').innerHTML = `<p class="ok">${both('import_done', { n: changes.length, v: res.data.version })}</p>${changesHtml(changes)}`;
@@ -1271,14 +1318,14 @@ function changesHtml(changes) {
   const show = (v) => (v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
   return '<ul class="changes">' + changes.map((c) => {
     const kind = !c.before ? 'ch_added' : !c.after ? 'ch_removed' : 'ch_changed';
-    const item = T.in('item_' + c.item, 0) + ' / ' + T.in('item_' + c.item, 1);
+    const item = both('item_' + c.item);
     let detail = '';
     if (c.before && c.after) {
       const keys = [...new Set(Object.keys(c.before).concat(Object.keys(c.after)))]
         .filter((k) => JSON.stringify(c.before[k]) !== JSON.stringify(c.after[k]));
       detail = '<ul>' + keys.map((k) => `<li><code>${esc(k)}</code>: ${esc(show(c.before[k]))} → ${esc(show(c.after[k]))}</li>`).join('') + '</ul>';
     }
-    return `<li class="${kind}"><span class="tag">${both(kind)}</span> ${esc(item)} <b>${esc(c.code)}</b>${detail}</li>`;
+    return `<li class="${kind}"><span class="tag">${both(kind)}</span> ${item} <b>${esc(c.code)}</b>${detail}</li>`;
   }).join('') + '</ul>';
 }
 

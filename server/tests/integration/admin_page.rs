@@ -651,3 +651,184 @@ async fn tokens_are_shown_once_a_disabled_officer_is_logged_out_and_others_chang
     browser.close().await;
     counter.close().await;
 }
+
+#[tokio::test]
+async fn site_settings_holidays_running_text_and_import_through_the_page() {
+    let server = Server::demo();
+    let admin = server.api().as_user("admin").await;
+    let Some(browser) = Browser::start(WIDTH, HEIGHT).await else {
+        return;
+    };
+    admin_log_in(&browser, &server, "admin").await;
+    wait_admin_ready(&browser).await;
+
+    // Site settings: hours with a break are taken, a malformed one is said beside it.
+    open_section(&browser, "site").await;
+    fill(&browser, "s-hours", "8-16").await;
+    browser.click("#site-save").await;
+    browser
+        .wait_for("!document.getElementById('s-hours-err').hidden", LIMIT)
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.getElementById('s-hours').getAttribute('aria-invalid')")
+            .await,
+        "true"
+    );
+    fill(&browser, "s-hours", "08:00-12:00,13:00-16:00").await;
+    fill(&browser, "s-name", "MPP Kota Makassar (uji)").await;
+    browser
+        .js("document.querySelector('#s-hours_by_day input[data-day=\"sat\"]').focus(); return true;")
+        .await;
+    browser.press("tutup").await;
+    browser.click("#site-save").await;
+    browser
+        .wait_for(
+            "document.getElementById('site-name').textContent === 'MPP Kota Makassar (uji)'",
+            LIMIT,
+        )
+        .await;
+    let config: Value = admin.json("/admin/config").await;
+    let site = &config["config"]["site"];
+    assert_eq!(site["hours"], "08:00-12:00,13:00-16:00");
+    assert_eq!(site["hours_by_day"], json!({"sat": ""}));
+    assert_eq!(site["code"], "MPP-DEMO");
+    assert!(
+        site["ticket_footer"]
+            .as_str()
+            .unwrap()
+            .starts_with("Simpan tiket"),
+        "fields the form leaves alone stay"
+    );
+    let public: Value = server.api().json("/site").await;
+    assert_eq!(public["name"], "MPP Kota Makassar (uji)");
+
+    // A holiday closing one service.
+    open_section(&browser, "holidays").await;
+    browser.click("#add-holidays").await;
+    browser
+        .wait_for("document.getElementById('form-dialog').open", LIMIT)
+        .await;
+    browser
+        .js(
+            "const d = document.getElementById('f-date'); d.value = '2026-12-25'; \
+             d.dispatchEvent(new Event('input', {bubbles: true})); return true;",
+        )
+        .await;
+    fill(&browser, "f-name", "Hari Raya Natal").await;
+    fill(&browser, "f-name_en", "Christmas Day").await;
+    fill(&browser, "f-services-filter", "paspor baru").await;
+    browser
+        .click("#f-services-list input[value=\"IMG-PASPOR-BARU\"]")
+        .await;
+    browser.click("#form-save").await;
+    browser
+        .wait_for(
+            "!document.getElementById('form-dialog').open && \
+             document.querySelector('#rows-holidays tr[data-key=\"2026-12-25\"]')",
+            LIMIT,
+        )
+        .await;
+    let config: Value = admin.json("/admin/config").await;
+    assert_eq!(
+        config["config"]["holidays"],
+        json!([{"date": "2026-12-25", "name": "Hari Raya Natal", "name_en": "Christmas Day",
+                "services": ["IMG-PASPOR-BARU"]}])
+    );
+
+    // A service's standard, kept under `standard`.
+    open_section(&browser, "services").await;
+    fill(&browser, "filter-services", "DKP-KTP").await;
+    browser
+        .click("#rows-services button[data-act=\"edit\"][data-key=\"DKP-KTP\"]")
+        .await;
+    browser
+        .wait_for("document.getElementById('form-dialog').open", LIMIT)
+        .await;
+    fill(&browser, "f-requirements", "Kartu Keluarga").await;
+    fill(&browser, "f-fee", "Gratis").await;
+    fill(&browser, "f-fee_en", "Free").await;
+    browser.click("#form-save").await;
+    browser
+        .wait_for("!document.getElementById('form-dialog').open", LIMIT)
+        .await;
+    let config: Value = admin.json("/admin/config").await;
+    let ktp = config["config"]["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "DKP-KTP")
+        .cloned()
+        .unwrap();
+    assert_eq!(ktp["standard"]["fee"], "Gratis");
+    assert_eq!(ktp["standard"]["requirements"], json!(["Kartu Keluarga"]));
+    assert_eq!(ktp["prefix"], "A", "the other fields stay");
+
+    // The running text, at once for the boards.
+    open_section(&browser, "running").await;
+    fill(&browser, "running-text", "Selamat datang di MPP").await;
+    browser.click("#running-save").await;
+    browser
+        .wait_for(
+            "document.getElementById('notice').textContent.includes('Teks berjalan')",
+            LIMIT,
+        )
+        .await;
+    let text: Value = server.api().json("/running-text").await;
+    assert_eq!(text["text"], "Selamat datang di MPP");
+
+    // Import: a file beyond the server's request limit is stopped before it is sent; a
+    // small one shows its differences and changes nothing until applied.
+    open_section(&browser, "import").await;
+    browser
+        .js(
+            "const t = document.getElementById('import-text'); t.value = '# ' + 'x'.repeat(20000); \
+             t.dispatchEvent(new Event('input', {bubbles: true})); return true;",
+        )
+        .await;
+    browser.click("#import-check").await;
+    browser
+        .wait_for("!document.getElementById('import-error').hidden", LIMIT)
+        .await;
+    assert!(browser.text("import-error").await.contains("16 KiB"));
+    let before: Value = admin.json("/admin/config").await;
+    let toml = "[site]\\ncode = 'MPP-DEMO'\\nname = 'Kecil'\\ntimezone = 'Asia/Makassar'\\n\
+                [[zones]]\\ncode = 'A'\\nname = 'Zona A'\\n";
+    browser
+        .js(&format!(
+            "const t = document.getElementById('import-text'); t.value = \"{toml}\"; \
+             t.dispatchEvent(new Event('input', {{bubbles: true}})); return true;"
+        ))
+        .await;
+    browser.click("#import-check").await;
+    browser
+        .wait_for(
+            "document.querySelectorAll('#import-result .changes > li').length > 0",
+            LIMIT,
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.getElementById('import-apply').disabled")
+            .await,
+        false
+    );
+    let result = browser.text("import-result").await;
+    assert!(
+        result.contains("dihapus") && result.contains("DKP-KTP"),
+        "{result}"
+    );
+    // Users left out of the file are said first: applying it would lock people out.
+    assert!(
+        result.contains("pengguna berikut akan dihapus") && result.contains("petugas-l01"),
+        "{result}"
+    );
+    browser.screenshot("admin-import-differences").await;
+    browser.assert_accessible("admin import differences").await;
+    let after: Value = admin.json("/admin/config").await;
+    assert_eq!(
+        before["version"], after["version"],
+        "a dry run changes nothing"
+    );
+    browser.close().await;
+}
