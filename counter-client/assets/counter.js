@@ -64,6 +64,13 @@ const T = texts({
   username: ['Nama pengguna', 'Username'],
   password: ['Kata sandi', 'Password'],
   login: ['Masuk', 'Log in'],
+  password_title: ['Buat kata sandi baru', 'Choose a new password'],
+  password_why: ['Kata sandi ini diberikan admin. Pilih kata sandi Anda sendiri sebelum mulai bekerja.', 'An admin gave you this password. Choose your own before you start work.'],
+  new_password: ['Kata sandi baru (minimal 10 karakter)', 'New password (at least 10 characters)'],
+  repeat_password: ['Ulangi kata sandi baru', 'Repeat the new password'],
+  password_save: ['Simpan kata sandi', 'Save the password'],
+  password_short: ['Kata sandi baru minimal 10 karakter.', 'The new password needs at least 10 characters.'],
+  password_differ: ['Kedua kata sandi tidak sama.', 'The two passwords differ.'],
   logout: ['Keluar', 'Log out'],
   switch_counter: ['Ganti loket', 'Switch counter'],
   choose_counter: ['Pilih loket', 'Choose a counter'],
@@ -435,7 +442,17 @@ function connect() {
       updateChoice();
     },
     onEvent(msg) {
-      if (msg.type === 'site.changed') siteChanged(msg);
+      if (msg.type === 'site.changed') {
+        checkOwnUser(msg);
+        // The manager changed the site: services, names and counters as they are now.
+        loadSite().then((site) => {
+          S.site = site;
+          S.index = buildIndex(site);
+          render();
+          updateChoice();
+        });
+        return;
+      }
       if (msg.counter) S.counterViews.set(msg.counter.code, msg.counter);
       if (msg.counter && msg.counter.code === S.counter) {
         S.view = msg.counter;
@@ -455,23 +472,17 @@ function connect() {
   });
 }
 
-// A manager changed the site: names and services are read again, and when the change
-// concerns this user (disabled, removed, counters or password changed) the session is
-// checked at once, so a disabled officer's page returns to the log-in form.
-async function siteChanged(msg) {
+// A manager changed this user (disabled, removed, counters or password changed): the
+// session is checked at once, so a disabled officer's page returns to the log-in form.
+async function checkOwnUser(msg) {
   const changes = (msg.detail && msg.detail.changes) || [];
-  if (S.token && changes.some((c) => c.item === 'user' && c.code === S.user)) {
-    try {
-      const me = await api('GET', '/auth/me');
-      S.role = me.role; S.counters = me.counters; save();
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) askLogin(t('session_expired'));
-    }
-  }
+  if (!S.token || !changes.some((c) => c.item === 'user' && c.code === S.user)) return;
   try {
-    const res = await request('GET', API + '/site');
-    if (res.status === 200 && res.data) { S.site = res.data; S.index = buildIndex(S.site); render(); }
-  } catch { /* the next change or reconnect tries again */ }
+    const me = await api('GET', '/auth/me');
+    S.role = me.role; S.counters = me.counters; save();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) askLogin(t('session_expired'));
+  }
 }
 
 // Someone took this counter over from this user (at the change of shift): whatever the
@@ -520,6 +531,7 @@ const openDialogEl = () => document.querySelector('dialog[open]');
 function show(view) {
   document.body.dataset.view = view;
   $('login-view').hidden = view !== 'login';
+  $('password-view').hidden = view !== 'password';
   $('choose-view').hidden = view !== 'choose';
   $('counter-view').hidden = view !== 'counter';
   $('logout-btn').hidden = !S.token || view === 'login';
@@ -555,33 +567,75 @@ async function onLogin(ev) {
   $('login-error').hidden = true;
   $('login-submit').disabled = true;
   try {
-    const me = await api('POST', '/auth/login', { username: $('login-user').value.trim(), password: $('login-password').value });
+    const password = $('login-password').value;
+    const me = await api('POST', '/auth/login', { username: $('login-user').value.trim(), password });
     $('login-password').value = '';
-    // The session's list belongs to one officer: someone else starts a fresh one.
-    if (me.username !== S.user) { S.recent = []; S.takenBy = null; }
-    S.token = me.token; S.user = me.username; S.role = me.role; S.counters = me.counters;
-    if (S.counter && !S.counters.includes(S.counter)) S.counter = null;
-    save();
-    const wasDesk = document.body.classList.contains('relogin');
-    document.body.classList.remove('relogin');
-    $('counter-view').inert = false;
-    $('login-view').hidden = true;
-    if (wasDesk && S.counter) {
-      show('counter');
-      const again = S.retryAfterLogin;
-      S.retryAfterLogin = null;
-      if (again) act(again.action, again.body, again.name);
-      else refreshView();
+    if (me.must_change_password) {
+      // An admin gave this password: the officer chooses their own before working.
+      S.token = me.token;
+      S.pendingPassword = password;
+      show('password');
+      $('new-password').focus();
       return;
     }
-    if (!S.counter && S.counters.length === 1) S.counter = S.counters[0];
-    if (S.counter) enterCounter(); else chooseCounter();
+    loggedIn(me);
   } catch (e) {
     $('login-error').hidden = false;
     $('login-error').textContent = e instanceof NetError ? t('net_check').split('.')[0] + '.' : half(e.message);
     $('login-password').value = '';
     $('login-password').focus();
   } finally { $('login-submit').disabled = false; }
+}
+
+async function onNewPassword(ev) {
+  ev.preventDefault();
+  const err = $('password-error');
+  const fresh = $('new-password').value;
+  const why = fresh.length < 10 ? 'password_short' : fresh !== $('new-password-2').value ? 'password_differ' : null;
+  $('new-password').setAttribute('aria-invalid', why === 'password_short' ? 'true' : 'false');
+  $('new-password-2').setAttribute('aria-invalid', why === 'password_differ' ? 'true' : 'false');
+  if (why) {
+    err.hidden = false;
+    err.textContent = t(why);
+    $(why === 'password_short' ? 'new-password' : 'new-password-2').focus();
+    return;
+  }
+  $('password-submit').disabled = true;
+  try {
+    const me = await api('POST', '/auth/password', { current: S.pendingPassword, new: fresh });
+    S.pendingPassword = null;
+    $('new-password').value = '';
+    $('new-password-2').value = '';
+    err.hidden = true;
+    loggedIn(me);
+  } catch (e) {
+    err.hidden = false;
+    err.textContent = e instanceof NetError ? t('net_check').split('.')[0] + '.' : half(e.message);
+    $('new-password').focus();
+  } finally { $('password-submit').disabled = false; }
+}
+
+// A session to work with: the counters it may open, then the counter.
+function loggedIn(me) {
+  // The session's list belongs to one officer: someone else starts a fresh one.
+  if (me.username !== S.user) { S.recent = []; S.takenBy = null; }
+  S.token = me.token; S.user = me.username; S.role = me.role; S.counters = me.counters;
+  if (S.counter && !S.counters.includes(S.counter)) S.counter = null;
+  save();
+  const wasDesk = document.body.classList.contains('relogin');
+  document.body.classList.remove('relogin');
+  $('counter-view').inert = false;
+  $('login-view').hidden = true;
+  if (wasDesk && S.counter) {
+    show('counter');
+    const again = S.retryAfterLogin;
+    S.retryAfterLogin = null;
+    if (again) act(again.action, again.body, again.name);
+    else refreshView();
+    return;
+  }
+  if (!S.counter && S.counters.length === 1) S.counter = S.counters[0];
+  if (S.counter) enterCounter(); else chooseCounter();
 }
 
 // The counters this user may take, each with its state and who has it open, live.
@@ -1173,6 +1227,7 @@ async function doPick() {
 // ---- Start ----------------------------------------------------------------------
 async function boot() {
   $('login-form').addEventListener('submit', onLogin);
+  $('password-form').addEventListener('submit', onNewPassword);
   $('lang-btn').addEventListener('click', () => command('lang'));
   $('logout-btn').addEventListener('click', () => {
     if (document.body.dataset.view === 'counter' && S.view?.ticket && !blockedBy()) openLeave('logout');

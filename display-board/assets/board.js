@@ -362,10 +362,28 @@ function applyEvent(e) {
     case 'board.running_text':
       setRunningText((e.detail && e.detail.running_text) || '');
       break;
+    case 'site.changed':
+      siteChanged();
+      break;
     default:
       break;
   }
   if (e.type.startsWith('ticket.')) refreshQueuesSoon();
+}
+
+// The manager changed the site: names, counters and zones as they are now, without a
+// reload (the calls being said and shown stay as they are).
+async function siteChanged() {
+  const site = await loadSite();
+  board.site = site;
+  $('site-name').textContent = site.name;
+  const zone = site.zones.find((z) => z.code === board.zone);
+  if (zone) $('zone-name').textContent = zone.name;
+  tiles.clear();
+  buildTiles();
+  for (const c of board.counters.values()) renderCounter(c);
+  fitHeader();
+  fitSoon();
 }
 
 // A call or recall event as the queue takes it (queue.js), or null.

@@ -64,6 +64,7 @@ const T = {
   minutes: ["menit", "min"],
   people: ["orang", "people"],
   closed: ["Tutup", "Closed"],
+  needs: ["Persyaratan yang dibawa", "What to bring"],
   opens_at: ["buka pukul", "opens at"],
   full: ["Kuota hari ini habis", "Today's quota is used up"],
   services: ["layanan", "services"],
@@ -330,6 +331,9 @@ function followStream() {
       if (e.type.startsWith("ticket.") || e.type.startsWith("counter.")) {
         applyEvent(e);
         refreshQueuesSoon();
+      } else if (e.type === "site.changed") {
+        // The manager changed the site: new services, names, hours, holidays, at once.
+        reloadSite().then(refreshQueues);
       }
       // A manager changed the site (a service added, renamed, removed): shown at once.
       if (e.type === "site.changed") { reloadSite(); refreshQueuesSoon(); }
@@ -439,8 +443,10 @@ function serviceTile(s) {
   const state = stateOf(s);
   let meta;
   if (state === "closed") {
-    const at = q && q.opens_at ? " — " + tr("opens_at") + " " + q.opens_at : "";
-    const at2 = q && q.opens_at ? " — " + tr2("opens_at") + " " + q.opens_at : "";
+    // A holiday names itself ("Tutup — Hari Raya Natal"); otherwise when it opens.
+    const why = q && q.holiday ? " — " + q.holiday : "";
+    const at = why || (q && q.opens_at ? " — " + tr("opens_at") + " " + q.opens_at : "");
+    const at2 = why || (q && q.opens_at ? " — " + tr2("opens_at") + " " + q.opens_at : "");
     meta = '<span class="badge closed">' + esc(tr("closed") + at) + "</span>" + small(tr2("closed") + at2);
   } else if (state === "full") {
     meta = '<span class="badge full">' + esc(tr("full")) + "</span>" + small(tr2("full"));
@@ -568,7 +574,8 @@ async function take(serviceCode) {
   const state = stateOf(s);
   if (state === "closed") {
     const q = queues[s.code];
-    const at = q && q.opens_at ? { t: [" Buka pukul " + q.opens_at + ".", " Opens at " + q.opens_at + "."] } : null;
+    const at = q && q.holiday ? { t: [" Tutup — " + q.holiday + ".", " Closed today: " + q.holiday + "."] }
+      : q && q.opens_at ? { t: [" Buka pukul " + q.opens_at + ".", " Opens at " + q.opens_at + "."] } : null;
     dialog(esc(tr("closed_msg")) + (at ? esc(at.t[L.index]) : "") + small(tr2("closed_msg") + (at ? at.t[1 - L.index] : "")),
       [{ html: "<b>" + esc(tr("ok")) + "</b>", cls: "plain", run: closeDialog }]);
     return;
@@ -621,12 +628,22 @@ function showTicket(t, s) {
   $("reprint").hidden = true;
   setPrintState("busy", both("printing"));
   setView("ticket", true);
+  fitNeeds($("ticket-needs-list").children.length > 0);
   pollPrint();
   printTimer = setInterval(pollPrint, PRINT_POLL_MS);
 }
 
 // The ticket's facts in the current language: number, service, where it is served,
 // people ahead and the estimated wait.
+// The ticket never scrolls: where long names and several places leave no room, the
+// list of what to bring gives way (the printed ticket and the phone page have it).
+function fitNeeds(have) {
+  const needs = $("ticket-needs");
+  needs.hidden = !have;
+  const main = $("main");
+  if (have && main.scrollHeight > main.clientHeight + 1) needs.hidden = true;
+}
+
 function renderTicket() {
   const t = ticket;
   const s = t.serviceInfo;
@@ -638,6 +655,11 @@ function renderTicket() {
   const places = placesOf(s.code);
   $("ticket-place").hidden = places.length === 0;
   $("ticket-place-name").innerHTML = places.map((p, i) => "<span>" + esc(p) + (i < places.length - 1 ? "," : "") + "</span>").join(" ");
+  // What to bring, in the screen's language: at most four, as the printed ticket.
+  const std = s.standard || {};
+  const needs = (L.lang === "id" ? std.requirements : (std.requirements_en && std.requirements_en.length ? std.requirements_en : std.requirements)) || [];
+  $("ticket-needs-list").innerHTML = needs.slice(0, 4).map((n) => "<li>" + esc(n) + "</li>").join("");
+  fitNeeds(needs.length > 0);
   $("ticket-ahead").innerHTML = t.position != null ? esc(t.position) + " <small>" + esc(tr("people")) + " / " + otherText(tr2("people")) + "</small>" : "—";
   const mins = t.estimated_wait_s != null ? Math.ceil(t.estimated_wait_s / 60) : null;
   $("ticket-wait").innerHTML = mins == null ? "—" : mins === 0 ? esc(tr("soon")) + small(tr2("soon")) : "± " + mins + " <small>" + esc(tr("minutes")) + " / " + otherText(tr2("minutes")) + "</small>";

@@ -23,6 +23,10 @@ const T = texts({
   offline: ["Koneksi terputus — mencoba lagi…", "Connection lost — retrying…"],
   cancel_q: ["Batalkan nomor antrian ini?", "Cancel this ticket?"],
   place: ["Lokasi layanan", "Service location"],
+  needs: ["Persyaratan yang dibawa", "What to bring"],
+  duration: ["Waktu penyelesaian", "Completion time"],
+  fee: ["Biaya", "Fee"],
+  product: ["Produk layanan", "What you receive"],
   announce_called: ["Nomor {number} dipanggil. Silakan menuju {counter}{zone}.", "Number {number} is called. Please go to {counter}{zone}."],
 });
 
@@ -68,6 +72,23 @@ function setHtml(el, html) {
   }
 }
 
+// The service's standard while the visitor waits: what to bring (both languages, item by
+// item), how long it takes, what it costs, what they receive.
+function renderNeeds(s, show) {
+  const std = (s && s.standard) || null;
+  const el = $("needs");
+  el.hidden = !show || !std || !(std.requirements || []).length;
+  if (el.hidden) return;
+  const en = std.requirements_en || [];
+  const items = std.requirements.map((r, i) =>
+    "<li>" + esc(r) + (en[i] ? '<small lang="en">' + esc(en[i]) + "</small>" : "") + "</li>").join("");
+  const fact = (key, id, eng) => id ? "<p><b>" + T.both(key) + "</b>" + esc(id) +
+    (eng ? '<small lang="en">' + esc(eng) + "</small>" : "") + "</p>" : "";
+  setHtml(el, '<h2 id="needs-title">' + T.both("needs") + "</h2><ul>" + items + "</ul>" +
+    fact("duration", std.duration, std.duration_en) + fact("fee", std.fee, std.fee_en) +
+    fact("product", std.product, std.product_en));
+}
+
 function render(t) {
   last = t;
   $("number").textContent = t.number;
@@ -80,6 +101,7 @@ function render(t) {
   $("facts").hidden = t.status !== "waiting";
   $("cancel").hidden = !(t.status === "waiting" || t.status === "held");
   called.hidden = !active;
+  renderNeeds(s, t.status === "waiting" || t.status === "held" || active);
   // While waiting, where the service is: the visitor can walk there already.
   const where = t.status === "waiting" || t.status === "held" ? places(t.service) : [];
   $("place").hidden = where.length === 0;

@@ -162,6 +162,19 @@ pub fn render(
         }
         p.reset_size()?.bold(false)?;
     }
+    if !job.requirements.is_empty() {
+        // What to bring, so a visitor can still fetch a missing copy while waiting.
+        p.writeln(&rule)?
+            .writeln(&fit("PERSYARATAN / REQUIREMENTS", cols))?
+            .justify(JustifyMode::LEFT)?;
+        for item in &job.requirements {
+            for (i, line) in wrap(item, cols.saturating_sub(2)).iter().enumerate() {
+                let bullet = if i == 0 { "- " } else { "  " };
+                p.writeln(&format!("{bullet}{line}"))?;
+            }
+        }
+        p.justify(JustifyMode::CENTER)?;
+    }
     p.writeln(&rule)?.justify(JustifyMode::LEFT)?;
     for line in row("Tanggal / Date", &local_time(&t.issued_at), cols) {
         p.writeln(&line)?;

@@ -179,4 +179,8 @@ pub struct PrintJob {
     /// ("Lantai 2 — Zona B"); empty when no counter serves it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<String>,
+    /// The first documents to bring (persyaratan), for the ticket's short list; the
+    /// phone page has them all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
 }

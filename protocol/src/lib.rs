@@ -34,7 +34,7 @@ pub use kiosk::{
 pub use queue::{QueueInfo, QueueState};
 pub use request::{
     CallRequest, CancelRequest, HoldRequest, IssueRequest, LoginRequest, LoginResponse,
-    OpenRequest, ResumeRequest, TransferRequest,
+    OpenRequest, PasswordChange, ResumeRequest, TransferRequest,
 };
 pub use site::{
     Agency, BoardInfo, CounterInfo, Holiday, KioskInfo, ServiceInfo, ServiceStandard, SiteInfo,

@@ -31,8 +31,26 @@ pub struct LoginResponse {
     pub expires_at: String,
     pub username: String,
     pub role: Role,
-    /// Counters this user may open (every counter for admins and supervisors).
+    /// Counters this user may open (every counter for admins and supervisors; a
+    /// supervisor of one agency, its counters).
     pub counters: Vec<String>,
+    /// The user must choose a new password (`POST /api/v1/auth/password`) before
+    /// anything else: an admin gave this one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_change_password: bool,
+    /// The agency a supervisor's work is limited to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+}
+
+/// `POST /api/v1/auth/password`: a user chooses their own new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    /// 10 to 128 characters, other than the current one.
+    pub new: String,
 }
 
 /// `POST /api/v1/counters/{code}/open` (body optional).

@@ -268,6 +268,14 @@ pub struct UserConfig {
     /// A disabled user cannot log in, and their tokens stop working at once.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,
+    /// A supervisor of one agency: its counters and its tickets only (none: the whole
+    /// MPP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// Set when an admin gives the password: the user must choose their own at the
+    /// next log-in before doing anything else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_change_password: bool,
 }
 
 impl SiteConfig {
@@ -445,6 +453,18 @@ impl SiteConfig {
                 ensure!(
                     counters.contains(c.as_str()),
                     "user {}: unknown counter {c}",
+                    u.username
+                );
+            }
+            if let Some(agency) = &u.agency {
+                ensure!(
+                    agencies.contains(agency.as_str()),
+                    "user {}: unknown agency {agency}",
+                    u.username
+                );
+                ensure!(
+                    u.role == Role::Supervisor,
+                    "user {}: only a supervisor has an agency of their own",
                     u.username
                 );
             }

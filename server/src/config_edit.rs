@@ -114,6 +114,9 @@ pub struct UserEdit {
     pub counters: Vec<String>,
     #[serde(default)]
     pub disabled: bool,
+    /// A supervisor of one agency.
+    #[serde(default)]
+    pub agency: Option<String>,
     #[serde(default)]
     pub password: Option<String>,
 }
@@ -253,6 +256,23 @@ pub fn remove_holiday(config: &SiteConfig, date: &str) -> Result<SiteConfig, Edi
     Ok(changed)
 }
 
+/// A user's own new password (its hash), which they need not change again.
+pub fn own_password(
+    config: &SiteConfig,
+    username: &str,
+    password_hash: String,
+) -> Result<SiteConfig, EditError> {
+    let mut changed = config.clone();
+    let user = changed
+        .users
+        .iter_mut()
+        .find(|u| u.username == username)
+        .ok_or(EditError::NotFound)?;
+    user.password_hash = password_hash;
+    user.must_change_password = false;
+    Ok(changed)
+}
+
 /// Replaces the site's settings (`[site]`); its code stays (other tools know the site
 /// by it).
 pub fn put_site(config: &SiteConfig, mut body: Value) -> Result<SiteConfig, EditError> {
@@ -297,9 +317,14 @@ pub fn put_user(
     }
     let mut changed = config.clone();
     let at = changed.users.iter().position(|u| u.username == username);
-    let password_hash = match (password_hash, at) {
-        (Some(hash), _) => hash,
-        (None, Some(i)) => changed.users[i].password_hash.clone(),
+    // A password an admin gives (a new user's, or a reset) is only for the first
+    // log-in: its user then chooses their own.
+    let (password_hash, must_change_password) = match (password_hash, at) {
+        (Some(hash), _) => (hash, true),
+        (None, Some(i)) => (
+            changed.users[i].password_hash.clone(),
+            changed.users[i].must_change_password,
+        ),
         (None, None) => {
             return Err(EditError::Body("a new user needs a password".into()));
         }
@@ -310,6 +335,8 @@ pub fn put_user(
         password_hash,
         counters: edit.counters,
         disabled: edit.disabled,
+        agency: edit.agency,
+        must_change_password,
     };
     match at {
         Some(i) => changed.users[i] = user,
@@ -490,6 +517,7 @@ mod tests {
             role: Role::Officer,
             counters: Vec::new(),
             disabled: false,
+            agency: None,
             password: None,
         };
         assert_eq!(

@@ -34,6 +34,8 @@ pub fn config(password: &str) -> anyhow::Result<SiteConfig> {
         password_hash: hash.clone(),
         counters,
         disabled: false,
+        agency: None,
+        must_change_password: false,
     };
     let mut users = vec![
         user("admin".into(), Role::Admin, Vec::new()),

@@ -382,3 +382,68 @@ async fn every_state_is_accessible_and_fits_1366x768_with_long_names() {
     assert_eq!(l26.ticket.unwrap().status, TicketStatus::Serving);
     browser.close().await;
 }
+
+/// An officer whose password an admin gave chooses their own before working: the page
+/// asks for it at once, says what is wrong beside the fields, and then opens the desk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_from_the_admin_is_replaced_before_the_desk_opens() {
+    let server = Server::demo();
+    let admin = server.api().as_user("admin").await;
+    let body = json!({"role": "officer", "counters": ["L07"], "password": "dari-admin-777"});
+    let res = admin
+        .put("/admin/users/ani")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let Some(browser) = Browser::start(1366, 768).await else {
+        return;
+    };
+    browser
+        .counter_log_in(&server.base, "ani", "dari-admin-777")
+        .await;
+    browser
+        .wait_for("!document.getElementById('password-view').hidden", WAIT)
+        .await;
+    browser.assert_accessible("counter: new password").await;
+    browser
+        .assert_fits("counter: new password", "#password-view")
+        .await;
+    browser.screenshot("counter-new-password-1366x768").await;
+    // Two different passwords: said beside the fields, nothing sent.
+    browser.click("#new-password").await;
+    browser.press("punya-ani-sendiri").await;
+    browser.click("#new-password-2").await;
+    browser.press("punya-ani-lain").await;
+    browser.click("#password-submit").await;
+    browser
+        .wait_for("!document.getElementById('password-error').hidden", WAIT)
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.getElementById('new-password-2').getAttribute('aria-invalid')")
+            .await,
+        json!("true")
+    );
+    browser
+        .js("document.getElementById('new-password-2').value = ''; return true;")
+        .await;
+    browser.click("#new-password-2").await;
+    browser.press("punya-ani-sendiri").await;
+    browser.click("#password-submit").await;
+    // Her only counter opens at once with the new session.
+    browser
+        .wait_for("!document.getElementById('counter-view').hidden", WAIT)
+        .await;
+    let res = server
+        .api()
+        .post("/auth/login")
+        .json(&json!({"username": "ani", "password": "punya-ani-sendiri"}))
+        .send()
+        .await
+        .unwrap();
+    let me: Value = res.json().await.unwrap();
+    assert!(me.get("must_change_password").is_none(), "{me}");
+    browser.close().await;
+}

@@ -240,6 +240,43 @@ async fn a_portrait_board_of_the_whole_mpp() {
         "panels stacked, nothing overlaps"
     );
     browser.screenshot("board-1080x1920").await;
+
+    // The manager renames a counter: the board shows the new name without a reload,
+    // and the counter keeps its state.
+    let admin = server.api().with_token(&token);
+    let config: Value = admin.json("/admin/config").await;
+    let mut l12 = config["config"]["counters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "L12")
+        .unwrap()
+        .clone();
+    l12["name"] = "Loket 12 Prioritas".into();
+    let res = admin
+        .put("/admin/counters/L12")
+        .json(&l12)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    browser
+        .wait_for(
+            "document.querySelector(\"[data-counter='L12'] .name\").textContent === 'Loket 12 Prioritas'",
+            WAIT,
+        )
+        .await;
+    let shown = browser
+        .js(
+            "const t = document.querySelector(\"[data-counter='L12']\"); \
+             return [t.classList.contains('closed'), t.querySelector('.num').textContent];",
+        )
+        .await;
+    assert_eq!(
+        shown,
+        json!([false, numbers[3]]),
+        "L12 still shows its call"
+    );
     browser.close().await;
 }
 

@@ -382,6 +382,7 @@ async fn print_latency() {
         public_url: None,
         footer: None,
         places: Vec::new(),
+        requirements: Vec::new(),
     };
     for qr in [antre_kiosk::QrMode::Native, antre_kiosk::QrMode::Raster] {
         let options = antre_kiosk::LayoutOptions {

@@ -129,6 +129,13 @@ async fn tapping_agency_then_service_issues_a_ticket_that_prints() {
         .await,
         "Lantai 1 — Zona A"
     );
+    // What to bring, from the service's standard, without another tap.
+    let needs = text(
+        &browser,
+        "(document.getElementById('ticket-needs').hidden ? 'hidden: ' : '') + document.getElementById('ticket-needs-list').textContent",
+    )
+    .await;
+    assert!(needs.starts_with("Kartu Keluarga (KK)"), "{needs:?}");
     // The QR code image loaded (the SVG endpoint answered).
     browser
         .wait_for("document.getElementById('ticket-qr').complete && document.getElementById('ticket-qr').naturalWidth > 0", LIMIT)
@@ -357,6 +364,18 @@ async fn searching_paspor_finds_imigrasi_in_landscape() {
     browser
         .wait_for("document.body.dataset.status === 'waiting'", LIMIT)
         .await;
+    // While waiting, the phone shows everything the service asks for, in both languages.
+    browser
+        .wait_for("!document.getElementById('needs').hidden", LIMIT)
+        .await;
+    let needs = text(&browser, "document.getElementById('needs').textContent").await;
+    assert!(
+        needs.contains("Persyaratan") && needs.contains("What to bring") && needs.contains("Biaya"),
+        "{needs}"
+    );
+    assert!(fits(&browser).await, "the phone page fits 390x844");
+    browser.screenshot("track-waiting-needs-phone").await;
+    browser.assert_accessible("track-waiting-needs-phone").await;
     browser.click("#cancel").await;
     browser.client.accept_alert().await.unwrap();
     browser
@@ -403,6 +422,11 @@ fn closed_and_tiny_quota_config(dir: &std::path::Path) -> (std::path::PathBuf, S
             "avg_service_min = 25\ndaily_quota = 1\n",
             1,
         );
+    // An admin, who sets a holiday while the kiosk is open.
+    let site = format!(
+        "{site}\n[[users]]\nusername = \"admin\"\nrole = \"admin\"\npassword_hash = \"{}\"\n",
+        crate::pages::hash_of(PASSWORD)
+    );
     let path = dir.join("site.toml");
     std::fs::write(&path, site).unwrap();
     (path, opens_at)
@@ -440,6 +464,30 @@ async fn closed_and_full_services_show_before_a_tap_and_a_lost_server_shows() {
         "{closed}"
     );
     assert!(closed.contains(&format!("opens at {opens_at}")), "{closed}");
+    // A holiday the manager sets closes a service at once, and the tile says which.
+    let admin = server.api().as_user("admin").await;
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Asia/Makassar").unwrap())
+        .date();
+    let res = admin
+        .put(&format!("/admin/holidays/{today}"))
+        .json(&serde_json::json!({"name": "Cuti Bersama", "services": ["IMG-PASPOR-BARU"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    browser
+        .wait_for(
+            &format!("{}.classList.contains('closed')", tile("IMG-PASPOR-BARU")),
+            LIMIT,
+        )
+        .await;
+    let holiday = text(
+        &browser,
+        &format!("{}.textContent", tile("IMG-PASPOR-BARU")),
+    )
+    .await;
+    assert!(holiday.contains("Tutup — Cuti Bersama"), "{holiday}");
     browser
         .wait_for(
             &format!("{}.classList.contains('open')", tile("IMG-PASPOR-HILANG")),

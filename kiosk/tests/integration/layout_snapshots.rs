@@ -44,6 +44,10 @@ fn job(priority: Option<Priority>, places: &[&str]) -> PrintJob {
         public_url: None,
         footer: Some("Terima kasih — layanan ini GRATIS / free of charge".into()),
         places: places.iter().map(|p| p.to_string()).collect(),
+        requirements: vec![
+            "Fotokopi Kartu Keluarga (KK)".into(),
+            "Berusia 17 tahun atau sudah/pernah menikah".into(),
+        ],
     }
 }
 
@@ -105,6 +109,16 @@ fn ticket_80mm_48_columns() {
         .expect("the place's heading");
     assert_eq!(lines[heading + 1], "Lantai 1 - Zona A", "{lines:#?}");
     assert!(pieces.contains(&Piece::Size(1, 2)));
+    // What to bring, one item per bullet.
+    let needs = lines
+        .iter()
+        .position(|l| l == "PERSYARATAN / REQUIREMENTS")
+        .expect("the requirements' heading");
+    assert_eq!(
+        lines[needs + 1],
+        "- Fotokopi Kartu Keluarga (KK)",
+        "{lines:#?}"
+    );
     for expected in [
         "A017",
         "23-11-2026 08:05 WITA",

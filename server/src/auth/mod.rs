@@ -40,6 +40,9 @@ struct User {
     role: Role,
     password_hash: String,
     counters: Vec<String>,
+    /// A supervisor of one agency.
+    agency: Option<String>,
+    must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,15 +77,6 @@ pub struct Session {
     pub password: String,
 }
 
-impl Session {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user: self.username.clone(),
-            any_counter: self.role.runs_the_floor(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     User(Session),
@@ -100,6 +94,16 @@ struct Credentials {
     device_hashes: Arc<Vec<String>>,
 }
 
+impl User {
+    fn may_open(&self, counter: &crate::engine::Counter) -> bool {
+        match (&self.agency, self.role.runs_the_floor()) {
+            (Some(agency), _) => counter.agency == *agency,
+            (None, true) => true,
+            (None, false) => self.counters.contains(&counter.code),
+        }
+    }
+}
+
 impl Credentials {
     fn of(config: &SiteConfig) -> anyhow::Result<Credentials> {
         let users = config
@@ -115,6 +119,8 @@ impl Credentials {
                         role: u.role,
                         password_hash: u.password_hash.clone(),
                         counters: u.counters.clone(),
+                        agency: u.agency.clone(),
+                        must_change_password: u.must_change_password,
                     },
                 ))
             })
@@ -232,7 +238,7 @@ impl Auth {
     }
 
     /// Counters of the site a user may open: an officer's assigned ones, every one for
-    /// those who run the floor.
+    /// those who run the floor (their agency's, for a supervisor of one agency).
     pub fn counters_of(&self, username: &str, site: &Site) -> Vec<String> {
         let credentials = self.credentials();
         let Some(user) = credentials.users.get(username) else {
@@ -240,19 +246,42 @@ impl Auth {
         };
         site.counters
             .iter()
-            .map(|c| &c.code)
-            .filter(|code| user.role.runs_the_floor() || user.counters.contains(code))
-            .cloned()
+            .filter(|c| user.may_open(c))
+            .map(|c| c.code.clone())
             .collect()
     }
 
-    pub fn may_open(&self, session: &Session, counter: &str) -> bool {
-        session.role.runs_the_floor()
-            || self
-                .credentials()
-                .users
-                .get(&session.username)
-                .is_some_and(|u| u.counters.iter().any(|c| c == counter))
+    pub fn may_open(&self, session: &Session, counter: &crate::engine::Counter) -> bool {
+        self.credentials()
+            .users
+            .get(&session.username)
+            .is_some_and(|u| u.may_open(counter))
+    }
+
+    /// The agency a supervisor's work is limited to, if any.
+    pub fn agency_of(&self, username: &str) -> Option<String> {
+        self.credentials()
+            .users
+            .get(username)
+            .and_then(|u| u.agency.clone())
+    }
+
+    /// Whether the user must choose a new password before anything else.
+    pub fn must_change_password(&self, username: &str) -> bool {
+        self.credentials()
+            .users
+            .get(username)
+            .is_some_and(|u| u.must_change_password)
+    }
+
+    /// Who acts, as the engine knows them: those who run the whole floor may act at
+    /// any counter; a supervisor of one agency only where they opened, like an officer.
+    pub fn actor(&self, session: &Session) -> Actor {
+        Actor {
+            user: session.username.clone(),
+            any_counter: session.role.runs_the_floor()
+                && self.agency_of(&session.username).is_none(),
+        }
     }
 
     fn sign(&self, session: &Session) -> String {
@@ -451,8 +480,9 @@ mod tests {
         let (token, session) = auth.issue("budi", now).unwrap();
         assert_eq!(auth.session(&token, now), Some(session.clone()));
         assert!(auth.session(&token, now + TOKEN_LIFETIME).is_none());
-        assert!(auth.may_open(&session, "L01"));
-        assert!(!auth.may_open(&session, "L02"));
+        let site = config(&hash_password("rahasia").unwrap()).site().unwrap();
+        assert!(auth.may_open(&session, site.counter("L01").unwrap()));
+        assert!(!auth.may_open(&session, site.counter("L02").unwrap()));
     }
 
     #[test]

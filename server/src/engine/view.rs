@@ -6,6 +6,10 @@ use jiff::Timestamp;
 
 use super::{Change, Engine, Service, Ticket, TicketId};
 
+/// Requirements printed on a ticket: a slip of paper holds four short lines without
+/// growing long; the phone page (the ticket's QR code) shows them all.
+const PRINTED_REQUIREMENTS: usize = 4;
+
 impl Engine {
     /// RFC 3339 with the site's offset, to the millisecond.
     pub fn format_time(&self, at: Timestamp) -> String {
@@ -157,6 +161,17 @@ impl Engine {
             public_url: self.site.public_url.clone(),
             footer: self.site.ticket_footer.clone(),
             places: self.site.places(&service.code),
+            requirements: service
+                .standard
+                .as_ref()
+                .map(|s| {
+                    s.requirements
+                        .iter()
+                        .take(PRINTED_REQUIREMENTS)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 

@@ -7,6 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use antre_protocol::Role;
 use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 
 use super::Ctx;
@@ -71,7 +72,25 @@ impl FromRequestParts<Ctx> for Caller {
     }
 }
 
-/// A logged-in user (admin, supervisor or officer); anything else is a 401.
+/// A valid user token, also one whose user must first choose a new password: enough
+/// to ask who one is, to choose that password, and to log out.
+#[derive(Debug)]
+pub struct SignedIn(pub Session);
+
+impl FromRequestParts<Ctx> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
+        bearer(parts)
+            .and_then(|token| ctx.auth.session(token, jiff::Timestamp::now()))
+            .map(SignedIn)
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// A logged-in user (admin, supervisor or officer) who may work: anything else is a
+/// 401, and a user who must first choose a new password (an admin gave it) a 403
+/// `password_change_required`.
 #[derive(Debug)]
 pub struct User(pub Session);
 
@@ -79,10 +98,16 @@ impl FromRequestParts<Ctx> for User {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
-        bearer(parts)
-            .and_then(|token| ctx.auth.session(token, jiff::Timestamp::now()))
-            .map(User)
-            .ok_or_else(ApiError::unauthorized)
+        let SignedIn(session) = SignedIn::from_request_parts(parts, ctx).await?;
+        if ctx.auth.must_change_password(&session.username) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "Buat kata sandi baru Anda terlebih dahulu.",
+                "Choose your new password first.",
+            ));
+        }
+        Ok(User(session))
     }
 }
 

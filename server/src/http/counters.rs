@@ -179,9 +179,10 @@ async fn perform(
     action: String,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    if ctx.writer.site().counter(&code).is_none() {
+    let site = ctx.writer.site();
+    let Some(counter) = site.counter(&code) else {
         return Err(DomainError::CounterNotFound.into());
-    }
+    };
     let Some(action) = CounterAction::parse(&action) else {
         return Err(ApiError::not_found(
             "unknown_action",
@@ -190,7 +191,7 @@ async fn perform(
         ));
     };
     let command = command(action, &bytes)?;
-    if matches!(command, CounterCommand::Open { .. }) && !ctx.auth.may_open(&session, &code) {
+    if matches!(command, CounterCommand::Open { .. }) && !ctx.auth.may_open(&session, counter) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "counter_not_assigned",
@@ -200,7 +201,7 @@ async fn perform(
     }
     let command = Command::Counter {
         counter: code,
-        by: session.actor(),
+        by: ctx.auth.actor(&session),
         command,
     };
     Ok(match ctx.writer.execute(command).await? {

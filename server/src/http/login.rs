@@ -6,15 +6,16 @@
 
 use std::time::Instant;
 
-use antre_protocol::{ErrorBody, LoginRequest, LoginResponse};
+use antre_protocol::{ErrorBody, LoginRequest, LoginResponse, PasswordChange};
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use jiff::Timestamp;
 
-use super::access::User;
+use super::access::SignedIn;
 use super::body::JsonBody;
 use super::{ApiError, Ctx};
+use crate::config_edit::{MAX_PASSWORD as MAX_NEW_PASSWORD, MIN_PASSWORD};
 use crate::engine::{Command, SessionEvent};
 
 /// Longest password accepted: Argon2 handles any length, but hashing megabytes on
@@ -101,7 +102,10 @@ pub async fn login(
 /// also after a restart.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "logged out"), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(ctx): State<Ctx>, User(session): User) -> Result<StatusCode, ApiError> {
+pub async fn logout(
+    State(ctx): State<Ctx>,
+    SignedIn(session): SignedIn,
+) -> Result<StatusCode, ApiError> {
     ctx.writer
         .execute(Command::Session(SessionEvent::LoggedOut {
             user: session.username.clone(),
@@ -123,12 +127,99 @@ fn response(ctx: &Ctx, token: String, session: &crate::auth::Session) -> LoginRe
         username: session.username.clone(),
         role: session.role,
         counters: ctx.auth.counters_of(&session.username, &site),
+        must_change_password: ctx.auth.must_change_password(&session.username),
+        agency: ctx.auth.agency_of(&session.username),
     }
+}
+
+/// A user chooses their own new password (required after an admin gave one): the
+/// current one, then the new one (10 to 128 characters). Every token issued before
+/// stops working; the answer holds a new one, so the page stays logged in. Recorded
+/// as a configuration change by the user (the password itself only as a
+/// fingerprint).
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
+    security(("bearer" = [])),
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    State(ctx): State<Ctx>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    SignedIn(session): SignedIn,
+    JsonBody(req): JsonBody<PasswordChange>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let length = req.new.chars().count();
+    if !(MIN_PASSWORD..=MAX_NEW_PASSWORD).contains(&length) || req.new == req.current {
+        return Err(ApiError::Other(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "password_length",
+            format!(
+                "Kata sandi baru harus {MIN_PASSWORD} sampai {MAX_NEW_PASSWORD} karakter dan \
+                 berbeda dari yang lama. / The new password has {MIN_PASSWORD} to \
+                 {MAX_NEW_PASSWORD} characters and differs from the current one."
+            ),
+        ));
+    }
+    let right = req.current.len() <= MAX_PASSWORD
+        && ctx
+            .auth
+            .check_password(&session.username, &req.current)
+            .await
+            .map_err(|_| ApiError::busy())?;
+    if !right {
+        ctx.auth
+            .lockout
+            .failed(&session.username, addr.ip(), Instant::now());
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_password",
+            "Kata sandi saat ini salah.",
+            "The current password is wrong.",
+        ));
+    }
+    let new = req.new;
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&new))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let site = ctx.writer.site();
+    let config = crate::config::SiteConfig::from_json(
+        &site
+            .source
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("the site has no stored configuration"))?
+            .json,
+    )
+    .map_err(ApiError::internal)?;
+    let changed = crate::config_edit::own_password(&config, &session.username, hash)
+        .map_err(|_| ApiError::unauthorized())?;
+    let changed_site = changed.site().map_err(ApiError::internal)?;
+    crate::config_source::apply(
+        &ctx.writer,
+        &ctx.auth,
+        &changed,
+        changed_site,
+        Some(session.username.clone()),
+        Some(site.version),
+    )
+    .await?;
+    let (token, fresh) = ctx
+        .auth
+        .issue(&session.username, Timestamp::now())
+        .ok_or_else(ApiError::unauthorized)?;
+    ctx.writer
+        .execute(Command::Session(SessionEvent::LoggedIn {
+            user: fresh.username.clone(),
+            session: fresh.id.clone(),
+            address: addr.ip().to_string(),
+        }))
+        .await?;
+    tracing::info!(user = %fresh.username, "password changed");
+    Ok(Json(response(&ctx, token, &fresh)))
 }
 
 /// Who the token belongs to (the token itself is not repeated).
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
-pub async fn me(State(ctx): State<Ctx>, User(session): User) -> Json<LoginResponse> {
+pub async fn me(State(ctx): State<Ctx>, SignedIn(session): SignedIn) -> Json<LoginResponse> {
     Json(response(&ctx, String::new(), &session))
 }

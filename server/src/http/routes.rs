@@ -39,6 +39,7 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(login::login))
         .routes(routes!(login::logout))
         .routes(routes!(login::me))
+        .routes(routes!(login::change_password))
         .routes(routes!(stream::stream))
         .routes(routes!(board::announcement))
         .routes(routes!(board::clip))

@@ -138,6 +138,25 @@ pub async fn cancel(
     ApiPath(id): ApiPath<u64>,
     OptionalJsonBody(req): OptionalJsonBody<CancelRequest>,
 ) -> Result<Json<Ticket>, ApiError> {
+    // A supervisor of one agency cancels that agency's tickets only.
+    if let Some(agency) = ctx.auth.agency_of(&user.username) {
+        let of = ctx
+            .writer
+            .read(move |engine, _, _| {
+                let ticket = engine.ticket(id)?;
+                engine
+                    .site()
+                    .service(&ticket.service)
+                    .map(|s| s.agency.clone())
+            })
+            .await?;
+        if of.is_some_and(|of| of != agency) {
+            return Err(ApiError::forbidden(
+                "Tiket ini milik instansi lain.",
+                "This ticket belongs to another agency.",
+            ));
+        }
+    }
     let command = Command::Cancel {
         ticket: id,
         reason: req.reason,

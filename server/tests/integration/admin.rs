@@ -513,3 +513,116 @@ async fn a_holiday_closes_a_service_for_the_day_and_the_site_settings_change() {
         .unwrap();
     assert_eq!(res.status(), 400);
 }
+
+/// Logs in with a password; the answer.
+async fn log_in(server: &Server, username: &str, password: &str) -> Value {
+    let res = server
+        .api()
+        .post("/auth/login")
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "log-in {username}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_password_an_admin_gives_must_be_changed_before_anything_else() {
+    let server = Server::demo();
+    let admin = server.api().as_user("admin").await;
+    let body = json!({"role": "officer", "counters": ["L05"], "password": "dari-admin-123"});
+    assert_eq!(
+        admin
+            .put("/admin/users/budi")
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let first = log_in(&server, "budi", "dari-admin-123").await;
+    assert_eq!(first["must_change_password"], true);
+    let budi = server.api().with_token(first["token"].as_str().unwrap());
+    // Who one is: yes; work: not yet.
+    assert_eq!(budi.get("/auth/me").send().await.unwrap().status(), 200);
+    let (status, code) = error_of(budi.act("L05", "open", None).await).await;
+    assert_eq!((status, code.as_str()), (403, "password_change_required"));
+    // A wrong current password, and a too short new one, are refused.
+    let change = |current: &str, new: &str| {
+        budi.post("/auth/password")
+            .json(&json!({"current": current, "new": new}))
+            .send()
+    };
+    let (status, code) = error_of(change("salah-sekali", "baru-punya-budi").await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (403, "wrong_password"));
+    let (status, code) = error_of(change("dari-admin-123", "pendek").await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (422, "password_length"));
+    let res = change("dari-admin-123", "baru-punya-budi").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let fresh: Value = res.json().await.unwrap();
+    assert!(fresh.get("must_change_password").is_none());
+    // The old token ended with the old password; the new one works.
+    assert_eq!(budi.get("/auth/me").send().await.unwrap().status(), 401);
+    let budi = server.api().with_token(fresh["token"].as_str().unwrap());
+    assert_eq!(budi.act("L05", "open", None).await.status(), 200);
+    log_in(&server, "budi", "baru-punya-budi").await;
+    // A reset by the admin asks for a new one again.
+    let reset = json!({"role": "officer", "counters": ["L05"], "password": "reset-oleh-admin"});
+    admin
+        .put("/admin/users/budi")
+        .json(&reset)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        log_in(&server, "budi", "reset-oleh-admin").await["must_change_password"],
+        true
+    );
+}
+
+#[tokio::test]
+async fn a_supervisor_of_one_agency_works_with_its_counters_and_tickets_only() {
+    let server = Server::demo();
+    let admin = server.api().as_user("admin").await;
+    let body = json!({"role": "supervisor", "agency": "IMIGRASI", "password": "awal-penyelia-1"});
+    assert_eq!(
+        admin
+            .put("/admin/users/penyelia-img")
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let first = log_in(&server, "penyelia-img", "awal-penyelia-1").await;
+    let sup = server.api().with_token(first["token"].as_str().unwrap());
+    let res = sup
+        .post("/auth/password")
+        .json(&json!({"current": "awal-penyelia-1", "new": "penyelia-imigrasi"}))
+        .send()
+        .await
+        .unwrap();
+    let me: Value = res.json().await.unwrap();
+    assert_eq!(me["agency"], "IMIGRASI");
+    let site: SiteInfo = server.api().json("/site").await;
+    let theirs: Vec<String> = site
+        .counters
+        .iter()
+        .filter(|c| c.agency == "IMIGRASI")
+        .map(|c| c.code.clone())
+        .collect();
+    assert!(!theirs.is_empty());
+    assert_eq!(me["counters"], json!(theirs));
+    let sup = server.api().with_token(me["token"].as_str().unwrap());
+    let (status, code) = error_of(sup.act("L01", "open", None).await).await;
+    assert_eq!((status, code.as_str()), (403, "counter_not_assigned"));
+    assert_eq!(sup.act(&theirs[0], "open", None).await.status(), 200);
+    let ktp = issue(&server, "DKP-KTP").await;
+    let paspor = issue(&server, "IMG-PASPOR-BARU").await;
+    let cancel = |id: u64| sup.post(&format!("/tickets/{id}/cancel")).send();
+    assert_eq!(cancel(ktp.id).await.unwrap().status(), 403);
+    assert_eq!(cancel(paspor.id).await.unwrap().status(), 200);
+}
