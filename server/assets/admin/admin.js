@@ -126,7 +126,11 @@ const T = texts({
   h_printer: ['mis. tcp://192.168.1.50:9100; kosong = agen antre-kiosk.', 'e.g. tcp://192.168.1.50:9100; empty = the antre-kiosk agent.'],
   h_board_zone: ['Kosong = semua zona.', 'Empty = every zone.'],
   h_user_counters: ['Admin dan penyelia boleh membuka semua loket.', 'Admins and supervisors may open any counter.'],
-  h_password: ['10 sampai 128 karakter.', '10 to 128 characters.'],
+  h_password: ['10 sampai 128 karakter. Pengguna harus menggantinya saat pertama masuk.', '10 to 128 characters. The user must replace it at the first log-in.'],
+  h_user_agency: ['Hanya penyelia: membatasinya ke loket dan tiket satu instansi. Kosong = seluruh MPP.', 'Supervisors only: limits them to one agency\'s counters and tickets. Empty = the whole MPP.'],
+  err_agency_role: ['Hanya penyelia yang dapat dibatasi ke satu instansi.', 'Only a supervisor can be limited to one agency.'],
+  must_change: ['harus ganti sandi', 'must change password'],
+  agency_counters: ['loket instansi {agency}', 'counters of agency {agency}'],
   h_holiday_services: ['Tidak dipilih = semua layanan tutup.', 'None chosen = every service is closed.'],
   h_public_url: ['mis. http://192.168.1.10:8080', 'e.g. http://192.168.1.10:8080'],
   picked: ['{n} dipilih', '{n} chosen'],
@@ -161,6 +165,7 @@ const T = texts({
   err_url: ['Harus diawali http:// atau https://.', 'Must start with http:// or https://.'],
   err_date: ['Pilih tanggal (TTTT-BB-HH).', 'Choose a date (YYYY-MM-DD).'],
   err_days: ['Pilih paling sedikit satu hari.', 'Choose at least one day.'],
+  err_differ: ['Kedua kata sandi baru tidak sama.', 'The two new passwords differ.'],
   err_taken: ['Kode ini sudah dipakai.', 'This code is already in use.'],
   err_fix: ['Periksa isian yang ditandai.', 'Check the marked fields.'],
   conflict: ['Konfigurasi telah diubah orang lain sejak halaman ini memuatnya. Data terbaru sudah dimuat; periksa lalu simpan lagi.', 'Someone else changed the configuration since this page loaded it. The latest is loaded now; check, then save again.'],
@@ -396,13 +401,17 @@ const RES = {
     columns: [
       { name: 'username' },
       { name: 'role', value: (u) => u.role, html: (u) => both('role_' + u.role) },
-      { name: 'counters', value: (u) => (u.counters || []).join(' '), html: (u) => (u.role === 'officer' ? codesCell(u.counters) : both('all_counters')) },
-      { name: 'status', label: 'f_status', value: (u) => (u.disabled ? 1 : 0), html: (u) => `<span class="${u.disabled ? 'off' : 'on'}">${both(u.disabled ? 'disabled' : 'active')}</span>` },
+      { name: 'counters', value: (u) => (u.counters || []).join(' ') + ' ' + (u.agency || ''),
+        html: (u) => (u.role === 'officer' ? codesCell(u.counters) : u.agency ? both('agency_counters', { agency: u.agency }) : both('all_counters')) },
+      { name: 'status', label: 'f_status', value: (u) => (u.disabled ? 2 : u.must_change_password ? 1 : 0),
+        html: (u) => `<span class="${u.disabled ? 'off' : 'on'}">${both(u.disabled ? 'disabled' : 'active')}</span>` +
+          (u.must_change_password ? `<span class="must">${both('must_change')}</span>` : '') },
     ],
     fields: (item) => [
       { name: 'username', required: true, check: 'username', key: true },
       { name: 'role', type: 'select', required: true, options: () => ['officer', 'supervisor', 'admin'].map((r) => ({ value: r, label: bothText('role_' + r) })) },
       { name: 'password', type: 'password', required: !item, check: 'password', label: item ? 'f_new_password' : 'f_password', hint: 'h_password' },
+      { name: 'agency', type: 'select', options: agencyOptions, hint: 'h_user_agency' },
       { name: 'disabled', type: 'bool' },
       { name: 'counters', type: 'checks', options: counterOptions, hint: 'h_user_counters', wide: true, always: true },
     ],
@@ -410,8 +419,11 @@ const RES = {
     body: (values) => {
       const b = { role: values.role, counters: values.counters || [], disabled: !!values.disabled };
       if (values.password) b.password = values.password;
+      if (values.agency) b.agency = values.agency;
       return b;
     },
+    // Only a supervisor is limited to one agency.
+    check: (values) => (values.agency && values.role !== 'supervisor' ? { agency: 'err_agency_role' } : {}),
   },
   holidays: {
     key: 'date',
@@ -706,6 +718,7 @@ function formAlert(el, html) {
 function show(view) {
   document.body.dataset.view = view;
   $('login-view').hidden = view !== 'login';
+  $('password-view').hidden = view !== 'password';
   $('admin-view').hidden = view !== 'admin';
   $('logout-btn').hidden = view !== 'admin';
   $('who').textContent = view === 'admin' ? S.user : '';
@@ -714,6 +727,7 @@ function show(view) {
 function toLogin(why) {
   for (const d of document.querySelectorAll('dialog[open]')) d.close();
   S.token = null;
+  S.pendingPassword = null;
   save();
   show('login');
   $('login-why').hidden = !why;
@@ -729,7 +743,8 @@ async function onLogin(ev) {
   $('login-error').hidden = true;
   $('login-submit').disabled = true;
   try {
-    const res = await api('POST', '/auth/login', { body: { username: $('login-user').value.trim(), password: $('login-password').value } });
+    const password = $('login-password').value;
+    const res = await api('POST', '/auth/login', { body: { username: $('login-user').value.trim(), password } });
     $('login-password').value = '';
     if (!res.ok) {
       $('login-error').innerHTML = res.net ? both('net_error') : said(res.message);
@@ -748,11 +763,46 @@ async function onLogin(ev) {
     }
     S.token = res.data.token;
     S.user = res.data.username;
+    if (res.data.must_change_password) {
+      // Another admin gave this password: the admin chooses their own first (until
+      // then the server refuses everything else). Kept in memory only, for that.
+      S.pendingPassword = password;
+      show('password');
+      $('new-password').focus();
+      return;
+    }
     save();
     await enter();
   } finally {
     $('login-submit').disabled = false;
   }
+}
+
+async function onNewPassword(ev) {
+  ev.preventDefault();
+  const fresh = $('new-password').value;
+  const why = fresh.length < 10 || fresh.length > 128 ? 'err_password' : fresh !== $('new-password-2').value ? 'err_differ' : null;
+  $('new-password').setAttribute('aria-invalid', String(why === 'err_password'));
+  $('new-password-2').setAttribute('aria-invalid', String(why === 'err_differ'));
+  if (why) {
+    formAlert($('password-error'), both(why));
+    $(why === 'err_password' ? 'new-password' : 'new-password-2').focus();
+    return;
+  }
+  $('password-submit').disabled = true;
+  const res = await api('POST', '/auth/password', { body: { current: S.pendingPassword, new: fresh } });
+  $('password-submit').disabled = false;
+  if (!res.ok) {
+    if (S.token) { formAlert($('password-error'), res.net ? both('net_error') : said(res.message)); $('new-password').focus(); }
+    return;
+  }
+  S.pendingPassword = null;
+  $('new-password').value = '';
+  $('new-password-2').value = '';
+  formAlert($('password-error'), '');
+  S.token = res.data.token;
+  save();
+  await enter();
 }
 
 async function logOut() {
@@ -1068,7 +1118,7 @@ async function saveForm(ev) {
   for (const f of F.fields) values[f.name] = readField(root, 'f', f);
   const key = F.item ? String(F.item[res.key]) : values[res.key];
   const taken = !F.item && key && list(F.name).some((x) => String(x[res.key]) === key) ? { field: res.key } : null;
-  const errors = checkFields(F.fields, values, taken);
+  const errors = Object.assign(res.check ? res.check(values) : {}, checkFields(F.fields, values, taken));
   const wrong = Object.keys(errors);
   if (wrong.length) {
     for (const f of wrong) fieldError(root, 'f', f, both(errors[f]));
@@ -1333,6 +1383,7 @@ function changesHtml(changes) {
 
 async function boot() {
   $('login-form').addEventListener('submit', onLogin);
+  $('password-form').addEventListener('submit', onNewPassword);
   $('logout-btn').addEventListener('click', logOut);
   $('form').addEventListener('submit', saveForm);
   $('form-cancel').addEventListener('click', () => closeDialog('form-dialog'));
@@ -1346,7 +1397,8 @@ async function boot() {
   if (!S.token) { toLogin(''); return; }
   const me = await api('GET', '/auth/me');
   if (!S.token) return; // 401: already at the log-in form
-  if (!me.ok || me.data.role !== 'admin') { toLogin(me.net ? '' : 'session_expired'); return; }
+  // A password still to be chosen needs the current one: asked at the log-in form.
+  if (!me.ok || me.data.role !== 'admin' || me.data.must_change_password) { toLogin(me.net ? '' : 'session_expired'); return; }
   S.user = me.data.username;
   await enter();
 }

@@ -531,6 +531,19 @@ async fn tokens_are_shown_once_a_disabled_officer_is_logged_out_and_others_chang
         .send()
         .await
         .unwrap();
+    // A password an admin gives is replaced at the first log-in.
+    let given = other.with_token(
+        res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap(),
+    );
+    let res = given
+        .post("/auth/password")
+        .json(&json!({"current": "kata-sandi-kedua", "new": "kata-sandi-sendiri"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     let other = other.with_token(
         res.json::<Value>().await.unwrap()["token"]
             .as_str()
@@ -600,6 +613,15 @@ async fn tokens_are_shown_once_a_disabled_officer_is_logged_out_and_others_chang
 
     // The officer is disabled: their open counter page returns to its log-in form.
     open_section(&browser, "users").await;
+    let admin2 = "document.querySelector('#rows-users tr[data-key=\"admin2\"]').textContent";
+    assert!(
+        !browser
+            .eval(admin2)
+            .await
+            .as_str()
+            .unwrap()
+            .contains("harus ganti sandi")
+    );
     fill(&browser, "filter-users", "petugas-l01").await;
     browser
         .click("#rows-users button[data-act=\"edit\"][data-key=\"petugas-l01\"]")
@@ -635,9 +657,18 @@ async fn tokens_are_shown_once_a_disabled_officer_is_logged_out_and_others_chang
         .wait_for("!document.getElementById('f-password-err').hidden", LIMIT)
         .await;
     assert!(field_error(&browser, "password").await.contains("10"));
+    // A long enough one is taken; the officer must replace it at the next log-in.
+    fill(&browser, "f-password", "sandi-baru-petugas").await;
+    browser.click("#form-save").await;
+    browser
+        .wait_for(
+            "!document.getElementById('form-dialog').open && document.querySelector(\
+             '#rows-users tr[data-key=\"petugas-l01\"]').textContent.includes('harus ganti sandi')",
+            LIMIT,
+        )
+        .await;
 
     // Log-out returns to the log-in form; the token is forgotten.
-    browser.press(&Key::Escape.to_string()).await;
     browser.click("#logout-btn").await;
     browser
         .wait_for("!document.getElementById('login-view').hidden", LIMIT)
@@ -648,6 +679,42 @@ async fn tokens_are_shown_once_a_disabled_officer_is_logged_out_and_others_chang
             .await,
         Value::Null
     );
+
+    // An admin whose password another admin gave chooses their own first.
+    let res = admin
+        .put("/admin/users/admin3")
+        .json(&json!({"role": "admin", "password": "diberikan-admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    fill(&browser, "login-user", "admin3").await;
+    fill(&browser, "login-password", "diberikan-admin").await;
+    browser.press_enter().await;
+    browser
+        .wait_for("!document.getElementById('password-view').hidden", LIMIT)
+        .await;
+    browser.assert_accessible("admin new password").await;
+    assert_eq!(active_id(&browser).await, "new-password");
+    browser.press("sandi-admin-tiga").await;
+    browser.press(&Key::Tab.to_string()).await;
+    browser.press("sandi-admin-lain").await;
+    browser.press_enter().await;
+    browser
+        .wait_for("!document.getElementById('password-error').hidden", LIMIT)
+        .await;
+    fill(&browser, "new-password-2", "sandi-admin-tiga").await;
+    browser.press_enter().await;
+    wait_admin_ready(&browser).await;
+    assert_eq!(browser.text("who").await, "admin3");
+    let res = server
+        .api()
+        .post("/auth/login")
+        .json(&json!({"username": "admin3", "password": "sandi-admin-tiga"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     browser.close().await;
     counter.close().await;
 }
@@ -763,6 +830,46 @@ async fn site_settings_holidays_running_text_and_import_through_the_page() {
     assert_eq!(ktp["standard"]["fee"], "Gratis");
     assert_eq!(ktp["standard"]["requirements"], json!(["Kartu Keluarga"]));
     assert_eq!(ktp["prefix"], "A", "the other fields stay");
+
+    // A supervisor limited to one agency; an officer cannot be.
+    open_section(&browser, "users").await;
+    fill(&browser, "filter-users", "petugas-l02").await;
+    browser
+        .click("#rows-users button[data-act=\"edit\"][data-key=\"petugas-l02\"]")
+        .await;
+    browser
+        .wait_for("document.getElementById('form-dialog').open", LIMIT)
+        .await;
+    choose(&browser, "f-agency", "IMIGRASI").await;
+    browser.click("#form-save").await;
+    browser
+        .wait_for("!document.getElementById('f-agency-err').hidden", LIMIT)
+        .await;
+    assert!(field_error(&browser, "agency").await.contains("penyelia"));
+    browser.press(&Key::Escape.to_string()).await;
+    fill(&browser, "filter-users", "penyelia").await;
+    browser
+        .click("#rows-users button[data-act=\"edit\"][data-key=\"penyelia\"]")
+        .await;
+    browser
+        .wait_for("document.getElementById('form-dialog').open", LIMIT)
+        .await;
+    choose(&browser, "f-agency", "IMIGRASI").await;
+    browser.click("#form-save").await;
+    browser
+        .wait_for(
+            "!document.getElementById('form-dialog').open && document.querySelector(\
+             '#rows-users tr[data-key=\"penyelia\"]').textContent.includes('IMIGRASI')",
+            LIMIT,
+        )
+        .await;
+    let me: Value = server
+        .api()
+        .as_user("penyelia")
+        .await
+        .json("/auth/me")
+        .await;
+    assert_eq!(me["agency"], "IMIGRASI");
 
     // The running text, at once for the boards.
     open_section(&browser, "running").await;
