@@ -443,6 +443,7 @@ function connect() {
     },
     onEvent(msg) {
       if (msg.type === 'site.changed') {
+        checkOwnUser(msg);
         // The manager changed the site: services, names and counters as they are now.
         loadSite().then((site) => {
           S.site = site;
@@ -469,6 +470,19 @@ function connect() {
     onOnline() { S.online = true; renderHeader(); },
     onOffline() { S.online = false; renderHeader(); },
   });
+}
+
+// A manager changed this user (disabled, removed, counters or password changed): the
+// session is checked at once, so a disabled officer's page returns to the log-in form.
+async function checkOwnUser(msg) {
+  const changes = (msg.detail && msg.detail.changes) || [];
+  if (!S.token || !changes.some((c) => c.item === 'user' && c.code === S.user)) return;
+  try {
+    const me = await api('GET', '/auth/me');
+    S.role = me.role; S.counters = me.counters; save();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) askLogin(t('session_expired'));
+  }
 }
 
 // Someone took this counter over from this user (at the change of shift): whatever the

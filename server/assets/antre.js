@@ -42,13 +42,15 @@ export function esc(text) {
 // One JSON request to the server. Resolves to `{status, data}` (data: the parsed JSON
 // answer, or null) whatever the status; rejects only when no answer came (network
 // failure, or no answer within `timeoutMs`). `token` is sent as a bearer token, `key` as
-// the Idempotency-Key that makes a retried POST safe. Never cached: every answer is live
-// state.
-export async function request(method, path, { body, token, key, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+// the Idempotency-Key that makes a retried POST safe, `ifMatch` (a version) as
+// `If-Match: "N"`, so a change made against an older version is refused rather than
+// overwriting someone else's. Never cached: every answer is live state.
+export async function request(method, path, { body, token, key, ifMatch, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = 'Bearer ' + token;
   if (key) headers['Idempotency-Key'] = key;
+  if (ifMatch !== undefined && ifMatch !== null) headers['If-Match'] = '"' + ifMatch + '"';
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
@@ -270,6 +272,14 @@ export function texts(dict, lang = 'id') {
     bothText: (key, vars) => self.in(key, 0, vars) + ' / ' + self.in(key, 1, vars),
   };
   return self;
+}
+
+// The server's messages are "Indonesian / English" in one string: the two halves, as
+// `[id, en]` (both the whole message when it is not in two halves), ready for `texts`.
+export function bilingual(message) {
+  const text = String(message === null || message === undefined ? '' : message);
+  const at = text.indexOf(' / ');
+  return at < 0 ? [text, text] : [text.slice(0, at), text.slice(at + 3)];
 }
 
 // ---------------------------------------------------------------------------- search

@@ -22,7 +22,7 @@ pub fn shared(file: &str) -> Option<(&'static str, &'static [u8])> {
 
 /// The device-health page's files (`/devices`, `/assets/devices/…`): the server's own
 /// page, since no client crate has devices as its concern.
-pub fn devices(file: &str) -> Option<(&'static str, &'static [u8])> {
+pub fn devices_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
     match file {
         "" | "index.html" => Some((
             "text/html; charset=utf-8",
@@ -35,6 +35,25 @@ pub fn devices(file: &str) -> Option<(&'static str, &'static [u8])> {
         "devices.css" => Some((
             "text/css; charset=utf-8",
             include_bytes!("../../assets/devices/devices.css"),
+        )),
+        _ => None,
+    }
+}
+
+/// The manager's pages (`/admin`): `server/assets/admin/`.
+pub fn admin_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
+    match file {
+        "" | "index.html" => Some((
+            "text/html; charset=utf-8",
+            include_bytes!("../../assets/admin/index.html"),
+        )),
+        "admin.js" => Some((
+            "text/javascript; charset=utf-8",
+            include_bytes!("../../assets/admin/admin.js"),
+        )),
+        "admin.css" => Some((
+            "text/css; charset=utf-8",
+            include_bytes!("../../assets/admin/admin.css"),
         )),
         _ => None,
     }
@@ -61,7 +80,8 @@ pub async fn asset(ApiPath((app, file)): ApiPath<(String, String)>) -> Response 
         "kiosk" => antre_kiosk::asset,
         "board" => antre_board::asset,
         "counter" => antre_counter::asset,
-        "devices" => devices,
+        "devices" => devices_asset,
+        "admin" => admin_asset,
         _ => return missing(),
     };
     serve(assets, &file)
@@ -120,6 +140,7 @@ pub async fn index(State(ctx): State<Ctx>) -> Html<String> {
         );
     }
     html += "</ul><h2>Petugas / Officers</h2><ul><li><a href=\"/counter\">Loket / Counter page</a></li>\
+             <li><a href=\"/admin\">Pengelola / Manager</a></li>\
              <li><a href=\"/devices\">Kesehatan perangkat / Device health</a></li></ul>\
              <h2>API</h2><ul><li><a href=\"/api/openapi.json\">OpenAPI</a></li>\
              <li><a href=\"/api/v1/site\">/api/v1/site</a></li>\

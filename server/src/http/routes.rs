@@ -69,9 +69,10 @@ pub fn app(ctx: Ctx) -> Router {
         .route("/kiosk/{code}", get(|| pages::page(antre_kiosk::asset)))
         .route("/t/{token}", get(pages::track))
         .route("/board", get(|| pages::page(antre_board::asset)))
-        .route("/devices", get(|| pages::page(pages::devices)))
+        .route("/devices", get(|| pages::page(pages::devices_asset)))
         .route("/board/{code}", get(|| pages::page(antre_board::asset)))
         .route("/counter", get(|| pages::page(antre_counter::asset)))
+        .route("/admin", get(|| pages::page(pages::admin_asset)))
         .route("/assets/antre.js", get(pages::shared_module))
         .route("/assets/{app}/{file}", get(pages::asset));
     hardened(app).with_state(ctx)

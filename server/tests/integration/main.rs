@@ -3,6 +3,7 @@
 //! file), a module per area.
 
 mod admin;
+mod admin_page;
 mod board_api;
 mod config_errors;
 mod counter_idempotency;
