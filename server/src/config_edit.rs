@@ -418,7 +418,8 @@ fn prefix_owned(config: &SiteConfig, code: &str) -> Result<(), EditError> {
     }
 }
 
-fn an_admin_remains(config: &SiteConfig) -> Result<(), EditError> {
+/// Rule 4's last part: an admin who may log in remains.
+pub fn an_admin_remains(config: &SiteConfig) -> Result<(), EditError> {
     if config
         .users
         .iter()

@@ -187,6 +187,8 @@ pub fn export(data_dir: &Path) -> anyhow::Result<String> {
 pub fn import(data_dir: &Path, file: &Path, dry_run: bool) -> anyhow::Result<Vec<String>> {
     let _claim = crate::data_dir::claim(data_dir)?;
     let imported = SiteConfig::load(file)?;
+    crate::config_edit::an_admin_remains(&imported)
+        .map_err(|_| anyhow::anyhow!("{} has no admin who may log in", file.display()))?;
     let start = choose(data_dir, None)?;
     let file_site = imported.site_at(0, Some(imported.fingerprint()))?;
     let changes = crate::engine::diff(&start.site, &file_site);

@@ -64,6 +64,12 @@ impl Server {
         Server::spawn(args, data)
     }
 
+    /// `antre serve` without a file, on an empty data directory: the first start's
+    /// setup page.
+    pub fn first_start(data: &Path) -> Server {
+        Server::spawn(vec!["serve".into()], data)
+    }
+
     /// `antre serve --config FILE`.
     pub fn serve(config: &Path, data: &Path) -> Server {
         Server::spawn(

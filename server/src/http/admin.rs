@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::access::Admin;
-use super::body::{ApiPath, ApiQuery, JsonBody};
+use super::body::{ApiPath, ApiQuery, JsonBody, LargeJsonBody};
 use super::{ApiError, Ctx};
 use crate::auth::{hash_password, random_hex};
 use crate::config::SiteConfig;
@@ -47,7 +47,7 @@ pub struct ItemAnswer {
     pub token: Option<String>,
 }
 
-/// A whole configuration to import, as TOML.
+/// A whole configuration to import, as TOML (up to 1 MiB).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
@@ -385,7 +385,7 @@ pub async fn import(
     Admin(session): Admin,
     ApiQuery(params): ApiQuery<ImportParams>,
     headers: HeaderMap,
-    JsonBody(req): JsonBody<ImportRequest>,
+    LargeJsonBody(req): LargeJsonBody<ImportRequest>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers)?;
     let (site, _) = current(&ctx)?;
@@ -403,6 +403,7 @@ pub async fn import(
             format!("Konfigurasi tidak sah: {e:#} / Invalid configuration: {e:#}"),
         )
     })?;
+    config_edit::an_admin_remains(&imported).map_err(edit_error)?;
     let changes = crate::engine::diff(&site, &imported_site);
     if params.dry_run || changes.is_empty() {
         let answer = ImportAnswer {

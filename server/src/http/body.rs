@@ -42,10 +42,39 @@ pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>
 /// 16 KiB leaves room for long notes and refuses junk early.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
+/// Most a whole configuration may hold (`PUT /api/v1/admin/config`, admins only): 300
+/// services with their standards come to about 300 KB.
+pub const LARGE_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The routes that take a body up to [`LARGE_BODY_LIMIT`] (method, path).
+pub const LARGE_BODIES: &[(&str, &str)] = &[("PUT", "/api/v1/admin/config")];
+
 /// A JSON body. Malformed JSON is a 400 `malformed_json`, valid JSON of the wrong shape
 /// a 400 `invalid_body`, an oversized body a 413.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
+
+/// A JSON body up to [`LARGE_BODY_LIMIT`], for the routes in [`LARGE_BODIES`].
+#[derive(Debug)]
+pub struct LargeJsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<Ctx> for LargeJsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Ctx) -> Result<Self, ApiError> {
+        let read = axum::body::to_bytes(req.into_body(), LARGE_BODY_LIMIT);
+        let Ok(read) = tokio::time::timeout(state.body_timeout, read).await else {
+            return Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "Isi permintaan tidak datang tepat waktu.",
+                "The request body did not arrive in time.",
+            ));
+        };
+        let bytes = read.map_err(|_| ApiError::payload_too_large())?;
+        parse_json(&bytes).map(LargeJsonBody)
+    }
+}
 
 /// A JSON body that may be left out (an empty body gives `T::default()`).
 #[derive(Debug)]

@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
-use super::body::BODY_LIMIT;
+use super::body::{BODY_LIMIT, LARGE_BODIES, LARGE_BODY_LIMIT};
 
 /// Bodies other than JSON a route takes, by path prefix: none yet.
 const OTHER_BODIES: &[(&str, &str)] = &[];
@@ -21,7 +21,11 @@ pub async fn gate(request: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > BODY_LIMIT as u64) {
+    let large = LARGE_BODIES.iter().any(|(method, path)| {
+        request.method().as_str() == *method && request.uri().path() == *path
+    });
+    let limit = if large { LARGE_BODY_LIMIT } else { BODY_LIMIT };
+    if declared.is_some_and(|len| len > limit as u64) {
         // Answer without reading the body, and close the connection rather than read
         // (or wait for) what the client declared.
         let mut response = ApiError::payload_too_large().into_response();

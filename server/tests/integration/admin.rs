@@ -626,3 +626,123 @@ async fn a_supervisor_of_one_agency_works_with_its_counters_and_tickets_only() {
     assert_eq!(cancel(ktp.id).await.unwrap().status(), 403);
     assert_eq!(cancel(paspor.id).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn a_whole_configuration_is_imported_through_the_api_and_never_without_an_admin() {
+    let server = Server::demo();
+    let admin = server.api().as_user("admin").await;
+    let data = server.data.clone();
+    let exported = Command::new(antre_binary())
+        .args(["config", "export", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    // A running server's directory is claimed, so export reads it only.
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let toml = String::from_utf8(exported.stdout).unwrap();
+    assert!(
+        toml.len() > 16 * 1024,
+        "the demo is larger than an ordinary body"
+    );
+    let res = admin
+        .put("/admin/config?dry_run=true")
+        .json(&json!({"toml": toml}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(
+        answer["changes"],
+        json!([]),
+        "the same configuration changes nothing"
+    );
+    let edited = toml.replacen("name = \"Loket 3\"", "name = \"Loket Tiga\"", 1);
+    let res = admin
+        .put("/admin/config")
+        .json(&json!({"toml": edited}))
+        .send()
+        .await
+        .unwrap();
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["applied"], true);
+    assert_eq!(answer["changes"].as_array().unwrap().len(), 1);
+    // A file without users would leave nobody to manage the site.
+    let cut = edited.find("[[users]]").unwrap();
+    let res = admin
+        .put("/admin/config")
+        .json(&json!({"toml": &edited[..cut]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(res).await, (409, "last_admin".into()));
+}
+
+#[tokio::test]
+async fn the_first_start_without_a_file_is_set_up_from_the_machine_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::first_start(&data);
+    let res = server.api().get("/site").send().await.unwrap();
+    assert_eq!(res.status(), 404, "no site yet");
+    assert_eq!(
+        client()
+            .get(server.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        503
+    );
+    let page = client().get(server.url("/setup")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Penyiapan situs"));
+    let short =
+        json!({"name": "MPP Kabupaten Gowa", "timezone": "Asia/Makassar", "password": "pendek"});
+    let res = server
+        .api()
+        .post("/setup")
+        .json(&short)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(res).await, (422, "password_length".into()));
+    let body = json!({"name": "MPP Kabupaten Gowa", "timezone": "Asia/Makassar",
+                      "password": "admin-gowa-pertama"});
+    let res = server
+        .api()
+        .post("/setup")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    // The same server now serves that site, and its admin logs in.
+    let mut site = None;
+    for _ in 0..100 {
+        if let Ok(res) = server.api().get("/site").send().await
+            && res.status() == 200
+        {
+            site = Some(res.json::<SiteInfo>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let site = site.expect("the site is served after its setup");
+    assert_eq!(
+        (site.name.as_str(), site.timezone.as_str()),
+        ("MPP Kabupaten Gowa", "Asia/Makassar")
+    );
+    let res = server
+        .api()
+        .post("/auth/login")
+        .json(&json!({"username": "admin", "password": "admin-gowa-pertama"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}

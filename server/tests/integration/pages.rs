@@ -157,3 +157,53 @@ async fn the_device_page_shows_printers_and_which_boards_are_on_screen() {
     assert_eq!(res.status(), 404);
     browser.close().await;
 }
+
+/// The first start's setup page, by keyboard and mouse: it checks its fields, sets the
+/// site up, and opens the admin pages of the new site.
+#[tokio::test]
+async fn the_setup_page_sets_up_a_new_site_and_opens_the_admin_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::first_start(&dir.path().join("data"));
+    let Some(browser) = Browser::start(1366, 768).await else {
+        return;
+    };
+    browser.client.goto(&server.url("/")).await.unwrap();
+    browser
+        .wait_for(
+            "!!document.getElementById('setup')",
+            std::time::Duration::from_secs(30),
+        )
+        .await;
+    browser.assert_accessible("setup").await;
+    browser.assert_fits("setup", "main").await;
+    browser.screenshot("setup-1366x768").await;
+    browser.click("#name").await;
+    browser.press("MPP Kota Parepare").await;
+    browser.click("#password").await;
+    browser.press("parepare-admin-1").await;
+    browser.click("#password2").await;
+    browser.press("parepare-admin-2").await;
+    browser.click("#submit").await;
+    // Two different passwords: said beside the field, nothing sent.
+    browser
+        .wait_for(
+            "!document.getElementById('password-error').hidden",
+            std::time::Duration::from_secs(30),
+        )
+        .await;
+    browser
+        .js("document.getElementById('password2').value = ''; return true;")
+        .await;
+    browser.click("#password2").await;
+    browser.press("parepare-admin-1").await;
+    browser.click("#submit").await;
+    browser
+        .wait_for(
+            "location.pathname === '/admin'",
+            std::time::Duration::from_secs(30),
+        )
+        .await;
+    let site = site(&server).await;
+    assert_eq!(site.name, "MPP Kota Parepare");
+    browser.close().await;
+}
