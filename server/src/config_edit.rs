@@ -101,6 +101,19 @@ pub enum EditError {
     /// Rule 4: 409.
     #[error("the last admin")]
     LastAdmin,
+    /// A password outside 10 to 128 characters: 422.
+    #[error("a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters")]
+    PasswordLength,
+}
+
+/// A password people can type at a counter: its length is all that is asked.
+pub fn check_password(password: &str) -> Result<(), EditError> {
+    let length = password.chars().count();
+    if (MIN_PASSWORD..=MAX_PASSWORD).contains(&length) {
+        Ok(())
+    } else {
+        Err(EditError::PasswordLength)
+    }
 }
 
 /// A user as an admin writes it; the password only when set or reset.
@@ -137,20 +150,7 @@ pub fn put(
     mut body: Value,
     token_hash: Option<String>,
 ) -> Result<(SiteConfig, bool), EditError> {
-    let Value::Object(fields) = &mut body else {
-        return Err(EditError::Body("the body must be a JSON object".into()));
-    };
-    match fields.get("code") {
-        None => {
-            fields.insert("code".into(), code.into());
-        }
-        Some(given) if given == code => {}
-        Some(given) => {
-            return Err(EditError::Body(format!(
-                "code {given} in the body is not {code} in the path"
-            )));
-        }
-    }
+    let fields = keyed(&mut body, "code", code)?;
     if kind.is_device() && fields.contains_key("token_hash") {
         return Err(EditError::Body(
             "token_hash is made by the server: ask for a new token with rotate_token".into(),
@@ -218,20 +218,7 @@ pub fn put_holiday(
     date: &str,
     mut body: Value,
 ) -> Result<(SiteConfig, bool), EditError> {
-    let Value::Object(fields) = &mut body else {
-        return Err(EditError::Body("the body must be a JSON object".into()));
-    };
-    match fields.get("date") {
-        None => {
-            fields.insert("date".into(), date.into());
-        }
-        Some(given) if given == date => {}
-        Some(given) => {
-            return Err(EditError::Body(format!(
-                "date {given} in the body is not {date} in the path"
-            )));
-        }
-    }
+    keyed(&mut body, "date", date)?;
     let holiday: antre_protocol::Holiday =
         serde_json::from_value(body).map_err(|e| EditError::Body(e.to_string()))?;
     let mut changed = config.clone();
@@ -276,21 +263,7 @@ pub fn own_password(
 /// Replaces the site's settings (`[site]`); its code stays (other tools know the site
 /// by it).
 pub fn put_site(config: &SiteConfig, mut body: Value) -> Result<SiteConfig, EditError> {
-    let Value::Object(fields) = &mut body else {
-        return Err(EditError::Body("the body must be a JSON object".into()));
-    };
-    let code = config.site.code.as_str();
-    match fields.get("code") {
-        None => {
-            fields.insert("code".into(), code.into());
-        }
-        Some(given) if given == code => {}
-        Some(given) => {
-            return Err(EditError::Body(format!(
-                "the site's code stays {code}, not {given}"
-            )));
-        }
-    }
+    keyed(&mut body, "code", &config.site.code)?;
     let mut changed = config.clone();
     changed.site = serde_json::from_value(body).map_err(|e| EditError::Body(e.to_string()))?;
     changed
@@ -387,6 +360,30 @@ pub fn public_item(config: &SiteConfig, list: &str, key: &str, code: &str) -> Op
         .iter()
         .find(|item| item[key] == code)
         .cloned()
+}
+
+/// The body's fields, with its key (`code`, `date`) set to the path's: the body may
+/// leave it out, but not name another (rule 1).
+fn keyed<'a>(
+    body: &'a mut Value,
+    key: &str,
+    value: &str,
+) -> Result<&'a mut serde_json::Map<String, Value>, EditError> {
+    let Value::Object(fields) = body else {
+        return Err(EditError::Body("the body must be a JSON object".into()));
+    };
+    match fields.get(key) {
+        None => {
+            fields.insert(key.into(), value.into());
+        }
+        Some(given) if given == value => {}
+        Some(given) => {
+            return Err(EditError::Body(format!(
+                "{key} {given} in the body is not {value}, the path's"
+            )));
+        }
+    }
+    Ok(fields)
 }
 
 fn list_mut<'a>(whole: &'a mut Value, list: &str) -> &'a mut Vec<Value> {

@@ -21,7 +21,6 @@ use serde::Deserialize;
 use tokio::net::TcpListener;
 
 use crate::config::{SiteConfig, SiteSection, UserConfig};
-use crate::config_edit::{MAX_PASSWORD, MIN_PASSWORD};
 use crate::engine::ConfigSource;
 use crate::http::ApiError;
 use crate::store::{self, Store, site_config};
@@ -152,17 +151,7 @@ async fn set_up(
             "Enter the setup code shown on the server's console.",
         ));
     }
-    let length = req.password.chars().count();
-    if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&length) {
-        return Err(ApiError::Other(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "password_length",
-            format!(
-                "Kata sandi harus {MIN_PASSWORD} sampai {MAX_PASSWORD} karakter. / \
-                 A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters."
-            ),
-        ));
-    }
+    crate::config_edit::check_password(&req.password).map_err(crate::http::admin::edit_error)?;
     let invalid = |e: anyhow::Error| {
         ApiError::Other(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::access::Admin;
 use super::body::{ApiPath, ApiQuery, JsonBody, LargeJsonBody};
 use super::{ApiError, Ctx};
-use crate::auth::{hash_password, random_hex};
+use crate::auth::{Session, hash_password, random_hex};
 use crate::config::SiteConfig;
 use crate::config_edit::{self, EditError, Kind, MAX_PASSWORD, MIN_PASSWORD, UserEdit};
 use crate::config_source;
@@ -111,8 +111,7 @@ pub async fn put_item(
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
-    let expected = if_match(&headers)?;
-    let (site, config) = current(&ctx)?;
+    let (_, config) = current(&ctx)?;
     let exists = match kind {
         Kind::Kiosk => config.kiosks.iter().any(|k| k.code == code),
         Kind::Board => config.boards.iter().any(|b| b.code == code),
@@ -124,27 +123,12 @@ pub async fn put_item(
         Some(token) => Some(hash_off_thread(token.clone()).await?),
         None => None,
     };
-    let (changed, created) =
-        config_edit::put(&config, kind, &code, body, token_hash).map_err(edit_error)?;
-    let version = apply(
-        &ctx,
-        &changed,
-        &session.username,
-        expected.or(Some(site.version)),
-    )
+    let (version, changed, created) = change(&ctx, &session, &headers, |config| {
+        config_edit::put(config, kind, &code, body, token_hash)
+    })
     .await?;
     let item = config_edit::public_item(&changed, kind.plural(), "code", &code).expect("just put");
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    let answer = ItemAnswer {
-        version,
-        item,
-        token,
-    };
-    Ok(with_version(version, (status, Json(answer))))
+    Ok(put_answer(version, created, item, token))
 }
 
 /// Removes an item. Refused while a service has tickets that may still be served or a
@@ -164,21 +148,11 @@ pub async fn remove_item(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
-    let expected = if_match(&headers)?;
-    let (site, config) = current(&ctx)?;
-    let changed = config_edit::remove(&config, kind, &code).map_err(edit_error)?;
-    let version = apply(
-        &ctx,
-        &changed,
-        &session.username,
-        expected.or(Some(site.version)),
-    )
+    let (version, changed, ()) = change(&ctx, &session, &headers, |config| {
+        Ok((config_edit::remove(config, kind, &code)?, ()))
+    })
     .await?;
-    let view = ConfigView {
-        version,
-        config: config_edit::public_view(&changed),
-    };
-    Ok(with_version(version, Json(view)))
+    Ok(removed_answer(version, &changed))
 }
 
 /// Closes the MPP, or the services listed, on a day (a national holiday, cuti bersama,
@@ -196,28 +170,12 @@ pub async fn put_holiday(
     headers: HeaderMap,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
-    let expected = if_match(&headers)?;
-    let (site, config) = current(&ctx)?;
-    let (changed, created) = config_edit::put_holiday(&config, &date, body).map_err(edit_error)?;
-    let version = apply(
-        &ctx,
-        &changed,
-        &session.username,
-        expected.or(Some(site.version)),
-    )
+    let (version, changed, created) = change(&ctx, &session, &headers, |config| {
+        config_edit::put_holiday(config, &date, body)
+    })
     .await?;
     let item = config_edit::public_item(&changed, "holidays", "date", &date).expect("just put");
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    let answer = ItemAnswer {
-        version,
-        item,
-        token: None,
-    };
-    Ok(with_version(version, (status, Json(answer))))
+    Ok(put_answer(version, created, item, None))
 }
 
 /// Opens the day again.
@@ -233,21 +191,11 @@ pub async fn remove_holiday(
     ApiPath(date): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let expected = if_match(&headers)?;
-    let (site, config) = current(&ctx)?;
-    let changed = config_edit::remove_holiday(&config, &date).map_err(edit_error)?;
-    let version = apply(
-        &ctx,
-        &changed,
-        &session.username,
-        expected.or(Some(site.version)),
-    )
+    let (version, changed, ()) = change(&ctx, &session, &headers, |config| {
+        Ok((config_edit::remove_holiday(config, &date)?, ()))
+    })
     .await?;
-    let view = ConfigView {
-        version,
-        config: config_edit::public_view(&changed),
-    };
-    Ok(with_version(version, Json(view)))
+    Ok(removed_answer(version, &changed))
 }
 
 /// Replaces the site's settings (the `[site]` section: name, time zone, default hours,
@@ -264,22 +212,12 @@ pub async fn put_site(
     headers: HeaderMap,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
-    let expected = if_match(&headers)?;
-    let (site, config) = current(&ctx)?;
-    let changed = config_edit::put_site(&config, body).map_err(edit_error)?;
-    let version = apply(
-        &ctx,
-        &changed,
-        &session.username,
-        expected.or(Some(site.version)),
-    )
+    let (version, changed, ()) = change(&ctx, &session, &headers, |config| {
+        Ok((config_edit::put_site(config, body)?, ()))
+    })
     .await?;
-    let answer = ItemAnswer {
-        version,
-        item: config_edit::public_view(&changed)["site"].clone(),
-        token: None,
-    };
-    Ok(with_version(version, Json(answer)))
+    let item = config_edit::public_view(&changed)["site"].clone();
+    Ok(put_answer(version, false, item, None))
 }
 
 /// Creates or replaces a user. `password` sets or resets the password (10 to 128
@@ -298,47 +236,20 @@ pub async fn put_user(
     headers: HeaderMap,
     JsonBody(edit): JsonBody<UserEdit>,
 ) -> Result<Response, ApiError> {
-    let expected = if_match(&headers)?;
-    let (site, config) = current(&ctx)?;
     let password_hash = match edit.password.clone() {
         Some(password) => {
-            let length = password.chars().count();
-            if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&length) {
-                return Err(ApiError::Other(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "password_length",
-                    format!(
-                        "Kata sandi harus {MIN_PASSWORD} sampai {MAX_PASSWORD} karakter. / \
-                         A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters."
-                    ),
-                ));
-            }
+            config_edit::check_password(&password).map_err(edit_error)?;
             Some(hash_off_thread(password).await?)
         }
         None => None,
     };
-    let (changed, created) =
-        config_edit::put_user(&config, &username, edit, password_hash).map_err(edit_error)?;
-    let version = apply(
-        &ctx,
-        &changed,
-        &session.username,
-        expected.or(Some(site.version)),
-    )
+    let (version, changed, created) = change(&ctx, &session, &headers, |config| {
+        config_edit::put_user(config, &username, edit, password_hash)
+    })
     .await?;
     let item =
         config_edit::public_item(&changed, "users", "username", &username).expect("just put");
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    let answer = ItemAnswer {
-        version,
-        item,
-        token: None,
-    };
-    Ok(with_version(version, (status, Json(answer))))
+    Ok(put_answer(version, created, item, None))
 }
 
 /// Removes a user; their tokens stop working at once.
@@ -354,21 +265,11 @@ pub async fn remove_user(
     ApiPath(username): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let expected = if_match(&headers)?;
-    let (site, config) = current(&ctx)?;
-    let changed = config_edit::remove_user(&config, &username).map_err(edit_error)?;
-    let version = apply(
-        &ctx,
-        &changed,
-        &session.username,
-        expected.or(Some(site.version)),
-    )
+    let (version, changed, ()) = change(&ctx, &session, &headers, |config| {
+        Ok((config_edit::remove_user(config, &username)?, ()))
+    })
     .await?;
-    let view = ConfigView {
-        version,
-        config: config_edit::public_view(&changed),
-    };
-    Ok(with_version(version, Json(view)))
+    Ok(removed_answer(version, &changed))
 }
 
 /// Imports a whole configuration (the TOML of `antre config export`, edited) as one
@@ -426,6 +327,47 @@ pub async fn import(
         applied: true,
     };
     Ok(with_version(version, Json(answer)))
+}
+
+/// One change by an admin: the configuration as it is now, changed by `edit`, applied
+/// against the version the client saw (`If-Match`) or, without one, the version read
+/// here, so a change made meanwhile is never overwritten unseen. Gives the new version,
+/// the changed configuration and what `edit` said.
+async fn change<T>(
+    ctx: &Ctx,
+    by: &Session,
+    headers: &HeaderMap,
+    edit: impl FnOnce(&SiteConfig) -> Result<(SiteConfig, T), EditError>,
+) -> Result<(u64, SiteConfig, T), ApiError> {
+    let expected = if_match(headers)?;
+    let (site, config) = current(ctx)?;
+    let (changed, said) = edit(&config).map_err(edit_error)?;
+    let version = apply(ctx, &changed, &by.username, expected.or(Some(site.version))).await?;
+    Ok((version, changed, said))
+}
+
+/// The answer to a put: 201 for a new item, 200 for a replaced one.
+fn put_answer(version: u64, created: bool, item: Value, token: Option<String>) -> Response {
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let answer = ItemAnswer {
+        version,
+        item,
+        token,
+    };
+    with_version(version, (status, Json(answer)))
+}
+
+/// The answer to a removal: the configuration without it.
+fn removed_answer(version: u64, changed: &SiteConfig) -> Response {
+    let view = ConfigView {
+        version,
+        config: config_edit::public_view(changed),
+    };
+    with_version(version, Json(view))
 }
 
 /// The site as committed and the configuration it was made from.
@@ -486,7 +428,8 @@ fn kind_of(kind: &str) -> Result<Kind, ApiError> {
         .ok_or_else(|| ApiError::not_found("not_found", "Alamat tidak ditemukan.", "No such path."))
 }
 
-fn edit_error(e: EditError) -> ApiError {
+/// The answer to a refused edit.
+pub fn edit_error(e: EditError) -> ApiError {
     match e {
         EditError::Body(why) => ApiError::Other(
             StatusCode::BAD_REQUEST,
@@ -510,6 +453,14 @@ fn edit_error(e: EditError) -> ApiError {
             "not_found",
             "Tidak ada item dengan kode itu.",
             "No item has that code.",
+        ),
+        EditError::PasswordLength => ApiError::Other(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "password_length",
+            format!(
+                "Kata sandi harus {MIN_PASSWORD} sampai {MAX_PASSWORD} karakter. / \
+                 A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters."
+            ),
         ),
         EditError::LastAdmin => ApiError::new(
             StatusCode::CONFLICT,
