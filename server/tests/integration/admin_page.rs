@@ -233,6 +233,12 @@ async fn an_admin_adds_an_agency_a_service_and_a_counter_which_a_kiosk_shows_and
     fill(&browser, "f-name", "Registrasi Pangan Olahan").await;
     fill(&browser, "f-name_en", "Processed food registration").await;
     fill(&browser, "f-keywords", "izin edar, bpom").await;
+    fill(
+        &browser,
+        "f-requirements",
+        "Fotokopi NIB\nLabel kemasan produk",
+    )
+    .await;
     fill(&browser, "f-target_wait_min", "0").await;
     fill(&browser, "f-avg_service_min", "10").await;
     browser.click("#form-save").await;
@@ -307,6 +313,17 @@ async fn an_admin_adds_an_agency_a_service_and_a_counter_which_a_kiosk_shows_and
         )
         .await;
     kiosk.screenshot("admin-kiosk-shows-new-service").await;
+    // Tapped, it gives a ticket whose screen says what to bring.
+    kiosk
+        .click("#services [data-service=\"BPOM-PANGAN\"]")
+        .await;
+    kiosk
+        .wait_for("!document.getElementById('view-ticket').hidden", LIMIT)
+        .await;
+    let needs = kiosk
+        .eval("document.getElementById('ticket-needs').hidden ? '' : document.getElementById('ticket-needs-list').textContent")
+        .await;
+    assert_eq!(needs, "Fotokopi NIBLabel kemasan produk");
 
     // The counter serving it: its service found among 300 by the filter.
     open_section(&browser, "counters").await;
@@ -357,13 +374,15 @@ async fn an_admin_adds_an_agency_a_service_and_a_counter_which_a_kiosk_shows_and
     assert_eq!(l31["services"], json!(["BPOM-PANGAN"]));
     assert_eq!(l31["zone"], "B");
 
-    // A ticket for it, called at the new counter.
+    // Its tickets, called in turn at the new counter: the kiosk's first.
     let ticket = issue(&server, "BPOM-PANGAN").await;
-    assert_eq!(ticket.number, "PO001");
+    assert_eq!(ticket.number, "PO002");
     assert_eq!(admin.act("L31", "open", None).await.status(), 200);
-    let res = admin.act("L31", "call-next", None).await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap()["id"], ticket.id);
+    for number in ["PO001", "PO002"] {
+        let res = admin.act("L31", "call-next", None).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.json::<Value>().await.unwrap()["number"], number);
+    }
 
     // Sorting: by prefix, then the other way, said by aria-sort.
     open_section(&browser, "services").await;
