@@ -179,9 +179,9 @@ impl follow::Server for Agent {
         self.fetch_job(ticket).await
     }
 
-    async fn report(&self, report: &SpoolReport) -> Result<Vec<u64>, String> {
+    async fn report(&self, report: &SpoolReport) -> Result<KioskStatusAnswer, String> {
         match self.post_status(report).await {
-            Ok(answer) => Ok(answer.reprint),
+            Ok(answer) => Ok(answer),
             Err(ReportError::Refused(why) | ReportError::Away(why)) => Err(why),
         }
     }

@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use antre_protocol::{Event, EventKind, KioskStatusReport, PrintJob};
+use antre_protocol::{Event, EventKind, KioskStatusAnswer, KioskStatusReport, PrintJob};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-use crate::layout::{LayoutOptions, render, track_url};
+use crate::layout::{LayoutOptions, render, test_slip, track_url};
 use crate::spool::{PrintTask, Spool, SpoolHandle, SpoolReport};
 
 /// A report goes out at least this often, so the server can tell a live kiosk from a
@@ -31,9 +31,12 @@ pub trait Server: Send + Sync + 'static {
     /// server could not be asked now (the caller may come back for it).
     fn job(&self, ticket: u64) -> impl Future<Output = Result<Option<PrintJob>, String>> + Send;
 
-    /// Delivers a status report; answers the tickets a manager asked to reprint.
-    fn report(&self, report: &SpoolReport)
-    -> impl Future<Output = Result<Vec<u64>, String>> + Send;
+    /// Delivers a status report; answers what a manager asked for since (reprints, a
+    /// test slip).
+    fn report(
+        &self,
+        report: &SpoolReport,
+    ) -> impl Future<Output = Result<KioskStatusAnswer, String>> + Send;
 
     /// Resolves when the server wants a report before the next heartbeat. Called
     /// right after each report; the wake-up should count from the call, not from the
@@ -161,9 +164,12 @@ impl<S: Server> Follower<S> {
                 }
             }
             match self.server.report(&report).await {
-                Ok(reprint) => {
-                    for ticket in reprint {
+                Ok(answer) => {
+                    for ticket in answer.reprint {
                         self.reprint(&spool, ticket).await;
+                    }
+                    if let Some(test) = answer.test_print {
+                        self.test_print(&spool, &test);
                     }
                 }
                 Err(why) => tracing::warn!("status report not delivered: {why}"),
@@ -178,6 +184,21 @@ impl<S: Server> Follower<S> {
                 }
                 () = wake => {}
             }
+        }
+    }
+
+    fn test_print(&self, spool: &SpoolHandle, test: &antre_protocol::TestPrint) {
+        match test_slip(test, self.layout) {
+            // Not a ticket: id 0, and marked as a copy so it never moves the mark of
+            // events handled.
+            Ok(bytes) => spool.print(PrintTask {
+                ticket: 0,
+                number: "TES".into(),
+                seq: 0,
+                bytes,
+                reprint: true,
+            }),
+            Err(e) => tracing::error!("cannot lay out the test slip: {e}"),
         }
     }
 

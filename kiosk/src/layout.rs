@@ -231,6 +231,34 @@ pub fn render(
     Ok(bytes)
 }
 
+/// A test slip: the site, the kiosk, when it was asked for, every size the tickets use,
+/// and a cut. What a technician checks after changing a roll or a printer.
+pub fn test_slip(
+    test: &antre_protocol::TestPrint,
+    options: LayoutOptions,
+) -> Result<Vec<u8>, LayoutError> {
+    let cols = options.paper.columns();
+    let capture = Capture::default();
+    let mut p = Printer::new(capture.clone(), Protocol::default(), None);
+    let rule = "-".repeat(cols);
+    p.init()?.justify(JustifyMode::CENTER)?.bold(true)?;
+    for line in wrap(&test.site_name, cols) {
+        p.writeln(&line)?;
+    }
+    p.bold(false)?.writeln(&rule)?;
+    p.writeln(&fit("TES PRINTER / PRINTER TEST", cols))?;
+    let m = number_magnification("A000", options.paper);
+    p.size(m, m)?.writeln("A000")?.reset_size()?;
+    for line in wrap(&format!("{} ({})", test.kiosk_name, test.kiosk), cols) {
+        p.writeln(&line)?;
+    }
+    p.writeln(&ascii(&test.at))?.writeln(&rule)?;
+    p.writeln(&fit("Printer siap / Printer ready", cols))?;
+    p.feed()?.partial_cut()?.print()?;
+    let bytes = capture.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    Ok(bytes)
+}
+
 /// The places a service is served at, joined: each one on its own lines when it is not
 /// the last, followed by a comma ("Lantai 1 - Zona A," / "Lantai 2 - Zona B").
 fn place_lines(places: &[String], cols: usize) -> Vec<String> {

@@ -110,6 +110,21 @@ pub struct KioskStatusAnswer {
     /// Tickets (ids) to print again.
     #[serde(default)]
     pub reprint: Vec<u64>,
+    /// A manager asked for a test slip (from the device page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_print: Option<TestPrint>,
+}
+
+/// A test slip: what it says, so a technician sees the printer prints, cuts, and
+/// belongs to this kiosk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestPrint {
+    pub site_name: String,
+    pub kiosk: String,
+    pub kiosk_name: String,
+    /// When it was asked for, local time.
+    pub at: String,
 }
 
 /// A kiosk and its printer, as `GET /api/v1/kiosks` shows it.

@@ -29,7 +29,7 @@ pub use event::{
 };
 pub use kiosk::{
     BoardStatus, JobState, KioskStatus, KioskStatusAnswer, KioskStatusReport, PrintJob,
-    PrintJobStatus, PrinterState, PrinterStatus, ReprintRequest,
+    PrintJobStatus, PrinterState, PrinterStatus, ReprintRequest, TestPrint,
 };
 pub use queue::{QueueInfo, QueueState};
 pub use request::{

@@ -57,6 +57,7 @@ struct Entry {
     driven_by: Option<&'static str>,
     at: Option<(Instant, String)>,
     reprint: Vec<u64>,
+    test_print: Option<antre_protocol::TestPrint>,
 }
 
 impl Devices {
@@ -103,6 +104,7 @@ impl Devices {
         entry.at = Some((Instant::now(), at));
         KioskStatusAnswer {
             reprint: std::mem::take(&mut entry.reprint),
+            test_print: entry.test_print.take(),
         }
     }
 
@@ -119,6 +121,15 @@ impl Devices {
         drop(entries);
         self.wake.notify_waiters();
         true
+    }
+
+    /// Asks the kiosk's printer for a test slip, with its next report.
+    pub fn ask_test_print(&self, code: &str, test: antre_protocol::TestPrint) {
+        self.entries()
+            .entry(code.to_string())
+            .or_default()
+            .test_print = Some(test);
+        self.wake.notify_waiters();
     }
 
     /// A kiosk's printer as last reported.

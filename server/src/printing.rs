@@ -89,7 +89,10 @@ impl follow::Server for InProcess {
             .map_err(|_| "the writer stopped".to_string())
     }
 
-    async fn report(&self, report: &SpoolReport) -> Result<Vec<u64>, String> {
+    async fn report(
+        &self,
+        report: &SpoolReport,
+    ) -> Result<antre_protocol::KioskStatusAnswer, String> {
         let at = self
             .parts
             .writer
@@ -97,11 +100,7 @@ impl follow::Server for InProcess {
             .await
             .map_err(|_| "the writer stopped".to_string())?;
         let body = status_report(report, format!("antre {}", env!("CARGO_PKG_VERSION")));
-        Ok(self
-            .parts
-            .devices
-            .report(&self.code, body, "server", at)
-            .reprint)
+        Ok(self.parts.devices.report(&self.code, body, "server", at))
     }
 
     /// Not `async`: the wake-up is registered when this is called, not when first

@@ -41,11 +41,72 @@ function when(at) {
   return esc(Number.isNaN(d.getTime()) ? at : at.slice(0, 19).replace('T', ' '));
 }
 
+// Rows are kept and their cells updated, so a button that has the focus keeps it
+// through the refreshes.
 function renderKiosks(list) {
-  $('kiosks').tBodies[0].innerHTML = list.map((k) =>
-    '<tr data-kiosk="' + esc(k.code) + '"><th scope="row">' + esc(k.name) + '<small>' + esc(k.code) + '</small></th>' +
-    '<td>' + esc(zones[k.zone] || k.zone) + '</td>' + stateCell(k) +
-    '<td>' + esc(k.queued || 0) + '</td><td>' + when(k.reported_at) + '</td></tr>').join('');
+  const body = $('kiosks').tBodies[0];
+  for (const k of list) {
+    let row = body.querySelector('tr[data-kiosk="' + CSS.escape(k.code) + '"]');
+    if (!row) {
+      row = document.createElement('tr');
+      row.dataset.kiosk = k.code;
+      row.innerHTML = '<th scope="row"></th><td></td><td class="state"></td><td></td><td></td>' +
+        '<td><button type="button" data-test="' + esc(k.code) + '">Tes cetak <small lang="en">Test print</small></button>' +
+        '<span class="asked" role="status"></span></td>';
+      body.append(row);
+    }
+    const cells = row.children;
+    cells[0].innerHTML = esc(k.name) + '<small>' + esc(k.code) + '</small>';
+    cells[1].textContent = zones[k.zone] || k.zone;
+    cells[2].outerHTML = stateCell(k);
+    row.children[3].textContent = String(k.queued || 0);
+    row.children[4].innerHTML = when(k.reported_at);
+    row.querySelector('.asked').innerHTML = asked[k.code] || '';
+  }
+}
+
+// ---- Test prints: supervisors and admins, logged in for this tab only.
+const TOKEN = 'antre-devices-token';
+const asked = {}; // kiosk -> what the row says about its test print
+let pending = null; // the kiosk whose test waits for a log-in
+
+async function testPrint(code) {
+  const token = sessionStorage.getItem(TOKEN);
+  if (!token) { pending = code; openLogin(); return; }
+  const res = await request('POST', '/api/v1/kiosks/' + encodeURIComponent(code) + '/test-print', { token });
+  if (res.status === 401 || res.status === 403) {
+    sessionStorage.removeItem(TOKEN);
+    pending = code;
+    openLogin(res.status === 403 ? (res.data && res.data.error && res.data.error.message) : '');
+    return;
+  }
+  asked[code] = res.status === 202 ? both('Diminta — lihat printernya', 'Asked — see the printer')
+    : both('Gagal', 'Failed');
+  refresh();
+}
+
+function openLogin(why) {
+  $('login-error').hidden = !why;
+  $('login-error').textContent = why || '';
+  $('login').hidden = false;
+  $('login').showModal();
+  $('login-user').focus();
+}
+
+async function logIn(ev) {
+  ev.preventDefault();
+  const res = await request('POST', '/api/v1/auth/login', {
+    body: { username: $('login-user').value.trim(), password: $('login-password').value },
+  }).catch(() => null);
+  $('login-password').value = '';
+  if (!res || res.status !== 200) {
+    $('login-error').hidden = false;
+    $('login-error').textContent = (res && res.data && res.data.error && res.data.error.message) || 'Server tidak terjangkau. / The server cannot be reached.';
+    return;
+  }
+  sessionStorage.setItem(TOKEN, res.data.token);
+  $('login').close();
+  if (pending) { const code = pending; pending = null; testPrint(code); }
 }
 
 function renderBoards(list) {
@@ -78,6 +139,14 @@ async function refresh() {
     refreshing = false;
   }
 }
+
+document.addEventListener('click', (ev) => {
+  const b = ev.target.closest('button[data-test]');
+  if (b) testPrint(b.dataset.test);
+});
+$('login-form').addEventListener('submit', logIn);
+$('login-cancel').addEventListener('click', () => { pending = null; $('login').close(); });
+$('login').addEventListener('close', () => { $('login').hidden = true; });
 
 async function start() {
   const site = await loadSite();

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::access::{Reprinter, ThisKiosk};
+use super::access::{Reprinter, Supervisor, ThisKiosk};
 use super::body::{ApiPath, JsonBody};
 use super::{ApiError, Ctx};
 use crate::engine::DomainError;
@@ -171,4 +171,35 @@ pub async fn qr(
         svg,
     )
         .into_response())
+}
+
+/// Asks a kiosk's printer for a test slip (from the device page): it comes out with the
+/// printer's next report, within seconds, whether the kiosk's agent or the server
+/// drives it.
+#[utoipa::path(post, path = "/api/v1/kiosks/{code}/test-print", tag = "kiosks",
+    params(("code" = String, Path)), security(("bearer" = [])),
+    responses((status = 202, description = "asked for"), (status = 404, body = ErrorBody)))]
+pub async fn test_print(
+    State(ctx): State<Ctx>,
+    Supervisor(session): Supervisor,
+    ApiPath(code): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let kiosk = kiosk_info(&ctx, &code)?;
+    let site = ctx.writer.site();
+    let at = ctx
+        .writer
+        .read(|engine, _, now| engine.format_time(now))
+        .await?;
+    let at = at.get(..16).unwrap_or(&at).replace('T', " ");
+    tracing::info!(kiosk = %code, by = %session.username, "test print asked for");
+    ctx.devices.ask_test_print(
+        &code,
+        antre_protocol::TestPrint {
+            site_name: site.name.clone(),
+            kiosk: kiosk.code,
+            kiosk_name: kiosk.name,
+            at,
+        },
+    );
+    Ok(StatusCode::ACCEPTED)
 }

@@ -51,6 +51,7 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(kiosks::reprint))
         .routes(routes!(kiosks::job))
         .routes(routes!(kiosks::qr))
+        .routes(routes!(kiosks::test_print))
         .routes(routes!(admin::config, admin::import))
         .routes(routes!(admin::put_site))
         .routes(routes!(admin::put_holiday, admin::remove_holiday))

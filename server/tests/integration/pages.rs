@@ -148,6 +148,52 @@ async fn the_device_page_shows_printers_and_which_boards_are_on_screen() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(gone, "B1 is no longer on screen, and was last seen");
+    // A test print on K1: the page asks a supervisor to log in, and the slip comes out
+    // of the kiosk's printer (here the demo's text preview of it).
+    browser.click("button[data-test='K1']").await;
+    browser
+        .wait_for(
+            "document.getElementById('login').open",
+            std::time::Duration::from_secs(30),
+        )
+        .await;
+    browser
+        .assert_accessible("devices: log-in for a test print")
+        .await;
+    browser.click("#login-user").await;
+    browser.press("penyelia").await;
+    browser.click("#login-password").await;
+    browser.press(PASSWORD).await;
+    browser.click("#login-submit").await;
+    browser
+        .wait_for(
+            "document.querySelector(\"tr[data-kiosk='K1'] .asked\").textContent.includes('Diminta')",
+            std::time::Duration::from_secs(30),
+        )
+        .await;
+    let previews = server.data.join("printers").join("K1");
+    let mut printed = false;
+    for _ in 0..100 {
+        printed = std::fs::read_dir(&previews)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+            .any(|e| {
+                std::fs::read_to_string(e.path())
+                    .unwrap_or_default()
+                    .contains("TES PRINTER / PRINTER TEST")
+            });
+        if printed {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(printed, "a test slip in {}", previews.display());
+    // Officers may not ask for one.
+    let officer = server.api().as_user("petugas-l01").await;
+    let res = officer.post("/kiosks/K1/test-print").send().await.unwrap();
+    assert_eq!(res.status(), 403);
     // An unknown board is refused.
     let res = client()
         .get(server.url("/api/v1/stream?board=B99"))
