@@ -746,3 +746,78 @@ async fn the_first_start_without_a_file_is_set_up_from_the_machine_itself() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn zones_and_boards_are_made_and_removed_and_a_zone_in_use_stays() {
+    let server = Server::demo();
+    let admin = server.api().as_user("admin").await;
+    let zone = json!({"name": "Lantai 3 — Zona D", "spoken_name": "lantai tiga"});
+    assert_eq!(
+        admin
+            .put("/admin/zones/D")
+            .json(&zone)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let res = admin
+        .put("/admin/boards/B9")
+        .json(&json!({"name": "Layar Zona D", "zone": "D"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let board: Value = res.json().await.unwrap();
+    assert!(
+        board["token"].as_str().is_some_and(|t| t.len() >= 16),
+        "{board}"
+    );
+    let site: SiteInfo = server.api().json("/site").await;
+    assert!(site.zones.iter().any(|z| z.code == "D"));
+    assert!(
+        site.boards
+            .iter()
+            .any(|b| b.code == "B9" && b.zone.as_deref() == Some("D"))
+    );
+    // The zone has a board: it stays until the board goes, which the refusal names.
+    let res = admin.delete("/admin/zones/D").send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("B9"));
+    assert_eq!(
+        admin
+            .delete("/admin/boards/B9")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        admin
+            .delete("/admin/zones/D")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        admin
+            .delete("/admin/zones/D")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // An unknown kind of item is no path at all.
+    let res = admin
+        .put("/admin/widgets/X")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(res).await, (404, "not_found".into()));
+}
