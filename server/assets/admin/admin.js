@@ -10,8 +10,8 @@ import { bilingual, esc, follow, request, texts } from '/assets/antre.js';
 const API = '/api/v1';
 // The session's token lives as long as the browser tab: a shared PC forgets it.
 const STORE = 'antre.admin.v1';
-// The server refuses request bodies above this (docs/operations.md).
-const BODY_LIMIT = 16 * 1024;
+// The server refuses an import above this (docs/api.md, PUT /admin/config).
+const IMPORT_LIMIT = 1024 * 1024;
 // A "changed by someone else" notice stays this long.
 const NOTICE_MS = 15000;
 // Events that come in a burst (an import) reload the configuration once.
@@ -199,7 +199,7 @@ const T = texts({
   import_none: ['Tidak ada perbedaan dengan konfigurasi sekarang.', 'No difference from the current configuration.'],
   import_n: ['{n} perubahan akan diterapkan:', '{n} changes would be made:'],
   import_done: ['Impor diterapkan: {n} perubahan (versi {v}).', 'Import applied: {n} changes (version {v}).'],
-  import_too_big: ['Teks terlalu besar ({n} KiB); server menerima paling banyak 16 KiB per permintaan.', 'The text is too big ({n} KiB); the server takes at most 16 KiB per request.'],
+  import_too_big: ['Teks terlalu besar ({n} KiB); server menerima impor paling banyak 1 MiB.', 'The text is too big ({n} KiB); the server takes imports of at most 1 MiB.'],
   import_stale: ['Teks berubah sejak diperiksa: periksa lagi sebelum menerapkan.', 'The text changed since it was checked: check again before applying.'],
   ch_added: ['baru', 'added'],
   ch_removed: ['dihapus', 'removed'],
@@ -250,7 +250,7 @@ async function api(method, path, { body, ifMatch } = {}) {
   const err = (res.data && res.data.error) || {};
   const out = { ok, status: res.status, data: res.data, code: err.code || (ok ? '' : 'http_' + res.status), message: err.message || (ok ? '' : 'HTTP ' + res.status) };
   if (res.status === 401 && S.token && path !== '/auth/login') toLogin('session_expired');
-  if (res.status === 413) out.message = bothText('import_too_big', { n: '>16' });
+  if (res.status === 413) out.message = bothText('import_too_big', { n: '>1024' });
   return out;
 }
 
@@ -1335,7 +1335,7 @@ async function runImport(dry) {
   const text = $('import-text').value;
   formAlert($('import-error'), '');
   const size = new Blob([JSON.stringify({ toml: text })]).size;
-  if (size > BODY_LIMIT) { formAlert($('import-error'), both('import_too_big', { n: Math.ceil(size / 1024) })); return; }
+  if (size > IMPORT_LIMIT) { formAlert($('import-error'), both('import_too_big', { n: Math.ceil(size / 1024) })); return; }
   if (!dry && (!S.imported || S.imported.text !== text)) { formAlert($('import-error'), both('import_stale')); return; }
   const version = dry ? S.version : S.imported.version;
   $('import-check').disabled = $('import-apply').disabled = true;

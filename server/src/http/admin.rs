@@ -304,7 +304,6 @@ pub async fn import(
             format!("Konfigurasi tidak sah: {e:#} / Invalid configuration: {e:#}"),
         )
     })?;
-    config_edit::an_admin_remains(&imported).map_err(edit_error)?;
     let changes = crate::engine::diff(&site, &imported_site);
     if params.dry_run || changes.is_empty() {
         let answer = ImportAnswer {
@@ -314,6 +313,8 @@ pub async fn import(
         };
         return Ok(with_version(site.version, Json(answer)));
     }
+    // Said when applied, not in a dry run, which shows what the file would do.
+    config_edit::an_admin_remains(&imported).map_err(edit_error)?;
     let version = apply(
         &ctx,
         &imported,
