@@ -97,7 +97,7 @@ pub async fn config(State(ctx): State<Ctx>, _: Admin) -> Result<Response, ApiErr
 #[utoipa::path(put, path = "/api/v1/admin/{kind}/{code}", tag = "admin",
     params(("kind" = String, Path, pattern = "^(agencies|services|counters|zones|kiosks|boards)$"),
         ("code" = String, Path), PutParams,
-        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+        ("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
     request_body(content = Object, description = "the fields of the item's TOML entry"),
     security(("bearer" = [])),
     responses((status = 200, body = ItemAnswer), (status = 201, body = ItemAnswer),
@@ -137,7 +137,7 @@ pub async fn put_item(
 #[utoipa::path(delete, path = "/api/v1/admin/{kind}/{code}", tag = "admin",
     params(("kind" = String, Path, pattern = "^(agencies|services|counters|zones|kiosks|boards)$"),
         ("code" = String, Path),
-        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+        ("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
     security(("bearer" = [])),
     responses((status = 200, body = ConfigView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -159,7 +159,7 @@ pub async fn remove_item(
 /// a local closure): kiosks say so and give no tickets for them that day.
 #[utoipa::path(put, path = "/api/v1/admin/holidays/{date}", tag = "admin",
     params(("date" = String, Path, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+        ("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
     request_body = antre_protocol::Holiday, security(("bearer" = [])),
     responses((status = 200, body = ItemAnswer), (status = 201, body = ItemAnswer),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -181,7 +181,7 @@ pub async fn put_holiday(
 /// Opens the day again.
 #[utoipa::path(delete, path = "/api/v1/admin/holidays/{date}", tag = "admin",
     params(("date" = String, Path, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+        ("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
     security(("bearer" = [])),
     responses((status = 200, body = ConfigView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
@@ -201,7 +201,7 @@ pub async fn remove_holiday(
 /// Replaces the site's settings (the `[site]` section: name, time zone, default hours,
 /// grace periods, running text, ticket footer …). The site's code stays.
 #[utoipa::path(put, path = "/api/v1/admin/site", tag = "admin",
-    params(("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+    params(("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
     request_body(content = Object, description = "the fields of the TOML's [site] section"),
     security(("bearer" = [])),
     responses((status = 200, body = ItemAnswer), (status = 409, body = ErrorBody),
@@ -224,7 +224,7 @@ pub async fn put_site(
 /// characters); a new user needs one. A disabled user's tokens stop working at once.
 #[utoipa::path(put, path = "/api/v1/admin/users/{username}", tag = "admin",
     params(("username" = String, Path),
-        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+        ("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
     request_body(content = Object, description = "role, counters, disabled, password (write-only)"),
     security(("bearer" = [])),
     responses((status = 200, body = ItemAnswer), (status = 201, body = ItemAnswer),
@@ -255,7 +255,7 @@ pub async fn put_user(
 /// Removes a user; their tokens stop working at once.
 #[utoipa::path(delete, path = "/api/v1/admin/users/{username}", tag = "admin",
     params(("username" = String, Path),
-        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+        ("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
     security(("bearer" = [])),
     responses((status = 200, body = ConfigView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
@@ -277,7 +277,7 @@ pub async fn remove_user(
 /// would change.
 #[utoipa::path(put, path = "/api/v1/admin/config", tag = "admin",
     params(ImportParams,
-        ("If-Match" = Option<String>, Header, description = "the version the change was made against")),
+        ("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
     request_body = ImportRequest, security(("bearer" = [])),
     responses((status = 200, body = ImportAnswer), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
