@@ -129,6 +129,15 @@ pub fn choose(data_dir: &Path, given: Option<Given>) -> anyhow::Result<Start> {
     }
 }
 
+/// The configuration a running site was made from (as stored with its version).
+pub fn in_use(site: &Site) -> anyhow::Result<SiteConfig> {
+    let source = site
+        .source
+        .as_ref()
+        .context("the site has no stored configuration")?;
+    SiteConfig::from_json(&source.json)
+}
+
 /// Applies a changed configuration while the server runs: every change goes through
 /// here. The writer checks it against the queue and records it (its `site.changed`
 /// event and the stored version, in one transaction); then who may log in follows.

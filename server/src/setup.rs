@@ -20,7 +20,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use tokio::net::TcpListener;
 
-use crate::config::{SiteConfig, SiteSection, UserConfig};
+use crate::config::{SiteConfig, UserConfig};
 use crate::engine::ConfigSource;
 use crate::http::ApiError;
 use crate::store::{self, Store, site_config};
@@ -215,7 +215,6 @@ fn first_config(req: &SetupRequest, password_hash: String) -> anyhow::Result<Sit
         agency: None,
         must_change_password: false,
     });
-    let _: &SiteSection = &config.site;
     config.validate()?;
     Ok(config)
 }

@@ -35,10 +35,9 @@ function stateCell(kiosk) {
     both(by[0], by[1]) + '</td>';
 }
 
+// A report's time as the site writes it, to the second.
 function when(at) {
-  if (!at) return both('—', 'never');
-  const d = new Date(at);
-  return esc(Number.isNaN(d.getTime()) ? at : at.slice(0, 19).replace('T', ' '));
+  return at ? esc(at.slice(0, 19).replace('T', ' ')) : both('—', 'never');
 }
 
 // Rows are kept and their cells updated, so a button that has the focus keeps it

@@ -374,11 +374,7 @@ fn removed_answer(version: u64, changed: &SiteConfig) -> Response {
 /// The site as committed and the configuration it was made from.
 fn current(ctx: &Ctx) -> Result<(Arc<Site>, SiteConfig), ApiError> {
     let site = ctx.writer.site();
-    let source = site
-        .source
-        .as_ref()
-        .ok_or_else(|| ApiError::internal("the site has no stored configuration"))?;
-    let config = SiteConfig::from_json(&source.json).map_err(ApiError::internal)?;
+    let config = config_source::in_use(&site).map_err(ApiError::internal)?;
     Ok((site, config))
 }
 

@@ -182,14 +182,7 @@ pub async fn change_password(
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
     let site = ctx.writer.site();
-    let config = crate::config::SiteConfig::from_json(
-        &site
-            .source
-            .as_ref()
-            .ok_or_else(|| ApiError::internal("the site has no stored configuration"))?
-            .json,
-    )
-    .map_err(ApiError::internal)?;
+    let config = crate::config_source::in_use(&site).map_err(ApiError::internal)?;
     let changed = crate::config_edit::own_password(&config, &session.username, hash)
         .map_err(|_| ApiError::unauthorized())?;
     let changed_site = changed.site().map_err(ApiError::internal)?;
