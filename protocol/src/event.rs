@@ -54,10 +54,13 @@ pub enum EventKind {
     /// A log-in was refused (`detail.by`: the name tried, `detail.address`).
     #[serde(rename = "user.login_failed")]
     UserLoginFailed,
+    /// A visitor answered the SKM survey about a finished ticket (`detail.survey`).
+    #[serde(rename = "survey.answered")]
+    SurveyAnswered,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 22] = [
         EventKind::TicketIssued,
         EventKind::TicketCalled,
         EventKind::TicketRecalled,
@@ -79,6 +82,7 @@ impl EventKind {
         EventKind::UserLoggedIn,
         EventKind::UserLoggedOut,
         EventKind::UserLoginFailed,
+        EventKind::SurveyAnswered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +108,7 @@ impl EventKind {
             EventKind::UserLoggedIn => "user.logged_in",
             EventKind::UserLoggedOut => "user.logged_out",
             EventKind::UserLoginFailed => "user.login_failed",
+            EventKind::SurveyAnswered => "survey.answered",
         }
     }
 
@@ -112,11 +117,15 @@ impl EventKind {
     }
 
     /// Whether the live stream carries it: everything but log-ins and log-outs, which
-    /// only the audit trail shows (who, when, from where is nobody else's business).
+    /// only the audit trail shows (who, when, from where is nobody else's business), and
+    /// survey answers, which nobody sees one by one.
     pub fn is_public(self) -> bool {
         !matches!(
             self,
-            EventKind::UserLoggedIn | EventKind::UserLoggedOut | EventKind::UserLoginFailed
+            EventKind::UserLoggedIn
+                | EventKind::UserLoggedOut
+                | EventKind::UserLoginFailed
+                | EventKind::SurveyAnswered
         )
     }
 }
@@ -178,6 +187,21 @@ pub struct EventDetail {
     /// `site.changed`: every item of the site's description that changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<ItemChange>,
+    /// `survey.answered`: the answers (the audit trail leaves them out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveyRecord>,
+}
+
+/// A survey answer as the log keeps it: the scores, the optional profile and the
+/// suggestion; nothing about who gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyRecord {
+    pub answers: Vec<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::SurveyProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 /// One item of the site's description as it was and as it is: added (no `before`),

@@ -14,8 +14,10 @@ mod error;
 mod event;
 mod kiosk;
 mod queue;
+mod report;
 mod request;
 mod site;
+mod survey;
 mod ticket;
 mod user;
 mod whole;
@@ -25,7 +27,7 @@ pub use counter::{CounterAction, CounterStatus, CounterView};
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{
     Announcement, Event, EventDetail, EventKind, ItemChange, Place, Snapshot, SnapshotTag,
-    StreamMessage,
+    StreamMessage, SurveyRecord,
 };
 pub use kiosk::{
     BoardStatus, JobState, KioskStatus, KioskStatusAnswer, KioskStatusReport, PrintJob,
@@ -40,6 +42,12 @@ pub use site::{
     Agency, BoardInfo, CounterInfo, Holiday, KioskInfo, ServiceInfo, ServiceStandard, SiteInfo,
     Zone,
 };
+pub use report::{
+    AuditPage, ChainStatus, Durations, Heatmap, Journey, OfficerRow, Officers, PublicIkm,
+    PublicSkm, Recap, RecapRow, Respondent, Respondents, SkmReport, Summary, SummaryRow,
+    UnsurScore, VisitDay, WeeklyVisits,
+};
+pub use survey::{SurveyAccepted, SurveyProfile, SurveyRequest, UNSUR, UNSUR_COUNT, Unsur};
 pub use ticket::{Priority, Ticket, TicketStatus};
 pub use user::Role;
 
