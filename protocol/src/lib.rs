@@ -34,6 +34,11 @@ pub use kiosk::{
     PrintJobStatus, PrinterState, PrinterStatus, ReprintRequest, TestPrint,
 };
 pub use queue::{QueueInfo, QueueState};
+pub use report::{
+    AuditPage, ChainStatus, Durations, Heatmap, Journey, OfficerRow, Officers, PublicIkm,
+    PublicSkm, Recap, RecapRow, Respondent, Respondents, SkmReport, Summary, SummaryRow,
+    UnsurScore, VisitDay, WeeklyVisits,
+};
 pub use request::{
     CallRequest, CancelRequest, HoldRequest, IssueRequest, LoginRequest, LoginResponse,
     OpenRequest, PasswordChange, ResumeRequest, TransferRequest,
@@ -41,11 +46,6 @@ pub use request::{
 pub use site::{
     Agency, BoardInfo, CounterInfo, Holiday, KioskInfo, ServiceInfo, ServiceStandard, SiteInfo,
     Zone,
-};
-pub use report::{
-    AuditPage, ChainStatus, Durations, Heatmap, Journey, OfficerRow, Officers, PublicIkm,
-    PublicSkm, Recap, RecapRow, Respondent, Respondents, SkmReport, Summary, SummaryRow,
-    UnsurScore, VisitDay, WeeklyVisits,
 };
 pub use survey::{SurveyAccepted, SurveyProfile, SurveyRequest, UNSUR, UNSUR_COUNT, Unsur};
 pub use ticket::{Priority, Ticket, TicketStatus};

@@ -151,8 +151,18 @@ pub const UNSUR: [Unsur; UNSUR_COUNT] = [
         name_en: "Staff competence",
         question: "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
         question_en: "How competent were the staff?",
-        labels: ["Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"],
-        labels_en: ["Not competent", "Less competent", "Competent", "Very competent"],
+        labels: [
+            "Tidak kompeten",
+            "Kurang kompeten",
+            "Kompeten",
+            "Sangat kompeten",
+        ],
+        labels_en: [
+            "Not competent",
+            "Less competent",
+            "Competent",
+            "Very competent",
+        ],
     },
     Unsur {
         code: "U7",

@@ -132,7 +132,8 @@ impl Writer {
         decorate: Decorate,
         accept_damage: bool,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
-        let store = Store::open(&db)?;
+        let mut store = Store::open(&db)?;
+        store.rebuild_reports(&site)?;
         let mut damage = Vec::new();
         if let Some(broken) = store.verify_tail()? {
             damage.push(format!("the event log's chain is broken at {broken}"));
@@ -454,6 +455,7 @@ fn record(
             change.counter.as_deref(),
             &json,
         )?;
+        tx.project(engine.site(), now, &event)?;
         if change.kind == EventKind::SiteChanged {
             let site = engine.site();
             if let Some(source) = &site.source {

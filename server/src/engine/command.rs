@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use antre_protocol::{CounterAction, EventDetail, EventKind, Priority};
+use antre_protocol::{CounterAction, EventDetail, EventKind, Priority, SurveyRecord};
 
 use super::site::Site;
 use super::ticket::TicketId;
@@ -44,6 +44,11 @@ pub enum Command {
     },
     /// A log-in, refused log-in or log-out, for the log.
     Session(super::SessionEvent),
+    /// A visitor's SKM answers about the finished ticket holding `track_token`.
+    Answer {
+        track_token: String,
+        survey: SurveyRecord,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -49,6 +49,10 @@ pub enum DomainError {
     CounterOpen { counter: String },
     #[error("the configuration is at version {current}")]
     VersionConflict { current: u64 },
+    #[error("the ticket has not been served")]
+    NotServed,
+    #[error("the survey for this ticket was already answered")]
+    AlreadyAnswered,
 }
 
 impl DomainError {
@@ -76,6 +80,8 @@ impl DomainError {
             DomainError::ServiceInUse { .. } => "service_in_use",
             DomainError::CounterOpen { .. } => "counter_open",
             DomainError::VersionConflict { .. } => "version_conflict",
+            DomainError::NotServed => "not_served",
+            DomainError::AlreadyAnswered => "already_answered",
         }
     }
 
@@ -159,6 +165,14 @@ impl DomainError {
                     "Loket {counter} masih buka; tutup dulu. / Counter {counter} is still open; close it first."
                 );
             }
+            DomainError::NotServed => (
+                "Survei dapat diisi setelah layanan Anda selesai.",
+                "The survey can be answered once your visit is done.",
+            ),
+            DomainError::AlreadyAnswered => (
+                "Survei untuk tiket ini sudah diisi. Terima kasih.",
+                "The survey for this ticket was already answered. Thank you.",
+            ),
             DomainError::VersionConflict { current } => {
                 return format!(
                     "Konfigurasi sudah diubah orang lain (kini versi {current}); muat ulang lalu ulangi. \

@@ -73,6 +73,7 @@ impl Engine {
             track_token: issue.track_token,
             idempotency_key: issue.idempotency_key,
             note: None,
+            surveyed: false,
         };
         self.admit(ticket);
         out.push(Change::ticket(EventKind::TicketIssued, id, None));

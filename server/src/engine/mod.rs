@@ -26,6 +26,7 @@ mod sessions;
 pub mod site;
 
 mod site_change;
+mod survey;
 mod ticket;
 mod view;
 
@@ -186,6 +187,10 @@ impl Engine {
                 expected_version,
             } => self.replace_site(site, by, expected_version, out),
             Command::Session(event) => self.record_session(event, out),
+            Command::Answer {
+                track_token,
+                survey,
+            } => self.answer_survey(&track_token, survey, out),
         }?;
         Ok(Outcome { changes, affected })
     }

@@ -29,6 +29,8 @@ pub struct Ticket {
     pub track_token: String,
     pub idempotency_key: Option<String>,
     pub note: Option<String>,
+    /// The visitor answered the SKM survey about this visit.
+    pub surveyed: bool,
 }
 
 impl Ticket {

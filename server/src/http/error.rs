@@ -117,7 +117,9 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | GraceExpired
         | ServiceInUse { .. }
         | CounterOpen { .. }
-        | VersionConflict { .. } => StatusCode::CONFLICT,
+        | VersionConflict { .. }
+        | NotServed
+        | AlreadyAnswered => StatusCode::CONFLICT,
     }
 }
 

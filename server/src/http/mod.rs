@@ -18,6 +18,7 @@ pub mod replies;
 pub mod routes;
 pub mod site;
 pub mod stream;
+pub mod surveys;
 pub mod tickets;
 pub mod upgrade;
 

@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{
-    ApiError, Ctx, admin, board, body, counters, gate, kiosks, login, openapi, pages, site,
+    ApiError, Ctx, admin, board, body, counters, gate, kiosks, login, openapi, pages, site, surveys,
 };
 use super::{stream, tickets};
 
@@ -57,6 +57,8 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(admin::put_holiday, admin::remove_holiday))
         .routes(routes!(admin::put_item, admin::remove_item))
         .routes(routes!(admin::put_user, admin::remove_user))
+        .routes(routes!(surveys::answer))
+        .routes(routes!(surveys::tablet_visit))
         .split_for_parts();
     let mut doc = doc;
     openapi::complete(&mut doc);

@@ -6,6 +6,7 @@
 
 mod chain;
 pub mod integrity;
+pub mod projection;
 mod schema;
 pub mod site_config;
 
@@ -153,6 +154,16 @@ impl Store {
         }
     }
 
+    /// Builds the report tables from the log when they are missing (a database from
+    /// before them); the first start after the upgrade takes the time once.
+    pub fn rebuild_reports(&mut self, site: &Site) -> anyhow::Result<()> {
+        if projection::needs_rebuild(&self.conn)? {
+            let events = projection::rebuild(&mut self.conn, site)?;
+            tracing::info!("report tables built from {events} events of the log");
+        }
+        Ok(())
+    }
+
     /// Writes and commits a row of its own: whether a write can succeed now (the disk
     /// is not full, the file is writable).
     pub fn probe(&mut self, now: Timestamp) -> anyhow::Result<()> {
@@ -259,7 +270,7 @@ impl Batch<'_> {
         self.tx
             .prepare_cached(&format!(
                 "INSERT OR REPLACE INTO tickets ({TICKET_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
             ))?
             .execute(params![
                 i64::try_from(t.id)?,
@@ -280,8 +291,19 @@ impl Batch<'_> {
                 t.track_token,
                 t.idempotency_key,
                 t.note,
+                t.surveyed,
             ])?;
         Ok(())
+    }
+
+    /// Keeps the report tables (`projection`) in step with an appended event.
+    pub fn project(
+        &mut self,
+        site: &Site,
+        at: Timestamp,
+        event: &antre_protocol::Event,
+    ) -> anyhow::Result<()> {
+        projection::project(&self.tx, site, at.as_millisecond(), event)
     }
 
     pub fn save_counter(&mut self, code: &str, state: &CounterState) -> anyhow::Result<()> {
@@ -307,7 +329,7 @@ impl Batch<'_> {
 
 pub(crate) const TICKET_COLUMNS: &str = "id, day, prefix, number, service, priority, status, issued_at_ms, counter, \
      called_at_ms, started_at_ms, finished_at_ms, recalls, transfers, kiosk, track_token, \
-     idempotency_key, note";
+     idempotency_key, note, surveyed";
 
 pub(crate) fn read_ticket(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
     let ts = |i: usize| -> rusqlite::Result<Option<Timestamp>> {
@@ -344,6 +366,7 @@ pub(crate) fn read_ticket(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
         track_token: r.get(15)?,
         idempotency_key: r.get(16)?,
         note: r.get(17)?,
+        surveyed: r.get(18)?,
     })
 }
 

@@ -97,6 +97,60 @@ CREATE TABLE site_config (
     from_file TEXT
 );
 "#,
+    // Reports read these tables, kept by the writer from each event in the same
+    // transaction (`store::projection`), never the live state: a visit's legs (one per
+    // service it waited for: the issued one, then one per transfer) and the survey's
+    // answers. `tickets.surveyed` lets a restart keep "one answer per ticket". The
+    // index on time serves the audit trail and the officers' hours.
+    r#"
+ALTER TABLE tickets ADD COLUMN surveyed INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE legs (
+    ticket_id          INTEGER NOT NULL,
+    leg                INTEGER NOT NULL,
+    -- The service day of the ticket's number: a visit belongs to the day it came.
+    day                TEXT NOT NULL,
+    service            TEXT NOT NULL,
+    agency             TEXT NOT NULL,
+    priority           TEXT,
+    -- Local hour (0-23) the leg's wait began.
+    hour               INTEGER NOT NULL,
+    -- The issue for the first leg, the transfer for the others.
+    entered_at_ms      INTEGER NOT NULL,
+    -- The service's target wait when the leg began.
+    target_wait_s      INTEGER,
+    first_called_at_ms INTEGER,
+    -- The call the visitor answered (the last one before the leg ended).
+    called_at_ms       INTEGER,
+    ended_at_ms        INTEGER,
+    -- done, transferred, no_show, cancelled; NULL while the leg is open.
+    outcome            TEXT,
+    counter            TEXT,
+    officer            TEXT,
+    recalls            INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (ticket_id, leg)
+) WITHOUT ROWID;
+CREATE INDEX legs_day ON legs (day, service);
+CREATE TABLE survey_answers (
+    ticket_id  INTEGER PRIMARY KEY,
+    seq        INTEGER NOT NULL,
+    day        TEXT NOT NULL,
+    at_ms      INTEGER NOT NULL,
+    service    TEXT NOT NULL,
+    agency     TEXT NOT NULL,
+    counter    TEXT,
+    officer    TEXT,
+    u1 INTEGER NOT NULL, u2 INTEGER NOT NULL, u3 INTEGER NOT NULL,
+    u4 INTEGER NOT NULL, u5 INTEGER NOT NULL, u6 INTEGER NOT NULL,
+    u7 INTEGER NOT NULL, u8 INTEGER NOT NULL, u9 INTEGER NOT NULL,
+    gender     TEXT,
+    age        INTEGER,
+    education  TEXT,
+    occupation TEXT,
+    suggestion TEXT
+);
+CREATE INDEX survey_answers_day ON survey_answers (day);
+CREATE INDEX events_at ON events (at_ms);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
