@@ -14,6 +14,7 @@ mod hostile;
 mod kiosks;
 mod midnight;
 mod pages;
+mod reports;
 mod rollback;
 mod site_change;
 mod stream;
