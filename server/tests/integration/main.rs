@@ -15,6 +15,7 @@ mod kiosks;
 mod midnight;
 mod pages;
 mod reports;
+mod reports_api;
 mod rollback;
 mod site_change;
 mod stream;

@@ -285,7 +285,9 @@ async fn known_days() -> (tempfile::TempDir, Arc<antre_server::engine::Site>, Da
     let site = SiteConfig::from_toml(SITE).unwrap().site().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = store::db_path(dir.path());
-    let clock = Arc::new(ManualClock::new("2026-11-23T07:00:00+08:00".parse().unwrap()));
+    let clock = Arc::new(ManualClock::new(
+        "2026-11-23T07:00:00+08:00".parse().unwrap(),
+    ));
     let (writer, _thread) =
         Writer::start(db, site.clone(), clock.clone(), |_, _| {}, false).unwrap();
     let day = two_known_days(writer, clock).await;
@@ -352,7 +354,10 @@ async fn summary_by_service_equals_the_hand_computation() {
     assert_eq!(ktp.service.max_s, Some(420));
 
     let kk = &s.rows[1];
-    assert_eq!((kk.issued, kk.cancelled, kk.served, kk.wait.count), (1, 1, 0, 0));
+    assert_eq!(
+        (kk.issued, kk.cancelled, kk.served, kk.wait.count),
+        (1, 1, 0, 0)
+    );
     assert_eq!(kk.within_target_share, None);
 
     let pas = &s.rows[2];
@@ -368,7 +373,10 @@ async fn summary_by_service_equals_the_hand_computation() {
 
     let t = &s.total;
     assert_eq!((t.issued, t.walk_in, t.priority, t.served), (8, 7, 1, 6));
-    assert_eq!((t.no_show, t.cancelled, t.transferred_in, t.transferred_out), (0, 1, 1, 1));
+    assert_eq!(
+        (t.no_show, t.cancelled, t.transferred_in, t.transferred_out),
+        (0, 1, 1, 1)
+    );
     // Waits 840 420 600 900 300 180 240: 3480 / 7 = 497.14 → 497.1; sorted
     // 180 240 300 420 600 840 900: median 420, p90 = ceil(6.3) = 7th = 900.
     assert_eq!(t.wait.mean_s, Some(497.1));
@@ -530,7 +538,8 @@ async fn skm_equals_the_hand_computation() {
     let (dir, _site, day) = known_days().await;
     let conn = store::open_reader(&store::db_path(dir.path())).unwrap();
     let period = monday_and_tuesday();
-    let report = |filter: SkmFilter| antre_server::reports::skm::report(&conn, period, &filter).unwrap();
+    let report =
+        |filter: SkmFilter| antre_server::reports::skm::report(&conn, period, &filter).unwrap();
     // All four: the worked example (totals 14 12 10 16 13 14 15 10 13 = 117):
     // 2500 × 117 ÷ 36 = 8125 → 81.25, B, Baik; weakest U3.
     let all = report(SkmFilter::default());
@@ -550,7 +559,10 @@ async fn skm_equals_the_hand_computation() {
         agency: Some("DUK".into()),
         ..SkmFilter::default()
     });
-    assert_eq!((duk.respondents, duk.ikm, duk.population), (2, Some(80.56), 4));
+    assert_eq!(
+        (duk.respondents, duk.ikm, duk.population),
+        (2, Some(80.56), 4)
+    );
     // Counter L2 (A003 after its transfer, and P001): 59 → 8194.4 → 81.94.
     let l2 = report(SkmFilter {
         counter: Some("L2".into()),
@@ -579,18 +591,32 @@ async fn report_tables_rebuilt_from_the_log_equal_those_kept_by_the_writer() {
     let db = store::db_path(dir.path());
     let kept = {
         let conn = store::open_reader(&db).unwrap();
-        summary(&conn, &site, monday_and_tuesday(), &Scope::default(), Group::Service).unwrap()
+        summary(
+            &conn,
+            &site,
+            monday_and_tuesday(),
+            &Scope::default(),
+            Group::Service,
+        )
+        .unwrap()
     };
     let mut conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch("DELETE FROM legs; DELETE FROM survey_answers;")
         .unwrap();
     assert!(store::projection::needs_rebuild(&conn).unwrap());
     store::projection::rebuild(&mut conn, &site).unwrap();
-    let rebuilt =
-        summary(&conn, &site, monday_and_tuesday(), &Scope::default(), Group::Service).unwrap();
+    let rebuilt = summary(
+        &conn,
+        &site,
+        monday_and_tuesday(),
+        &Scope::default(),
+        Group::Service,
+    )
+    .unwrap();
     assert_eq!(rebuilt, kept);
-    let skm = antre_server::reports::skm::report(&conn, monday_and_tuesday(), &SkmFilter::default())
-        .unwrap();
+    let skm =
+        antre_server::reports::skm::report(&conn, monday_and_tuesday(), &SkmFilter::default())
+            .unwrap();
     assert_eq!(skm.ikm, Some(81.25));
 }
 
@@ -613,7 +639,10 @@ async fn the_audit_trail_finds_the_out_of_order_call_and_a_journey() {
     let call = &page.events[0];
     assert_eq!(call.ticket.as_ref().unwrap().number, "A002");
     assert_eq!(call.detail.reason.as_deref(), Some("berkas susulan"));
-    assert_eq!(call.counter.as_ref().unwrap().officer.as_deref(), Some("o1"));
+    assert_eq!(
+        call.counter.as_ref().unwrap().officer.as_deref(),
+        Some("o1")
+    );
 
     // A003's journey: issued, called at L1, transferred to PAS, called at L2, done, its
     // survey answered (without the answers).
