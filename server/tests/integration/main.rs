@@ -8,6 +8,7 @@ mod board_api;
 mod config_errors;
 mod counter_idempotency;
 mod counters;
+mod day_end_no_show;
 mod durability;
 mod garbage;
 mod hostile;
