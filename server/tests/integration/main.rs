@@ -9,6 +9,7 @@ mod config_errors;
 mod counter_idempotency;
 mod counters;
 mod day_end_no_show;
+mod demo_history;
 mod durability;
 mod garbage;
 mod hostile;
