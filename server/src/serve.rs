@@ -203,7 +203,9 @@ async fn make_history(
     site: &Arc<crate::engine::Site>,
 ) -> anyhow::Result<String> {
     let days = crate::demo_history::DAYS;
-    tracing::info!("demo: making the previous {days} days of history");
+    tracing::info!(
+        "demo: making the previous {days} days of history (once, for a new data directory)"
+    );
     let started = Instant::now();
     let made = crate::demo_history::make(
         db,

@@ -241,6 +241,9 @@ struct Day<'a> {
     /// Tickets waiting per service, by its position in the site's services.
     waiting_for: Vec<u32>,
     index: HashMap<String, usize>,
+    /// Services a call or cancellation of this round may take a ticket from: a call
+    /// out of turn there could name a ticket gone before it (as between two officers).
+    contested: Vec<bool>,
     later: BTreeMap<(Timestamp, u64), Later>,
     order: u64,
 }
@@ -255,6 +258,7 @@ impl<'a> Day<'a> {
             visits: HashMap::new(),
             waiting: BTreeMap::new(),
             waiting_for: vec![0; site.services.len()],
+            contested: vec![false; site.services.len()],
             index: site
                 .services
                 .iter()
@@ -361,6 +365,7 @@ impl<'a> Day<'a> {
             last = t;
             clock.set(t);
             let until = t + WINDOW;
+            self.contested.fill(false);
             let mut commands = Vec::new();
             let mut thens = Vec::new();
             while self.arrivals.front().is_some_and(|a| a.at <= until) {
@@ -436,8 +441,9 @@ impl<'a> Day<'a> {
                 (Command::Reinstate { ticket: id, by }, Then::Reinstated(id))
             }
             Later::GiveUp { id } => {
-                if !self.waiting.contains_key(&id) {
-                    return None;
+                let service = self.waiting.get(&id)?;
+                if let Some(&ix) = self.index.get(service) {
+                    self.contested[ix] = true;
                 }
                 let reason = self.rng.pick(&visitors::CANCEL_REASONS).to_string();
                 (
@@ -502,7 +508,13 @@ impl<'a> Day<'a> {
         if !work {
             return None;
         }
-        if let Some(id) = self.out_of_turn(i)
+        let services = &self.desks[i].service_ix;
+        let contested = services.iter().any(|&s| self.contested[s]);
+        for &s in services {
+            self.contested[s] = true;
+        }
+        if !contested
+            && let Some(id) = self.out_of_turn(i)
             && self.rng.chance(visitors::OUT_OF_TURN)
         {
             let reason = self.rng.pick(&visitors::OUT_OF_TURN_REASONS).to_string();
@@ -552,6 +564,9 @@ impl<'a> Day<'a> {
             && desk.held.iter().all(|h| h.1 > t)
             && self.has_work(i);
         if calls_on {
+            for &s in &self.desks[i].service_ix {
+                self.contested[s] = true;
+            }
             CounterCommand::CallNext
         } else {
             CounterCommand::Complete

@@ -11,14 +11,14 @@
 //! 3. Monday is the busiest day, then the week slopes down; Saturday is light.
 //! 4. A service's share of the day follows what its counters can serve (a counter's
 //!    time split evenly between its services, over the service's usual time per
-//!    visitor), times a popularity of its own, so every agency has visitors and the
-//!    busiest services queue at the peak without queueing all day.
-//! 5. Officers open between 07:50 and 08:15 (logging in a few minutes before, now and
-//!    then mistyping their password first; about half work with the call key alone,
-//!    the others also say when the visitor has come), pause for lunch around 12:00 for about an
-//!    hour (Friday 11:30 to 13:30, Saturday none), sometimes take a short break in the
-//!    morning, and close from 15:00 (Saturday 12:00) once nobody waits for their
-//!    services, at the latest at 16:15 (Saturday 12:45).
+//!    visitor), times a popularity of its own: every agency has visitors, no counter
+//!    has far more than its neighbours.
+//! 5. Officers open between 07:50 and 08:15, logging in a few minutes before (now and
+//!    then after mistyping their password); about half work with the call key alone,
+//!    the others also say when the visitor has come. They pause for lunch around 12:00
+//!    for about an hour (Friday 11:30 to 13:30, Saturday not at all), sometimes take a
+//!    short break in the morning, and close from 15:00 (Saturday 12:00) once nobody
+//!    waits for their services, at the latest at 16:15 (Saturday 12:45).
 //! 6. On a given day some counters stay closed (leave, training; more on Saturday), but
 //!    only counters whose every service another staffed counter also serves.
 
@@ -150,7 +150,7 @@ const UNSTAFFED: [f64; 2] = [0.3, 0.6];
 pub fn plan(site: &Site, date: Date, rng: &mut Rng) -> anyhow::Result<DayPlan> {
     let weekday = date.weekday();
     let ranges = arrival_ranges(weekday);
-    if ranges.is_empty() {
+    if ranges.is_empty() || site.services.is_empty() {
         return Ok(DayPlan {
             date,
             arrivals: Vec::new(),

@@ -26,7 +26,7 @@ pub struct Fate {
     /// Recalls before coming, or before the no-show.
     pub recalls: u8,
     pub no_show: bool,
-    /// From the call (or the last recall) to arriving at the counter, or to the no-show.
+    /// From the call (or the last recall) to coming to the counter, or to the no-show.
     pub delay: SignedDuration,
 }
 

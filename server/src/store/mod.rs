@@ -54,7 +54,8 @@ pub enum Durability {
     EveryCommit,
     /// Commits survive the process stopping, and the database stays whole through a
     /// power cut, which may lose the last commits: filling a new database in bulk (the
-    /// demo's history), where a flush per commit would cost most of the time.
+    /// demo's history), where a flush per commit would only add time, much of it on a
+    /// slow disk.
     Bulk,
 }
 
@@ -64,6 +65,7 @@ impl Store {
         Store::open_with(path, Durability::EveryCommit)
     }
 
+    /// [`Store::open`], with commits as durable as `durability` says.
     pub fn open_with(path: &Path, durability: Durability) -> anyhow::Result<Store> {
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open database {}", path.display()))?;
