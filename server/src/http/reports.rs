@@ -218,24 +218,24 @@ fn answer<T: Serialize>(
 #[into_params(parameter_in = Query)]
 pub struct SummaryParams {
     /// First day (YYYY-MM-DD); the first of the month of `to` by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub from: Option<String>,
     /// Last day, included; today by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub to: Option<String>,
     /// agency, service, counter, officer, priority, hour, weekday or day.
-    #[param(pattern = "^(agency|service|counter|officer|priority|hour|weekday|day)$")]
+    #[param(pattern = "^(agency|service|counter|officer|priority|hour|weekday|day)?$")]
     pub group: Option<String>,
     pub agency: Option<String>,
     /// `csv` or `xlsx` for a file (or `Accept: text/csv`).
-    #[param(pattern = "^(csv|xlsx|json)$")]
+    #[param(pattern = "^(csv|xlsx|json)?$")]
     pub format: Option<String>,
 }
 
 /// Counts and times of the period's visits, one row per group (docs/reports.md).
 #[utoipa::path(get, path = "/api/v1/reports/summary", tag = "reports", params(SummaryParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Summary, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((Summary = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn summary(
     State(ctx): State<Ctx>,
@@ -266,25 +266,35 @@ pub async fn summary(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RangeParams {
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub from: Option<String>,
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub to: Option<String>,
     pub agency: Option<String>,
     /// `csv` or `xlsx` for a file, where the report has one.
-    #[param(pattern = "^(csv|xlsx|json)$")]
+    #[param(pattern = "^(csv|xlsx|json)?$")]
     pub format: Option<String>,
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodParams {
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+    pub from: Option<String>,
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+    pub to: Option<String>,
+    pub agency: Option<String>,
+}
+
 /// Tickets issued per weekday and hour: the busiest hours.
-#[utoipa::path(get, path = "/api/v1/reports/heatmap", tag = "reports", params(RangeParams),
+#[utoipa::path(get, path = "/api/v1/reports/heatmap", tag = "reports", params(PeriodParams),
     security(("bearer" = [])),
     responses((status = 200, body = Heatmap), (status = 400, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn heatmap(
     State(ctx): State<Ctx>,
     Supervisor(session): Supervisor,
-    ApiQuery(p): ApiQuery<RangeParams>,
+    ApiQuery(p): ApiQuery<PeriodParams>,
 ) -> Result<Json<Heatmap>, ApiError> {
     let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
     let scope = scope(&ctx, &session, p.agency)?;
@@ -298,7 +308,7 @@ pub async fn heatmap(
 /// Officers: served, open and paused time, served per hour.
 #[utoipa::path(get, path = "/api/v1/reports/officers", tag = "reports", params(RangeParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Officers, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((Officers = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn officers(
     State(ctx): State<Ctx>,
@@ -321,17 +331,17 @@ pub async fn officers(
 #[into_params(parameter_in = Query)]
 pub struct RecapParams {
     /// YYYY-MM; this month by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2})?$")]
     pub month: Option<String>,
     pub agency: Option<String>,
-    #[param(pattern = "^(csv|xlsx|json)$")]
+    #[param(pattern = "^(csv|xlsx|json)?$")]
     pub format: Option<String>,
 }
 
 /// The month's "Rekap Layanan": visitors served per agency's service and day.
 #[utoipa::path(get, path = "/api/v1/reports/recap", tag = "reports", params(RecapParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Recap, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((Recap = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn recap(
     State(ctx): State<Ctx>,
@@ -375,17 +385,17 @@ pub async fn recap(
 #[into_params(parameter_in = Query)]
 pub struct WeekParams {
     /// Any day of the week (YYYY-MM-DD); this week by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub week: Option<String>,
     pub agency: Option<String>,
-    #[param(pattern = "^(csv|xlsx|json)$")]
+    #[param(pattern = "^(csv|xlsx|json)?$")]
     pub format: Option<String>,
 }
 
 /// The week's visits, Monday to Sunday: the ministry's weekly figure.
 #[utoipa::path(get, path = "/api/v1/reports/weekly", tag = "reports", params(WeekParams),
     security(("bearer" = [])),
-    responses((status = 200, body = WeeklyVisits, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((WeeklyVisits = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn weekly(
     State(ctx): State<Ctx>,
@@ -410,9 +420,9 @@ pub async fn weekly(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SkmParams {
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub from: Option<String>,
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub to: Option<String>,
     pub agency: Option<String>,
     pub service: Option<String>,
@@ -462,7 +472,7 @@ pub async fn skm(
 /// are computed from. Anonymous: nothing ties a row to a visitor.
 #[utoipa::path(get, path = "/api/v1/reports/skm/respondents", tag = "reports", params(RangeParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Respondents, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((Respondents = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn respondents(
     State(ctx): State<Ctx>,
