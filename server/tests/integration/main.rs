@@ -14,9 +14,11 @@ mod hostile;
 mod kiosks;
 mod midnight;
 mod pages;
+mod report_pages;
 mod rollback;
 mod site_change;
 mod stream;
+mod survey_pages;
 mod tickets;
 
 use antre_server::engine::{Command, Issue};
