@@ -4,6 +4,8 @@
 //! - `latency`: call-next → every stream subscriber has the event, p50/p99;
 //! - `restart`: time until a server with a million stored tickets serves again;
 //! - `idle`: the server's memory per idle stream subscriber (starts its own server);
+//! - `reports`: report times over a year of served visits, and the queue's latency
+//!   while reports run (writes the history, starts its own server);
 //! - `all`: starts its own demo server and runs the three, printing a summary.
 //!
 //! Every run is bounded in count and in time, and it talks only to loopback addresses.
@@ -11,6 +13,7 @@
 mod idle;
 mod issue;
 mod latency;
+mod reports;
 mod restart;
 mod stats;
 mod target;
@@ -56,6 +59,8 @@ enum Cmd {
         #[command(flatten)]
         args: idle::Args,
     },
+    /// Report times over a long history, and issue latency while reports run.
+    Reports(reports::Args),
     /// Start a demo server and run all three.
     All {
         /// The `antre` binary (default: next to this one).
@@ -86,6 +91,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Idle { antre, args } => {
             let report = idle::run(&target::antre_binary(antre)?, &args).await?;
+            println!("{report}");
+        }
+        Cmd::Reports(args) => {
+            let report = reports::run(&args).await?;
             println!("{report}");
         }
         Cmd::Restart(args) => {

@@ -22,6 +22,7 @@ pub mod engine;
 pub mod http;
 pub mod password_prompt;
 pub mod printing;
+pub mod reports;
 pub mod serve;
 pub mod setup;
 pub mod store;

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod audit;
 pub mod board;
 pub mod body;
 pub mod counters;
@@ -15,6 +16,7 @@ pub mod login;
 pub mod openapi;
 pub mod pages;
 pub mod replies;
+pub mod reports;
 pub mod routes;
 pub mod site;
 pub mod stream;
@@ -63,6 +65,8 @@ pub struct Ctx {
     pub replies: Arc<replies::Replies>,
     /// How long a request body may take to arrive (`[limits] body_timeout_s`).
     pub body_timeout: std::time::Duration,
+    /// Reports and the audit trail: one heavy read at a time, the chain's last check.
+    pub reports: Arc<reports::Reports>,
 }
 
 impl Ctx {
@@ -89,6 +93,7 @@ impl Ctx {
             devices,
             replies: Arc::default(),
             body_timeout,
+            reports: Arc::default(),
         }
     }
 

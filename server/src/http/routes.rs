@@ -13,7 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{
-    ApiError, Ctx, admin, board, body, counters, gate, kiosks, login, openapi, pages, site, surveys,
+    ApiError, Ctx, admin, audit, board, body, counters, gate, kiosks, login, openapi, pages,
+    reports, site, surveys,
 };
 use super::{stream, tickets};
 
@@ -59,6 +60,18 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(admin::put_user, admin::remove_user))
         .routes(routes!(surveys::answer))
         .routes(routes!(surveys::tablet_visit))
+        .routes(routes!(reports::questions))
+        .routes(routes!(reports::public_skm))
+        .routes(routes!(reports::summary))
+        .routes(routes!(reports::heatmap))
+        .routes(routes!(reports::officers))
+        .routes(routes!(reports::recap))
+        .routes(routes!(reports::weekly))
+        .routes(routes!(reports::skm))
+        .routes(routes!(reports::respondents))
+        .routes(routes!(audit::search))
+        .routes(routes!(audit::journey))
+        .routes(routes!(audit::chain))
         .split_for_parts();
     let mut doc = doc;
     openapi::complete(&mut doc);

@@ -141,7 +141,7 @@ pub fn check_all_tables(conn: &Connection) -> anyhow::Result<Findings> {
 }
 
 /// The last point of the log verified before: `(seq, hash)`.
-fn checkpoint(conn: &Connection) -> anyhow::Result<Option<(u64, [u8; 32])>> {
+pub fn checkpoint(conn: &Connection) -> anyhow::Result<Option<(u64, [u8; 32])>> {
     let row: Option<(i64, Vec<u8>)> = conn
         .query_row("SELECT seq, hash FROM checkpoint WHERE id = 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -159,7 +159,13 @@ fn checkpoint(conn: &Connection) -> anyhow::Result<Option<(u64, [u8; 32])>> {
 /// The chain from the checkpoint on: the checkpoint's own row must still carry the hash
 /// verified then, and every row after must chain to it. Answers the new head.
 pub fn verify_tail(conn: &Connection) -> anyhow::Result<Verified> {
-    let (from, prev) = match checkpoint(conn)? {
+    verify_after(conn, checkpoint(conn)?)
+}
+
+/// The chain after `point` (an event's seq and the hash it had when it was verified),
+/// or the whole chain without one.
+pub fn verify_after(conn: &Connection, point: Option<(u64, [u8; 32])>) -> anyhow::Result<Verified> {
+    let (from, prev) = match point {
         None => (1, GENESIS),
         Some((seq, hash)) => {
             let stored: Option<Vec<u8>> = conn

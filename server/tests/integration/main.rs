@@ -15,6 +15,8 @@ mod kiosks;
 mod midnight;
 mod pages;
 mod report_pages;
+mod reports;
+mod reports_api;
 mod rollback;
 mod site_change;
 mod stream;
