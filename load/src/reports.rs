@@ -85,7 +85,9 @@ pub async fn run(args: &Args) -> anyhow::Result<String> {
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("login failed: {login}"))?
         .to_string();
-    let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Makassar")?).date();
+    let today = Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Asia/Makassar")?)
+        .date();
     let year_ago = today.checked_sub(364.days())?;
     let month_ago = today.checked_sub(30.days())?;
     let base = server.target.clone();

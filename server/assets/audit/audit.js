@@ -140,7 +140,7 @@ function ticketCell(e) {
   if (!e.ticket) return '';
   const t = e.ticket;
   return `<button type="button" class="link" data-number="${esc(t.number)}" data-day="${esc(t.day)}">${esc(t.number)}` +
-    `<span class="sr-only"> — ${esc(bothText('open_journey', { number: t.number }))}</span></button>`;
+    `<span class="sr-only" data-overflow-ok> — ${esc(bothText('open_journey', { number: t.number }))}</span></button>`;
 }
 
 function eventRow(e) {
@@ -294,6 +294,9 @@ function fillFilters() {
   $('f-service').innerHTML = opt('', bothText('all_services')) + site.services.filter(mine).map((s) => opt(s.code, `${s.name} (${s.code})`)).join('');
   const today = localDay(site.timezone);
   if (!$('j-day').value) $('j-day').value = today;
+  // The log's days: today unless chosen (the API's own default too).
+  $('f-from').value = $('f-from').value || today;
+  $('f-to').value = $('f-to').value || today;
 }
 
 async function enter() {
@@ -310,7 +313,7 @@ async function enter() {
 function wire() {
   $('journey-title').setAttribute('tabindex', '-1');
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); search(false); });
-  $('f-clear').addEventListener('click', () => { $('filters').reset(); search(false); });
+  $('f-clear').addEventListener('click', () => { $('filters').reset(); fillFilters(); search(false); });
   $('older').addEventListener('click', () => search(true));
   $('journey-form').addEventListener('submit', (e) => { e.preventDefault(); journey($('j-number').value, $('j-day').value); });
   $('journey-close').addEventListener('click', () => { $('journey').hidden = true; $('j-number').focus(); });

@@ -55,11 +55,12 @@ export function columns({ title, series, labels, values, width, height = 240 }) 
   const top = 30, bottom = height - 24, left = 48, right = w - 10;
   const s = scale(Math.max(0, ...values.flat()));
   const slot = (right - left) / Math.max(1, labels.length);
-  const bar = Math.max(1, (slot * 0.8) / series.length);
+  // A few columns stay slim rather than filling the width.
+  const bar = Math.max(1, Math.min(48, (slot * 0.8) / series.length));
   const step = every(labels.length, right - left, 40);
   let out = open(w, height, title) + legend(series, left, 16) + yAxis(s, left, right, top, bottom);
   labels.forEach((label, i) => {
-    const x0 = left + slot * i + slot * 0.1;
+    const x0 = left + slot * i + (slot - bar * series.length) / 2;
     series.forEach((se, k) => {
       const v = values[i][k] || 0;
       const h = ((bottom - top) * v) / s.top;
@@ -99,7 +100,7 @@ export function bars({ title, series, labels, values, width }) {
 /// Lines over time: `series[k].values[i]` for `labels[i]`.
 export function trend({ title, labels, series, width, height = 240 }) {
   const w = Math.max(320, Math.round(width || 800));
-  const top = 30, bottom = height - 24, left = 48, right = w - 14;
+  const top = 30, bottom = height - 24, left = 48, right = w - 26;
   const s = scale(Math.max(0, ...series.map((se) => Math.max(0, ...se.values))));
   const n = labels.length;
   const x = (i) => (n < 2 ? (left + right) / 2 : left + ((right - left) * i) / (n - 1));

@@ -264,7 +264,7 @@ function renderSummary(data) {
   const body = data.rows.length
     ? data.rows.map((row) => `<tr data-key="${esc(row.key)}">${summaryRow(g, row, 'th')}</tr>`).join('')
     : `<tr><td class="empty" colspan="18">${both('none')}</td></tr>`;
-  table.innerHTML = `<caption class="sr-only">${esc(bothText('chart_bars', { group: groupLabel(g) }))}</caption>` +
+  table.innerHTML = `<caption class="sr-only" data-overflow-ok>${esc(bothText('chart_bars', { group: groupLabel(g) }))}</caption>` +
     `<thead>${head1}${head2}</thead><tbody>${body}</tbody><tfoot><tr class="total">${summaryRow(g, Object.assign({}, data.total, { key: '' }), 'th')}</tr></tfoot>`;
   // The bars: in order for times (hours, weekdays, days), the busiest for names.
   const timeLike = g === 'hour' || g === 'weekday' || g === 'day';
@@ -352,7 +352,7 @@ function renderRecap(data) {
   const table = $('recap-table');
   if (!data) { table.innerHTML = ''; return; }
   const weekend = (day) => { const w = new Date(day + 'T00:00:00Z').getUTCDay(); return w === 0 || w === 6; };
-  const dayHead = data.days.map((d) => `<th scope="col" class="num day${weekend(d) ? ' weekend' : ''}"><span class="sr-only">${esc(d)}</span><span aria-hidden="true">${Number(d.slice(8))}</span></th>`).join('');
+  const dayHead = data.days.map((d) => `<th scope="col" class="num day${weekend(d) ? ' weekend' : ''}"><span class="sr-only" data-overflow-ok>${esc(d)}</span><span aria-hidden="true">${Number(d.slice(8))}</span></th>`).join('');
   const head = `<tr><th scope="col" class="num">${both('r_no')}</th><th scope="col">${both('r_agency')}</th><th scope="col">${both('r_service')}</th>${dayHead}<th scope="col" class="num">${both('r_total')}</th></tr>`;
   let last = null;
   const body = data.rows.length ? data.rows.map((r, i) => {
@@ -366,7 +366,7 @@ function renderRecap(data) {
     data.totals.map((n, j) => `<td class="num${weekend(data.days[j]) ? ' weekend' : ''}">${num(n)}</td>`).join('') +
     `<td class="num" data-col="total">${num(data.total)}</td></tr>`;
   $('recap-period').textContent = data.month;
-  table.innerHTML = `<caption class="sr-only">${esc(bothText('title'))} ${esc(data.month)}</caption><thead>${head}</thead><tbody>${body}</tbody><tfoot>${foot}</tfoot>`;
+  table.innerHTML = `<caption class="sr-only" data-overflow-ok>${esc(bothText('title'))} ${esc(data.month)}</caption><thead>${head}</thead><tbody>${body}</tbody><tfoot>${foot}</tfoot>`;
 }
 
 function renderWeekly(data) {
@@ -504,7 +504,7 @@ function fillControls() {
     const what = holder.closest('section').querySelector('h2').firstChild.textContent.trim();
     const label = name === 'respondents' ? 'Responden SKM' : what;
     holder.innerHTML = `<span class="dl-label">${both('download')}</span>` + ['csv', 'xlsx'].map((f) =>
-      `<button type="button" class="plain dl" data-report="${name}" data-format="${f}">${f.toUpperCase()}<span class="sr-only"> ${esc(label)}</span></button>`).join('');
+      `<button type="button" class="plain dl" data-report="${name}" data-format="${f}">${f.toUpperCase()}<span class="sr-only" data-overflow-ok> ${esc(label)}</span></button>`).join('');
   }
   $('print-title').textContent = `${site.name} — ${bothText('title')}`;
 }

@@ -256,6 +256,7 @@ async fn the_reports_page_draws_its_charts_shows_the_apis_totals_and_prints_on_a
     assert_eq!(by_hour, served);
 
     // The workbook is offered: fetched with the token and saved.
+    browser.js("window.scrollTo(0, 0); return true;").await;
     browser
         .click("button.dl[data-report=summary][data-format=xlsx]")
         .await;
