@@ -134,18 +134,31 @@ pub async fn run(args: &Args) -> anyhow::Result<String> {
 
     // Issue latency, idle and while year summaries run one after another.
     let http = reqwest::Client::new();
+    let site: antre_protocol::SiteInfo = http
+        .get(server.target.url("/api/v1/site"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let service = site
+        .services
+        .iter()
+        .find(|s| s.daily_quota.is_none())
+        .map(|s| s.code.clone())
+        .ok_or_else(|| anyhow::anyhow!("no service without a quota"))?;
     let issue_once = || {
-        let (http, url, password) = (
+        let (http, url, password, service) = (
             http.clone(),
             server.target.url("/api/v1/tickets"),
             server.target.password.clone(),
+            service.clone(),
         );
         async move {
             let started = Instant::now();
             let res = http
                 .post(url)
                 .bearer_auth(password)
-                .json(&json!({"service": "DKP-KTP"}))
+                .json(&json!({"service": service}))
                 .send()
                 .await?;
             anyhow::ensure!(res.status() == 201, "issue: {}", res.status());

@@ -16,6 +16,7 @@ pub struct SurveyRequest {
     /// The ticket's tracking secret (the phone page's link, or the counter tablet's).
     pub track_token: String,
     /// Scores 1–4 for U1…U9, in the regulation's order.
+    #[cfg_attr(feature = "openapi", schema(min_items = 9, max_items = 9))]
     pub answers: Vec<u8>,
     #[serde(default)]
     pub profile: Option<SurveyProfile>,

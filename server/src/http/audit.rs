@@ -19,8 +19,10 @@ const DEFAULT_LIMIT: u32 = 100;
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// First day (YYYY-MM-DD); today by default.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
     /// Last day, included; `from` by default.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     /// An event type (`ticket.called`, `site.changed`, `user.login_failed` …).
     #[serde(rename = "type")]
@@ -35,6 +37,7 @@ pub struct AuditParams {
     /// Only events before this seq: `next_before` of the page before.
     pub before: Option<u64>,
     /// 1–500; 100 by default.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -89,6 +92,7 @@ pub struct JourneyParams {
     /// The ticket's number (`A001`).
     pub number: String,
     /// Its service day (YYYY-MM-DD); today by default.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub day: Option<String>,
 }
 

@@ -218,13 +218,17 @@ fn answer<T: Serialize>(
 #[into_params(parameter_in = Query)]
 pub struct SummaryParams {
     /// First day (YYYY-MM-DD); the first of the month of `to` by default.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
     /// Last day, included; today by default.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     /// agency, service, counter, officer, priority, hour, weekday or day.
+    #[param(pattern = "^(agency|service|counter|officer|priority|hour|weekday|day)$")]
     pub group: Option<String>,
     pub agency: Option<String>,
     /// `csv` or `xlsx` for a file (or `Accept: text/csv`).
+    #[param(pattern = "^(csv|xlsx|json)$")]
     pub format: Option<String>,
 }
 
@@ -262,10 +266,13 @@ pub async fn summary(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RangeParams {
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     pub agency: Option<String>,
     /// `csv` or `xlsx` for a file, where the report has one.
+    #[param(pattern = "^(csv|xlsx|json)$")]
     pub format: Option<String>,
 }
 
@@ -314,8 +321,10 @@ pub async fn officers(
 #[into_params(parameter_in = Query)]
 pub struct RecapParams {
     /// YYYY-MM; this month by default.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}$")]
     pub month: Option<String>,
     pub agency: Option<String>,
+    #[param(pattern = "^(csv|xlsx|json)$")]
     pub format: Option<String>,
 }
 
@@ -366,8 +375,10 @@ pub async fn recap(
 #[into_params(parameter_in = Query)]
 pub struct WeekParams {
     /// Any day of the week (YYYY-MM-DD); this week by default.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub week: Option<String>,
     pub agency: Option<String>,
+    #[param(pattern = "^(csv|xlsx|json)$")]
     pub format: Option<String>,
 }
 
@@ -399,7 +410,9 @@ pub async fn weekly(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SkmParams {
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     pub agency: Option<String>,
     pub service: Option<String>,

@@ -126,9 +126,9 @@ pub fn report(conn: &Connection, period: Period, filter: &SkmFilter) -> anyhow::
     ];
     let (respondents, sums) = conn
         .prepare_cached(
-            "SELECT COUNT(*), TOTAL(u1), TOTAL(u2), TOTAL(u3), TOTAL(u4), TOTAL(u5),
-                    TOTAL(u6), TOTAL(u7), TOTAL(u8), TOTAL(u9)
-             FROM survey_answers WHERE day BETWEEN ?1 AND ?2
+            "SELECT TOTAL(respondents), TOTAL(s1), TOTAL(s2), TOTAL(s3), TOTAL(s4), TOTAL(s5),
+                    TOTAL(s6), TOTAL(s7), TOTAL(s8), TOTAL(s9)
+             FROM survey_daily WHERE day BETWEEN ?1 AND ?2
                AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR service = ?4)
                AND (?5 IS NULL OR counter = ?5) AND (?6 IS NULL OR officer = ?6)",
         )?
@@ -137,15 +137,15 @@ pub fn report(conn: &Connection, period: Period, filter: &SkmFilter) -> anyhow::
             for (i, sum) in sums.iter_mut().enumerate() {
                 *sum = r.get::<_, f64>(i + 1)? as u64;
             }
-            Ok((r.get::<_, u64>(0)?, sums))
+            Ok((r.get::<_, f64>(0)? as u64, sums))
         })?;
     let population: u64 = conn
         .prepare_cached(
-            "SELECT COUNT(*) FROM legs WHERE outcome = 'done' AND day BETWEEN ?1 AND ?2
+            "SELECT TOTAL(served) FROM served_daily WHERE day BETWEEN ?1 AND ?2
                AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR service = ?4)
                AND (?5 IS NULL OR counter = ?5) AND (?6 IS NULL OR officer = ?6)",
         )?
-        .query_row(params, |r| r.get(0))?;
+        .query_row(params, |r| Ok(r.get::<_, f64>(0)? as u64))?;
     let figures = figures(sums, respondents);
     let min_sample = min_sample(population);
     Ok(SkmReport {

@@ -10,11 +10,12 @@
 //! - service: from the call the visitor answered to done, or to the transfer onwards;
 //! - within target: called legs whose wait was at most the service's target wait.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use antre_protocol::{Priority, Summary, SummaryRow};
 use jiff::civil::Date;
 use rusqlite::Connection;
+use rusqlite::types::ValueRef;
 
 use super::{Period, Scope, WEEKDAYS, durations};
 use crate::engine::Site;
@@ -62,23 +63,38 @@ impl Group {
     }
 }
 
-/// One leg as the summary reads it.
-#[derive(Debug, Clone)]
+/// One leg as the summary reads it (its group key aside).
+#[derive(Debug, Clone, Copy)]
 struct Leg {
-    leg: i64,
-    day: String,
-    service: String,
-    agency: String,
-    priority: Option<String>,
-    hour: i64,
+    first: bool,
+    priority: bool,
     entered: i64,
     target_s: Option<i64>,
     first_called: Option<i64>,
     called: Option<i64>,
     ended: Option<i64>,
-    outcome: Option<String>,
-    counter: Option<String>,
-    officer: Option<String>,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Open,
+    Done,
+    NoShow,
+    Cancelled,
+    Transferred,
+}
+
+impl Outcome {
+    fn parse(s: Option<&str>) -> Outcome {
+        match s {
+            Some("done") => Outcome::Done,
+            Some("no_show") => Outcome::NoShow,
+            Some("cancelled") => Outcome::Cancelled,
+            Some("transferred") => Outcome::Transferred,
+            _ => Outcome::Open,
+        }
+    }
 }
 
 /// What the summary sums for one group before the times are reduced.
@@ -92,9 +108,9 @@ struct Tally {
 impl Tally {
     fn add(&mut self, leg: &Leg) {
         let row = &mut self.row;
-        if leg.leg == 0 {
+        if leg.first {
             row.issued += 1;
-            if leg.priority.is_some() {
+            if leg.priority {
                 row.priority += 1;
             } else {
                 row.walk_in += 1;
@@ -102,12 +118,12 @@ impl Tally {
         } else {
             row.transferred_in += 1;
         }
-        match leg.outcome.as_deref() {
-            Some("done") => row.served += 1,
-            Some("no_show") => row.no_show += 1,
-            Some("cancelled") => row.cancelled += 1,
-            Some("transferred") => row.transferred_out += 1,
-            _ => {}
+        match leg.outcome {
+            Outcome::Done => row.served += 1,
+            Outcome::NoShow => row.no_show += 1,
+            Outcome::Cancelled => row.cancelled += 1,
+            Outcome::Transferred => row.transferred_out += 1,
+            Outcome::Open => {}
         }
         if let Some(first) = leg.first_called {
             let wait = seconds(first - leg.entered);
@@ -116,8 +132,8 @@ impl Tally {
                 row.within_target += 1;
             }
         }
-        if let (Some(called), Some(ended), Some("done" | "transferred")) =
-            (leg.called, leg.ended, leg.outcome.as_deref())
+        if let (Some(called), Some(ended), Outcome::Done | Outcome::Transferred) =
+            (leg.called, leg.ended, leg.outcome)
         {
             self.services.push(seconds(ended - called));
         }
@@ -140,7 +156,8 @@ fn seconds(ms: i64) -> u64 {
     u64::try_from(ms.max(0) / 1000).unwrap_or(0)
 }
 
-/// The summary of `period` within `scope`, grouped by `group`.
+/// The summary of `period` within `scope`, grouped by `group`. A year is over a million
+/// legs: each row is read without copying its text, and only its group's key is kept.
 pub fn summary(
     conn: &Connection,
     site: &Site,
@@ -148,38 +165,60 @@ pub fn summary(
     scope: &Scope,
     group: Group,
 ) -> anyhow::Result<Summary> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT leg, day, service, agency, priority, hour, entered_at_ms, target_wait_s,
-                first_called_at_ms, called_at_ms, ended_at_ms, outcome, counter, officer
-         FROM legs WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR agency = ?3)",
-    )?;
+    let key_column = match group {
+        Group::Agency => "agency",
+        Group::Service => "service",
+        Group::Counter => "counter",
+        Group::Officer => "officer",
+        Group::Priority => "priority",
+        Group::Hour => "hour",
+        Group::Weekday | Group::Day => "day",
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT leg, priority IS NOT NULL, entered_at_ms, target_wait_s, first_called_at_ms,
+                called_at_ms, ended_at_ms, outcome, {key_column}
+         FROM legs WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR agency = ?3)"
+    ))?;
     let mut rows = stmt.query(rusqlite::params![
         period.from.to_string(),
         period.to.to_string(),
         scope.agency
     ])?;
-    let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut groups: HashMap<String, Tally> = HashMap::new();
+    let mut weekdays: HashMap<String, String> = HashMap::new();
     let mut total = Tally::default();
     while let Some(r) = rows.next()? {
         let leg = Leg {
-            leg: r.get(0)?,
-            day: r.get(1)?,
-            service: r.get(2)?,
-            agency: r.get(3)?,
-            priority: r.get(4)?,
-            hour: r.get(5)?,
-            entered: r.get(6)?,
-            target_s: r.get(7)?,
-            first_called: r.get(8)?,
-            called: r.get(9)?,
-            ended: r.get(10)?,
-            outcome: r.get(11)?,
-            counter: r.get(12)?,
-            officer: r.get(13)?,
+            first: r.get::<_, i64>(0)? == 0,
+            priority: r.get(1)?,
+            entered: r.get(2)?,
+            target_s: r.get(3)?,
+            first_called: r.get(4)?,
+            called: r.get(5)?,
+            ended: r.get(6)?,
+            outcome: Outcome::parse(r.get_ref(7)?.as_str_or_null()?),
         };
-        let key = key_of(&leg, group);
-        groups.entry(key).or_default().add(&leg);
         total.add(&leg);
+        let tally = match (group, r.get_ref(8)?) {
+            (Group::Hour, ValueRef::Integer(h)) => groups.entry(format!("{h:02}")).or_default(),
+            (Group::Weekday, ValueRef::Text(day)) => {
+                let day = std::str::from_utf8(day)?;
+                if !weekdays.contains_key(day) {
+                    weekdays.insert(day.to_string(), weekday_of(day));
+                }
+                groups.entry(weekdays[day].clone()).or_default()
+            }
+            (Group::Priority, ValueRef::Null) => groups.entry("walk_in".into()).or_default(),
+            (_, ValueRef::Text(key)) => {
+                let key = std::str::from_utf8(key)?;
+                match groups.get_mut(key) {
+                    Some(_) => groups.get_mut(key).expect("just found"),
+                    None => groups.entry(key.to_string()).or_default(),
+                }
+            }
+            _ => groups.entry("-".into()).or_default(),
+        };
+        tally.add(&leg);
     }
     let rows = order(site, group, groups)
         .into_iter()
@@ -198,28 +237,16 @@ pub fn summary(
     })
 }
 
-/// A leg's group key; `-` for what it has none of.
-fn key_of(leg: &Leg, group: Group) -> String {
-    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    match group {
-        Group::Agency => leg.agency.clone(),
-        Group::Service => leg.service.clone(),
-        Group::Counter => or_dash(&leg.counter),
-        Group::Officer => or_dash(&leg.officer),
-        Group::Priority => leg.priority.clone().unwrap_or_else(|| "walk_in".into()),
-        Group::Hour => format!("{:02}", leg.hour),
-        Group::Weekday => leg
-            .day
-            .parse::<Date>()
-            .map(|d| d.weekday().to_monday_one_offset().to_string())
-            .unwrap_or_else(|_| "-".into()),
-        Group::Day => leg.day.clone(),
-    }
+/// The ISO weekday (1 Monday … 7 Sunday) of a day, `-` if it is not one.
+fn weekday_of(day: &str) -> String {
+    day.parse::<Date>()
+        .map(|d| d.weekday().to_monday_one_offset().to_string())
+        .unwrap_or_else(|_| "-".into())
 }
 
 /// Rows in the order people read them: agencies, services and counters as the site
 /// lists them (then any no longer configured), everything else by its key.
-fn order(site: &Site, group: Group, groups: BTreeMap<String, Tally>) -> Vec<(String, Tally)> {
+fn order(site: &Site, group: Group, groups: HashMap<String, Tally>) -> Vec<(String, Tally)> {
     let position = |key: &str| -> usize {
         match group {
             Group::Agency => site.agencies.iter().position(|a| a.code == key),

@@ -1,4 +1,5 @@
-//! The report tables, kept from the events: each visit's legs and the survey's answers.
+//! The report tables, kept from the events: each visit's legs, the survey's answers, and
+//! daily sums of both for the SKM over long periods.
 //!
 //! The writer applies [`project`] to every event in the transaction that stores it, so
 //! the tables never disagree with the log; [`rebuild`] applies the same function to a
@@ -61,7 +62,16 @@ pub fn project(conn: &Connection, site: &Site, at_ms: i64, event: &Event) -> any
             )?
             .execute(params![id, leg])?;
         }
-        EventKind::TicketDone => end(Some("done"), Some(at_ms))?,
+        EventKind::TicketDone => {
+            end(Some("done"), Some(at_ms))?;
+            conn.prepare_cached(
+                "INSERT INTO served_daily (day, agency, service, counter, officer, served)
+                 SELECT day, agency, service, COALESCE(counter, ''), COALESCE(officer, ''), 1
+                 FROM legs WHERE ticket_id = ?1 AND leg = ?2
+                 ON CONFLICT DO UPDATE SET served = served + 1",
+            )?
+            .execute(params![id, leg])?;
+        }
         EventKind::TicketNoShow => end(Some("no_show"), Some(at_ms))?,
         EventKind::TicketCancelled => end(Some("cancelled"), Some(at_ms))?,
         EventKind::TicketReinstated => end(None, None)?,
@@ -100,6 +110,18 @@ pub fn project(conn: &Connection, site: &Site, at_ms: i64, event: &Event) -> any
                 profile.occupation,
                 survey.suggestion,
             ])?;
+            conn.prepare_cached(
+                "INSERT INTO survey_daily (day, agency, service, counter, officer, respondents,
+                     s1, s2, s3, s4, s5, s6, s7, s8, s9)
+                 SELECT day, agency, service, COALESCE(counter, ''), COALESCE(officer, ''), 1,
+                     u1, u2, u3, u4, u5, u6, u7, u8, u9
+                 FROM survey_answers WHERE ticket_id = ?1
+                 ON CONFLICT DO UPDATE SET respondents = respondents + 1,
+                     s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3,
+                     s4 = s4 + excluded.s4, s5 = s5 + excluded.s5, s6 = s6 + excluded.s6,
+                     s7 = s7 + excluded.s7, s8 = s8 + excluded.s8, s9 = s9 + excluded.s9",
+            )?
+            .execute(params![id])?;
         }
         _ => {}
     }

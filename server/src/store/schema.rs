@@ -129,7 +129,7 @@ CREATE TABLE legs (
     recalls            INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (ticket_id, leg)
 ) WITHOUT ROWID;
-CREATE INDEX legs_day ON legs (day, service);
+CREATE INDEX legs_day ON legs (day, ticket_id);
 CREATE TABLE survey_answers (
     ticket_id  INTEGER PRIMARY KEY,
     seq        INTEGER NOT NULL,
@@ -149,6 +149,29 @@ CREATE TABLE survey_answers (
     suggestion TEXT
 );
 CREATE INDEX survey_answers_day ON survey_answers (day);
+-- Daily sums for the SKM over long periods: visitors served (its population) and the
+-- answers' totals, per day, agency, service, counter and officer.
+CREATE TABLE served_daily (
+    day     TEXT NOT NULL,
+    agency  TEXT NOT NULL,
+    service TEXT NOT NULL,
+    counter TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    served  INTEGER NOT NULL,
+    PRIMARY KEY (day, agency, service, counter, officer)
+) WITHOUT ROWID;
+CREATE TABLE survey_daily (
+    day     TEXT NOT NULL,
+    agency  TEXT NOT NULL,
+    service TEXT NOT NULL,
+    counter TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    respondents INTEGER NOT NULL,
+    s1 INTEGER NOT NULL, s2 INTEGER NOT NULL, s3 INTEGER NOT NULL,
+    s4 INTEGER NOT NULL, s5 INTEGER NOT NULL, s6 INTEGER NOT NULL,
+    s7 INTEGER NOT NULL, s8 INTEGER NOT NULL, s9 INTEGER NOT NULL,
+    PRIMARY KEY (day, agency, service, counter, officer)
+) WITHOUT ROWID;
 CREATE INDEX events_at ON events (at_ms);
 "#,
 ];

@@ -601,8 +601,11 @@ async fn report_tables_rebuilt_from_the_log_equal_those_kept_by_the_writer() {
         .unwrap()
     };
     let mut conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("DELETE FROM legs; DELETE FROM survey_answers;")
-        .unwrap();
+    conn.execute_batch(
+        "DELETE FROM legs; DELETE FROM survey_answers; DELETE FROM served_daily; \
+         DELETE FROM survey_daily;",
+    )
+    .unwrap();
     assert!(store::projection::needs_rebuild(&conn).unwrap());
     store::projection::rebuild(&mut conn, &site).unwrap();
     let rebuilt = summary(
