@@ -156,27 +156,6 @@ pub fn weekly(conn: &Connection, week: Period, scope: &Scope) -> anyhow::Result<
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn a_week_runs_monday_to_sunday() {
-        // 2026-11-29 is a Sunday; its week began on Monday 23 November.
-        let w = week_of(date(2026, 11, 29));
-        assert_eq!((w.from, w.to), (date(2026, 11, 23), date(2026, 11, 29)));
-        let w = week_of(date(2026, 11, 23));
-        assert_eq!((w.from, w.to), (date(2026, 11, 23), date(2026, 11, 29)));
-    }
-
-    #[test]
-    fn a_month_has_its_days() {
-        assert_eq!(month(2028, 2).unwrap().days().len(), 29);
-        assert_eq!(month(2026, 11).unwrap().to, date(2026, 11, 30));
-    }
-}
-
 /// The recap as a file: agency, service, one column per day, total; a total line.
 pub fn recap_table(r: &Recap) -> super::table::Table {
     use super::table::Cell;
@@ -265,4 +244,25 @@ fn weekday_name(day: &str) -> String {
                 .map(|s| s.to_string())
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_week_runs_monday_to_sunday() {
+        // 2026-11-29 is a Sunday; its week began on Monday 23 November.
+        let w = week_of(date(2026, 11, 29));
+        assert_eq!((w.from, w.to), (date(2026, 11, 23), date(2026, 11, 29)));
+        let w = week_of(date(2026, 11, 23));
+        assert_eq!((w.from, w.to), (date(2026, 11, 23), date(2026, 11, 29)));
+    }
+
+    #[test]
+    fn a_month_has_its_days() {
+        assert_eq!(month(2028, 2).unwrap().days().len(), 29);
+        assert_eq!(month(2026, 11).unwrap().to, date(2026, 11, 30));
+    }
 }

@@ -248,6 +248,57 @@ pub fn public(conn: &Connection, site: &Site, period: Period) -> anyhow::Result<
     })
 }
 
+/// The respondents as SKM reports lay them out: one line per respondent, U1–U9, then
+/// the profile and the suggestion.
+pub fn respondents_table(r: &Respondents) -> super::table::Table {
+    use super::table::Cell;
+    let mut headers = vec![
+        "No".to_string(),
+        "Tanggal / Date".into(),
+        "Instansi / Agency".into(),
+        "Layanan / Service".into(),
+    ];
+    headers.extend(UNSUR.iter().map(|u| u.code.to_string()));
+    headers.extend(
+        [
+            "Jenis kelamin / Gender",
+            "Usia / Age",
+            "Pendidikan / Education",
+            "Pekerjaan / Occupation",
+            "Saran / Suggestion",
+        ]
+        .map(String::from),
+    );
+    let text = |v: &Option<String>| v.clone().map_or(Cell::Empty, Cell::Text);
+    super::table::Table {
+        name: "responden-skm".into(),
+        title: vec![
+            "Survei Kepuasan Masyarakat — data responden".into(),
+            format!("{} s.d. {}", r.from, r.to),
+        ],
+        headers,
+        rows: r
+            .rows
+            .iter()
+            .map(|x| {
+                let mut cells = vec![
+                    Cell::from(x.no),
+                    Cell::from(x.day.clone()),
+                    Cell::from(x.agency.clone()),
+                    Cell::from(x.service.clone()),
+                ];
+                cells.extend(x.answers.iter().map(|&a| Cell::from(u64::from(a))));
+                cells.push(text(&x.gender));
+                cells.push(x.age.map(u64::from).into());
+                cells.push(text(&x.education));
+                cells.push(text(&x.occupation));
+                cells.push(text(&x.suggestion));
+                cells
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,56 +420,5 @@ mod tests {
             assert_eq!(min_sample(n), s, "N = {n}");
         }
         assert_eq!(min_sample(0), 0);
-    }
-}
-
-/// The respondents as SKM reports lay them out: one line per respondent, U1–U9, then
-/// the profile and the suggestion.
-pub fn respondents_table(r: &Respondents) -> super::table::Table {
-    use super::table::Cell;
-    let mut headers = vec![
-        "No".to_string(),
-        "Tanggal / Date".into(),
-        "Instansi / Agency".into(),
-        "Layanan / Service".into(),
-    ];
-    headers.extend(UNSUR.iter().map(|u| u.code.to_string()));
-    headers.extend(
-        [
-            "Jenis kelamin / Gender",
-            "Usia / Age",
-            "Pendidikan / Education",
-            "Pekerjaan / Occupation",
-            "Saran / Suggestion",
-        ]
-        .map(String::from),
-    );
-    let text = |v: &Option<String>| v.clone().map_or(Cell::Empty, Cell::Text);
-    super::table::Table {
-        name: "responden-skm".into(),
-        title: vec![
-            "Survei Kepuasan Masyarakat — data responden".into(),
-            format!("{} s.d. {}", r.from, r.to),
-        ],
-        headers,
-        rows: r
-            .rows
-            .iter()
-            .map(|x| {
-                let mut cells = vec![
-                    Cell::from(x.no),
-                    Cell::from(x.day.clone()),
-                    Cell::from(x.agency.clone()),
-                    Cell::from(x.service.clone()),
-                ];
-                cells.extend(x.answers.iter().map(|&a| Cell::from(u64::from(a))));
-                cells.push(text(&x.gender));
-                cells.push(x.age.map(u64::from).into());
-                cells.push(text(&x.education));
-                cells.push(text(&x.occupation));
-                cells.push(text(&x.suggestion));
-                cells
-            })
-            .collect(),
     }
 }
