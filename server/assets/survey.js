@@ -84,7 +84,10 @@ export function survey(root, { questions, number, token, onDone, onSkip, intro =
     root.innerHTML = html;
     const target = at ? root.querySelector(at) : root.querySelector('h2, h1');
     if (target && !/^(BUTTON|INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) target.setAttribute('tabindex', '-1');
-    if (target && (focus || !first)) target.focus();
+    if (target && (focus || !first)) target.focus({ preventScroll: true });
+    // Each new screen from its top (on a phone the questionnaire is below the ticket).
+    const top = root.getBoundingClientRect().top;
+    if (!first && (top < 0 || top > innerHeight / 3)) root.scrollIntoView({ block: 'start' });
     first = false;
   };
 

@@ -128,12 +128,18 @@ function details(e) {
   if (d.taken_from) parts.push(both('taken_from', { user: d.taken_from }));
   if (e.type === 'user.login_failed' && d.by) parts.push(both('tried', { user: d.by }));
   if (d.address) parts.push(both('address', { address: d.address }));
-  if (d.session) parts.push(`<span class="code">${esc(bothText('session', { session: d.session }))}</span>`);
+  if (d.session) parts.push(`<span class="session">${esc(T.tr('session', { session: d.session }))}</span>`);
   if (e.type === 'board.running_text') parts.push(d.running_text ? both('running_text', { text: d.running_text }) : both('running_none'));
   if (e.type === 'survey.answered') parts.push(both('answers_hidden'));
   let html = parts.join(' · ');
   if (d.changes && d.changes.length) html += itemChanges(d.changes, { full: true });
   return html;
+}
+
+// Who did it: the user the event names, else the officer at the counter.
+function whoOf(e) {
+  if (e.type === 'user.login_failed') return '';
+  return (e.detail && e.detail.by) || (e.counter && e.counter.officer) || '';
 }
 
 function ticketCell(e) {
@@ -146,7 +152,7 @@ function ticketCell(e) {
 function eventRow(e) {
   const type = typeName(e.type);
   const counter = counterOf(e);
-  const by = e.type === 'user.login_failed' ? '' : (e.detail && e.detail.by) || '';
+  const by = whoOf(e);
   const cls = (e.detail && e.detail.out_of_order ? 'ooo ' : '') + (e.type === 'user.login_failed' ? 'failed' : '');
   return `<tr data-seq="${e.seq}" data-type="${esc(e.type)}"${cls ? ` class="${cls.trim()}"` : ''}>` +
     `<td class="when"><span class="seq">#${e.seq}</span> ${when(e.at)}</td>` +
@@ -254,10 +260,11 @@ async function journey(number, day) {
     `<ol class="timeline">${(res.data.events || []).map((e) => {
       const type = typeName(e.type);
       const counter = counterOf(e);
-      const by = (e.detail && e.detail.by) || '';
+      const by = whoOf(e);
+      const where = [by, counter ? counterName(counter) : ''].filter(Boolean).join(' · ');
       return `<li data-type="${esc(e.type)}"${e.detail && e.detail.out_of_order ? ' class="ooo"' : ''}><span class="t-when">${when(e.at)}</span>` +
         `<span class="t-type">${esc(type[0])}<small lang="en">${esc(type[1])}</small></span>` +
-        `<span class="t-who">${esc(by)}${counter ? ` · ${esc(counterName(counter))}` : ''}</span>` +
+        `<span class="t-who">${esc(where)}</span>` +
         `<span class="t-more">${details(e)}</span></li>`;
     }).join('')}</ol>`;
   $('journey-title').focus();

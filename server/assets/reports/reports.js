@@ -23,6 +23,7 @@ const T = texts({
   whole_mpp: ['Seluruh MPP', 'Whole MPP'],
   only_agency: ['Instansi Anda', 'Your agency'],
   download: ['Unduh', 'Download'],
+  download_respondents: ['Unduh responden', 'Download respondents'],
   downloading: ['Mengunduh {what}…', 'Downloading {what}…'],
   downloaded: ['{name} diunduh.', '{name} downloaded.'],
   total: ['Jumlah', 'Total'],
@@ -503,7 +504,7 @@ function fillControls() {
     const name = holder.dataset.report;
     const what = holder.closest('section').querySelector('h2').firstChild.textContent.trim();
     const label = name === 'respondents' ? 'Responden SKM' : what;
-    holder.innerHTML = `<span class="dl-label">${both('download')}</span>` + ['csv', 'xlsx'].map((f) =>
+    holder.innerHTML = `<span class="dl-label">${both(name === 'respondents' ? 'download_respondents' : 'download')}</span>` + ['csv', 'xlsx'].map((f) =>
       `<button type="button" class="plain dl" data-report="${name}" data-format="${f}">${f.toUpperCase()}<span class="sr-only" data-overflow-ok> ${esc(label)}</span></button>`).join('');
   }
   $('print-title').textContent = `${site.name} — ${bothText('title')}`;

@@ -452,6 +452,15 @@ async fn the_audit_page_finds_an_out_of_order_call_a_change_a_failed_log_in_and_
     for wanted in ["ticket.issued", "ticket.called", "ticket.done"] {
         assert!(types.iter().any(|t| t == wanted), "{wanted} in {types:?}");
     }
+    // Who called it, and where.
+    let called = browser
+        .eval("document.querySelector('.timeline li[data-type=\"ticket.called\"]').textContent")
+        .await;
+    let called = called.as_str().unwrap();
+    assert!(
+        called.contains("petugas-l01") && called.contains("Loket 1"),
+        "{called}"
+    );
     browser.assert_accessible("audit journey").await;
     browser
         .assert_fits("audit journey", "header, aside.side, main.content")
