@@ -24,8 +24,7 @@ async fn a_served_visitor_answers_once_from_the_counter_tablet() {
     let officer = server.api().as_user("petugas-l01").await;
     let waiting = server.api().issue("DKP-KTP").await;
     // Not served yet: refused.
-    let res = server
-        .api()
+    let res = officer
         .post("/surveys")
         .json(&json!({"track_token": waiting.track_token, "answers": vec![4; 9]}))
         .send()
