@@ -214,6 +214,21 @@ fn answer<T: Serialize>(
         .into_response())
 }
 
+/// A report that is also a file: computed within the caller's scope on a read
+/// connection, answered as JSON or as the file asked for.
+async fn file_report<T: Serialize + Send + 'static>(
+    ctx: &Ctx,
+    (session, headers): (&Session, &HeaderMap),
+    (agency, format): (Option<String>, Option<&str>),
+    compute: impl FnOnce(&Connection, &Site, &Scope) -> anyhow::Result<T> + Send + 'static,
+    table: fn(&T) -> Table,
+) -> Result<Response, ApiError> {
+    let scope = scope(ctx, session, agency)?;
+    let format = file_format(format, headers)?;
+    let report = read(ctx, move |conn, site| compute(conn, site, &scope)).await?;
+    answer(report, format, table)
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SummaryParams {
@@ -254,13 +269,14 @@ pub async fn summary(
         })?,
     };
     let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
-    let report = read(&ctx, move |conn, site| {
-        reports::summary::summary(conn, site, period, &scope, group)
-    })
-    .await?;
-    answer(report, format, reports::summary::table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, site, scope| reports::summary::summary(conn, site, period, scope, group),
+        reports::summary::table,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -317,14 +333,15 @@ pub async fn officers(
     ApiQuery(p): ApiQuery<RangeParams>,
 ) -> Result<Response, ApiError> {
     let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
     let now = jiff::Timestamp::now();
-    let report = read(&ctx, move |conn, site| {
-        reports::officers::officers(conn, site, period, &scope, now)
-    })
-    .await?;
-    answer(report, format, reports::officers::table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, site, scope| reports::officers::officers(conn, site, period, scope, now),
+        reports::officers::table,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -372,13 +389,14 @@ pub async fn recap(
             "The month is not valid (YYYY-MM).",
         )
     })?;
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
-    let report = read(&ctx, move |conn, site| {
-        reports::recap::recap(conn, site, month, &scope)
-    })
-    .await?;
-    answer(report, format, reports::recap::recap_table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, site, scope| reports::recap::recap(conn, site, month, scope),
+        reports::recap::recap_table,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -408,13 +426,14 @@ pub async fn weekly(
         None => local_day(&ctx.writer.site(), jiff::Timestamp::now()),
     };
     let week = reports::recap::week_of(day);
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
-    let report = read(&ctx, move |conn, _| {
-        reports::recap::weekly(conn, week, &scope)
-    })
-    .await?;
-    answer(report, format, reports::recap::weekly_table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, _, scope| reports::recap::weekly(conn, week, scope),
+        reports::recap::weekly_table,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -481,13 +500,14 @@ pub async fn respondents(
     ApiQuery(p): ApiQuery<RangeParams>,
 ) -> Result<Response, ApiError> {
     let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
-    let report = read(&ctx, move |conn, _| {
-        reports::skm::respondents(conn, period, &scope)
-    })
-    .await?;
-    answer(report, format, reports::skm::respondents_table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, _, scope| reports::skm::respondents(conn, period, scope),
+        reports::skm::respondents_table,
+    )
+    .await
 }
 
 /// The published IKM: the MPP's and each agency's over the current half-year (January
