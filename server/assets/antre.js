@@ -69,6 +69,14 @@ export async function request(method, path, { body, token, key, ifMatch, timeout
   }
 }
 
+// The query string of `params` ("from=…&to=…"), leaving out those not given (undefined,
+// null, '' or false): a filter left empty is not sent, so the API's default applies.
+export function queryString(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, v);
+  return q.toString();
+}
+
 // A fresh Idempotency-Key (32 random hex digits): one per action, kept across that
 // action's retries, so the server answers a repeat with the first answer.
 export function newKey() {
@@ -598,8 +606,9 @@ export function staffSession(store, storage) {
 // The log-in form of a staff page, drawn into `root` (cleared first): username and
 // password, then, for a password an admin gave, the user's own new one. Resolves once
 // someone of one of `roles` is signed in (`allowed(S)`, when given, may refuse with the
-// HTML of why). `title`: `[id, en]`; `why`: 'expired' or 'logged_out' to say first.
-export function signIn(root, S, { title, roles, allowed, why } = {}) {
+// HTML of why). `title`: `[id, en]`; `why`: 'expired' or 'logged_out' to say first;
+// `refusal`: the HTML of why a kept session was just refused, shown as the form's error.
+export function signIn(root, S, { title, roles, allowed, why, refusal } = {}) {
   const t = SIGNIN;
   const heading = title ? esc(title[0]) + '<small lang="en">' + esc(title[1]) + '</small>' : t.both('title');
   root.innerHTML =
@@ -631,6 +640,7 @@ export function signIn(root, S, { title, roles, allowed, why } = {}) {
   };
   let pending = null; // the given password, while the new one is chosen
   (S.user ? q('#signin-password') : q('#signin-user')).focus();
+  if (refusal) fail(refusal);
   return new Promise((resolve) => {
     const admit = async (me, token) => {
       if (roles && roles.indexOf(me.role) < 0) {
@@ -687,6 +697,64 @@ export function signIn(root, S, { title, roles, allowed, why } = {}) {
       }
     });
   });
+}
+
+// The frame of a staff page around its own work: the log-in form or the page, the way
+// back to the form when the session ends or is ended, and the log-out, the same on every
+// page. `S`: the page's staffSession; `title`, `roles`, `allowed`: as for signIn.
+// `onSignedIn()`: the page's own start, each time someone is signed in (again);
+// `onSignedOut(why)`: what the page stops when the form is asked for (every time, even
+// with the form already up).
+//
+// By default the page has the staff layout: `#boot-note` until the first view, then
+// `#signin` or `#app`, with `#logout-btn` (which logs out at once) and `#who` (the user)
+// beside the page. A page with views of its own (the survey tablet) passes `show(view)`,
+// shows its own in `onSignedIn`, and wires its own log-out to `logOut` (it asks first).
+//
+// Returns `{toSignIn(why, refusal), logOut(), start()}`; `start` goes on with a kept
+// session when it still works and has one of `roles`, else shows the form.
+export function staffShell(S, { title, roles, allowed, show, onSignedIn, onSignedOut } = {}) {
+  const $ = (id) => document.getElementById(id);
+  const layout = !show;
+  const view = show || ((v) => {
+    document.body.dataset.view = v;
+    $('boot-note').hidden = true;
+    $('signin').hidden = v !== 'signin';
+    $('app').hidden = v !== 'app';
+    $('logout-btn').hidden = v !== 'app';
+    $('who').textContent = v === 'app' ? S.user : '';
+  });
+  const enter = () => {
+    if (layout) view('app');
+    if (onSignedIn) onSignedIn();
+  };
+  // One form at a time: requests that fail with 401 together end the session once.
+  let signingIn = false;
+  const shell = {
+    async toSignIn(why, refusal) {
+      if (onSignedOut) onSignedOut(why);
+      if (signingIn) return;
+      signingIn = true;
+      view('signin');
+      await signIn($('signin'), S, { title, roles, allowed, why, refusal });
+      signingIn = false;
+      enter();
+    },
+    logOut() {
+      S.logOut();
+      shell.toSignIn('logged_out');
+    },
+    async start() {
+      if (await S.resume()) {
+        if (!roles || roles.indexOf(S.role) >= 0) { enter(); return; }
+        S.logOut();
+      }
+      shell.toSignIn('');
+    },
+  };
+  S.onExpired = (why) => shell.toSignIn(why);
+  if (layout) $('logout-btn').addEventListener('click', shell.logOut);
+  return shell;
 }
 
 // ---------------------------------------------------------------------------- configuration changes

@@ -4,7 +4,7 @@
 // where, on which ticket and why, configuration changes with each item before and after;
 // a ticket's whole journey by its number and day (`GET /api/v1/audit/journey`), for a
 // complaint; and whether the log's hash chain holds (`GET /api/v1/audit/chain`).
-import { clock, esc, itemChanges, loadSite, localDay, num, said, signIn, staffSession, texts } from '/assets/antre.js';
+import { clock, esc, itemChanges, loadSite, localDay, num, queryString, said, staffShell, staffSession, texts } from '/assets/antre.js';
 
 const API = '/api/v1';
 const STORE = 'antre.audit.v1';
@@ -84,12 +84,6 @@ const A = { site: null, events: [], next: null, chain: null, journey: null, load
 window.antreAudit = A; // for tests and for support staff
 
 // ---------------------------------------------------------------------------- helpers
-
-function query(params) {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, v);
-  return q.toString();
-}
 
 // An event's time in the site's zone: "2026-11-23 14:05:09".
 function when(at) {
@@ -185,7 +179,7 @@ async function search(older) {
   status.innerHTML = both('loading');
   $('older').disabled = true;
   const params = Object.assign(filters(), { limit: PAGE, before: older ? A.next : '' });
-  const res = await S.api('GET', `${API}/audit?${query(params)}`);
+  const res = await S.api('GET', `${API}/audit?${queryString(params)}`);
   if (at !== A.loads || !S.token) return;
   $('older').disabled = false;
   if (!res.ok) {
@@ -237,7 +231,7 @@ async function journey(number, day) {
   status.className = 'status';
   status.innerHTML = both('loading');
   $('journey-body').innerHTML = '';
-  const res = await S.api('GET', `${API}/audit/journey?${query({ number, day })}`);
+  const res = await S.api('GET', `${API}/audit/journey?${queryString({ number, day })}`);
   if (!S.token) return;
   if (!res.ok) {
     A.journey = null;
@@ -272,26 +266,6 @@ async function journey(number, day) {
 
 // ---------------------------------------------------------------------------- the page
 
-function show(view) {
-  document.body.dataset.view = view;
-  $('boot-note').hidden = true;
-  $('signin').hidden = view !== 'signin';
-  $('app').hidden = view !== 'app';
-  $('logout-btn').hidden = view !== 'app';
-  $('who').textContent = view === 'app' ? S.user : '';
-}
-
-let signingIn = false;
-async function toSignIn(why) {
-  if (signingIn) return;
-  signingIn = true;
-  show('signin');
-  await signIn($('signin'), S, { title: [T.in('login_title', 0), T.in('login_title', 1)], roles: ['admin', 'supervisor'], why });
-  signingIn = false;
-  enter();
-}
-S.onExpired = (why) => toSignIn(why);
-
 function fillFilters() {
   const site = A.site;
   const mine = (x) => !S.agency || x.agency === S.agency;
@@ -307,7 +281,6 @@ function fillFilters() {
 }
 
 async function enter() {
-  show('app');
   if (!A.site) {
     A.site = await loadSite();
     A.clock = clock(A.site.timezone);
@@ -331,16 +304,11 @@ function wire() {
     $('j-day').value = b.dataset.day;
     journey(b.dataset.number, b.dataset.day);
   });
-  $('logout-btn').addEventListener('click', () => { S.logOut(); toSignIn('logged_out'); });
 }
 
-async function boot() {
-  wire();
-  if (await S.resume()) {
-    if (S.role === 'admin' || S.role === 'supervisor') { enter(); return; }
-    S.logOut();
-  }
-  toSignIn('');
-}
-
-boot();
+wire();
+staffShell(S, {
+  title: [T.in('login_title', 0), T.in('login_title', 1)],
+  roles: ['admin', 'supervisor'],
+  onSignedIn: enter,
+}).start();

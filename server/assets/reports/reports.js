@@ -4,7 +4,7 @@
 // per unsur). Every figure comes from `GET /api/v1/reports/…` (docs/reports.md defines
 // them); the charts are SVG drawn here, the files (CSV, XLSX) are the API's own. An
 // agency-scoped supervisor sees their agency only (the API refuses others).
-import { download, esc, hourMin, loadSite, localDay, minSec, num, request, said, signIn, staffSession, texts } from '/assets/antre.js';
+import { download, esc, hourMin, loadSite, localDay, minSec, num, queryString, request, said, staffShell, staffSession, texts } from '/assets/antre.js';
 import { bars, columns, heatmap, trend } from '/assets/reports/charts.js';
 
 const API = '/api/v1';
@@ -123,12 +123,6 @@ window.antreReports = R; // for tests and for support staff
 
 // ---------------------------------------------------------------------------- requests
 
-function query(params) {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
-  return q.toString();
-}
-
 // The period and scope the controls say.
 function range() {
   return { from: $('from').value, to: $('to').value, group: $('group').value, agency: $('agency').value };
@@ -136,14 +130,14 @@ function range() {
 
 // What each report is asked with (its path and query), the files too.
 const PATHS = {
-  summary: (r) => `/reports/summary?${query({ from: r.from, to: r.to, group: r.group, agency: r.agency })}`,
-  trend: (r) => `/reports/summary?${query({ from: r.from, to: r.to, group: 'day', agency: r.agency })}`,
-  heatmap: (r) => `/reports/heatmap?${query({ from: r.from, to: r.to, agency: r.agency })}`,
-  officers: (r) => `/reports/officers?${query({ from: r.from, to: r.to, agency: r.agency })}`,
-  recap: (r) => `/reports/recap?${query({ month: $('recap-month').value, agency: r.agency })}`,
-  weekly: (r) => `/reports/weekly?${query({ week: $('weekly-day').value, agency: r.agency })}`,
-  skm: (r) => `/reports/skm?${query(Object.assign({ from: r.from, to: r.to }, skmScope(r)))}`,
-  respondents: (r) => `/reports/skm/respondents?${query({ from: r.from, to: r.to, agency: skmScope(r).agency || r.agency })}`,
+  summary: (r) => `/reports/summary?${queryString({ from: r.from, to: r.to, group: r.group, agency: r.agency })}`,
+  trend: (r) => `/reports/summary?${queryString({ from: r.from, to: r.to, group: 'day', agency: r.agency })}`,
+  heatmap: (r) => `/reports/heatmap?${queryString({ from: r.from, to: r.to, agency: r.agency })}`,
+  officers: (r) => `/reports/officers?${queryString({ from: r.from, to: r.to, agency: r.agency })}`,
+  recap: (r) => `/reports/recap?${queryString({ month: $('recap-month').value, agency: r.agency })}`,
+  weekly: (r) => `/reports/weekly?${queryString({ week: $('weekly-day').value, agency: r.agency })}`,
+  skm: (r) => `/reports/skm?${queryString(Object.assign({ from: r.from, to: r.to }, skmScope(r)))}`,
+  respondents: (r) => `/reports/skm/respondents?${queryString({ from: r.from, to: r.to, agency: skmScope(r).agency || r.agency })}`,
 };
 
 // One report, asked afresh: the section says it is loading, then shows it or why not.
@@ -197,7 +191,7 @@ async function saveFile(name, format) {
   const path = API + PATHS[name](range()) + '&format=' + format;
   const res = await download(path, { token: S.token, name: `${name}.${format}` });
   if (!res.ok) {
-    if (res.status === 401) { S.token = null; S.keep(); toSignIn('expired'); return; }
+    if (res.status === 401) { S.token = null; S.keep(); shell.toSignIn('expired'); return; }
     status.className = 'status notice error';
     status.innerHTML = said(res.message);
     return;
@@ -465,27 +459,6 @@ function renderSkm(data) {
 
 // ---------------------------------------------------------------------------- the page
 
-function show(view) {
-  document.body.dataset.view = view;
-  $('boot-note').hidden = true;
-  $('signin').hidden = view !== 'signin';
-  $('app').hidden = view !== 'app';
-  $('logout-btn').hidden = view !== 'app';
-  $('who').textContent = view === 'app' ? S.user : '';
-}
-
-let signingIn = false;
-async function toSignIn(why) {
-  R.ready = false;
-  if (signingIn) return;
-  signingIn = true;
-  show('signin');
-  await signIn($('signin'), S, { title: [T.in('login_title', 0), T.in('login_title', 1)], roles: ['admin', 'supervisor'], why });
-  signingIn = false;
-  enter();
-}
-S.onExpired = (why) => toSignIn(why);
-
 function fillControls() {
   const site = R.site;
   const today = localDay(site.timezone);
@@ -511,7 +484,6 @@ function fillControls() {
 }
 
 async function enter() {
-  show('app');
   if (!R.site) R.site = await loadSite();
   $('site-name').textContent = R.site.name;
   fillControls();
@@ -532,7 +504,6 @@ function wire() {
   $('skm-value').addEventListener('change', () => load('skm', renderSkm));
   $('agency').addEventListener('change', fillSkmValues);
   $('print').addEventListener('click', () => window.print());
-  $('logout-btn').addEventListener('click', () => { S.logOut(); toSignIn('logged_out'); });
   document.addEventListener('click', (e) => {
     const b = e.target.closest('button.dl');
     if (b) saveFile(b.dataset.report, b.dataset.format);
@@ -554,13 +525,11 @@ function wire() {
   });
 }
 
-async function boot() {
-  wire();
-  if (await S.resume()) {
-    if (S.role === 'admin' || S.role === 'supervisor') { enter(); return; }
-    S.logOut();
-  }
-  toSignIn('');
-}
-
-boot();
+const shell = staffShell(S, {
+  title: [T.in('login_title', 0), T.in('login_title', 1)],
+  roles: ['admin', 'supervisor'],
+  onSignedIn: enter,
+  onSignedOut: () => { R.ready = false; },
+});
+wire();
+shell.start();

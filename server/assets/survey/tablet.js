@@ -5,7 +5,7 @@
 // from `GET /api/v1/counters/{code}/survey`, asked every few seconds and at once when
 // the stream says the counter completed a ticket. The officer never sees the answers:
 // they go straight to the server and leave the screen when sent.
-import { follow, loadSite, openModal, said, signIn, staffSession } from '/assets/antre.js';
+import { follow, loadSite, openModal, said, staffShell, staffSession } from '/assets/antre.js';
 import { loadQuestions, survey, surveyTexts } from '/assets/survey.js';
 
 const API = '/api/v1';
@@ -25,6 +25,8 @@ const A = {
   polls: 0, offered: 0, sent: 0, stream: null, timer: null, idleTimer: null,
 };
 window.antreSurvey = A; // for tests and for support staff
+// The log-in frame (antre.js), made once the counter's name, the form's title, is known.
+let shell = null;
 
 function show(view) {
   document.body.dataset.view = view;
@@ -45,31 +47,6 @@ async function mayRun() {
   if (res.ok || res.net) return null;
   return said(res.message);
 }
-
-let signingIn = false;
-async function toSignIn(why, refusal) {
-  stopAsking();
-  clearTimeout(A.timer);
-  if (signingIn) return;
-  signingIn = true;
-  show('signin');
-  const name = A.counter ? A.counter.name : code;
-  const done = signIn($('signin'), S, {
-    title: [`Tablet survei — ${name}`, `Survey tablet — ${name}`],
-    allowed: mayRun,
-    why,
-  });
-  if (refusal) {
-    const err = $('signin').querySelector('.signin-error');
-    err.innerHTML = refusal;
-    err.hidden = false;
-  }
-  await done;
-  signingIn = false;
-  idle();
-  poll();
-}
-S.onExpired = (why) => toSignIn(why);
 
 function idle() {
   stopAsking();
@@ -141,7 +118,7 @@ async function poll() {
     $('conn').innerHTML = 'Terputus — mencoba lagi… <small lang="en">Offline — retrying…</small>';
   } else if (res.status === 403) {
     S.logOut();
-    toSignIn('', said(res.message));
+    shell.toSignIn('', said(res.message));
     return;
   }
   A.timer = setTimeout(poll, POLL_MS);
@@ -158,11 +135,20 @@ async function boot() {
     message(`Loket ${code} tidak ada. <small lang="en">There is no counter ${code}.</small>`);
     return;
   }
+  const name = A.counter.name;
+  shell = staffShell(S, {
+    title: [`Tablet survei — ${name}`, `Survey tablet — ${name}`],
+    allowed: mayRun,
+    // The tablet's own views; its log-out asks first (below).
+    show,
+    onSignedIn: () => { idle(); poll(); },
+    onSignedOut: () => { stopAsking(); clearTimeout(A.timer); },
+  });
   document.addEventListener('pointerdown', touched, true);
   document.addEventListener('keydown', touched, true);
   $('logout-btn').addEventListener('click', () => openModal($('logout-dialog'), $('logout-cancel')));
   $('logout-cancel').addEventListener('click', () => $('logout-dialog').close());
-  $('logout-go').addEventListener('click', () => { $('logout-dialog').close(); S.logOut(); toSignIn('logged_out'); });
+  $('logout-go').addEventListener('click', () => { $('logout-dialog').close(); shell.logOut(); });
   // A completed visit at this counter: ask at once rather than at the next poll.
   A.stream = follow({
     zone: A.counter.zone,
@@ -174,7 +160,7 @@ async function boot() {
   const refusal = (await S.resume()) ? await mayRun() : '';
   if (S.token && !refusal) { idle(); poll(); return; }
   if (refusal) S.logOut();
-  toSignIn('', refusal);
+  shell.toSignIn('', refusal);
 }
 
 boot();
