@@ -115,6 +115,8 @@ impl Spawned {
                 // The demo's preview printers would write two files per ticket and
                 // read every kiosk ticket back from the writer: not what is measured.
                 "--no-printers",
+                // Measured on a new, empty site (restart writes its own history).
+                "--no-history",
                 "--data",
             ])
             .arg(data)

@@ -6,8 +6,9 @@
 //! `antre` binary (`main.rs`) is a thin CLI over this library; [`serve`] wires the parts
 //! together.
 //!
-//! Layers, each importing only from those below it: `serve` (wiring) → `http` and
-//! `printing` → `writer`, `devices`, `auth` → `config` → `engine` and `store`.
+//! Layers, each importing only from those below it: `serve` (wiring) → `http`,
+//! `printing` and `demo_history` → `writer`, `devices`, `auth` → `config` → `engine` and
+//! `store`.
 
 pub mod auth;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod config_source;
 pub mod connections;
 pub mod data_dir;
 pub mod demo;
+pub mod demo_history;
 pub mod devices;
 pub mod engine;
 pub mod http;

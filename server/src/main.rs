@@ -64,6 +64,10 @@ enum Cmd {
         /// Connections open at once (`[limits] max_connections`; default 2048).
         #[arg(long)]
         max_connections: Option<usize>,
+        /// Start a new demo empty, without the previous 60 days of history its first
+        /// start otherwise makes.
+        #[arg(long)]
+        no_history: bool,
     },
     /// The site's configuration kept in the data directory.
     Config {
@@ -155,6 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 notes: Vec::new(),
                 clips,
                 accept_damage: accept_damaged_data,
+                demo_history: false,
             })
         }
         Cmd::Demo {
@@ -165,6 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             no_printers,
             accept_damaged_data,
             max_connections,
+            no_history,
         } => {
             let password = demo_password.unwrap_or_else(|| auth::random_hex(6));
             let mut config = demo::config(&password)?;
@@ -198,6 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 notes,
                 clips,
                 accept_damage: accept_damaged_data,
+                demo_history: !no_history,
             })
         }
         Cmd::Config {

@@ -35,6 +35,9 @@ pub struct Options {
     pub clips: Option<PathBuf>,
     /// Serve even when the database fails its start-up check (docs/operations.md).
     pub accept_damage: bool,
+    /// On a database without tickets, make the demo's past days first
+    /// (`crate::demo_history`).
+    pub demo_history: bool,
 }
 
 pub async fn run(options: Options) -> anyhow::Result<()> {
@@ -42,9 +45,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         config,
         data_dir,
         listen,
-        notes,
+        mut notes,
         clips,
         accept_damage,
+        demo_history,
     } = options;
     // Claim the address before touching the data directory, so a second server
     // started on the same port by mistake stops at once and changes nothing.
@@ -69,6 +73,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let (mut config, site) = (start.config, start.site);
     let key = load_or_create_key(&data_dir)?;
     let db = store::db_path(&data_dir);
+    if demo_history && !store::has_tickets(&store::open_reader(&db)?)? {
+        notes.push(make_history(&db, &site).await?);
+    }
     let started = Instant::now();
     let (writer, writer_thread) = Writer::start(
         db.clone(),
@@ -188,6 +195,37 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     );
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The demo's past days (`crate::demo_history`), and what to say of them.
+async fn make_history(
+    db: &std::path::Path,
+    site: &Arc<crate::engine::Site>,
+) -> anyhow::Result<String> {
+    let days = crate::demo_history::DAYS;
+    tracing::info!("demo: making the previous {days} days of history");
+    let started = Instant::now();
+    let made = crate::demo_history::make(
+        db,
+        site.clone(),
+        crate::http::board::link_audio,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .context("cannot make the demo's history")?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        tickets = made.tickets,
+        surveys = made.surveys,
+        events = made.events,
+        rounds = made.rounds,
+        refused = made.refused,
+        "demo: history made"
+    );
+    Ok(format!(
+        "History: the previous {days} days, {} tickets and {} survey answers (today starts empty)",
+        made.tickets, made.surveys
+    ))
 }
 
 /// The connection limit, kept within what the process may open: each connection is a

@@ -21,7 +21,7 @@ use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::engine::{Affected, Change, Command, DomainError, Engine, Site};
-use crate::store::{Batch, Store};
+use crate::store::{Batch, Durability, Store};
 
 /// Most commands in one transaction. Large enough that a burst of thousands of kiosk
 /// taps costs a handful of fsyncs, small enough that one batch never holds callers for
@@ -132,7 +132,26 @@ impl Writer {
         decorate: Decorate,
         accept_damage: bool,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
-        let mut store = Store::open(&db)?;
+        Writer::start_with(
+            db,
+            site,
+            clock,
+            decorate,
+            accept_damage,
+            Durability::EveryCommit,
+        )
+    }
+
+    /// [`Writer::start`], with commits as durable as `durability` says.
+    pub fn start_with(
+        db: PathBuf,
+        site: Arc<Site>,
+        clock: Arc<dyn Clock>,
+        decorate: Decorate,
+        accept_damage: bool,
+        durability: Durability,
+    ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
+        let mut store = Store::open_with(&db, durability)?;
         store.rebuild_reports(&site)?;
         let mut damage = Vec::new();
         if let Some(broken) = store.verify_tail()? {

@@ -53,13 +53,27 @@ impl Server {
         server
     }
 
+    /// `antre demo` on a fresh data directory, with the previous days' history its
+    /// first start makes. The other starts leave the history out: it takes seconds.
+    pub fn demo_with_history() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let args = vec!["demo".into(), "--demo-password".into(), PASSWORD.into()];
+        // Sixty days through the writer of a debug build, beside other tests.
+        let limit = Duration::from_secs(300);
+        let mut server = Server::spawn_within(args, &data, "127.0.0.1:0", limit);
+        server._dir = Some(dir);
+        server
+    }
+
     /// `antre demo` on an existing data directory (a restart).
     pub fn demo_in(data: &Path) -> Server {
         Server::start_in(data, &[])
     }
 
+    /// `antre demo` on `data` without the history, with more arguments.
     pub fn start_in(data: &Path, extra: &[&str]) -> Server {
-        let mut args: Vec<String> = vec!["demo".into(), "--demo-password".into(), PASSWORD.into()];
+        let mut args = demo_args();
         args.extend(extra.iter().map(|s| s.to_string()));
         Server::spawn(args, data)
     }
@@ -85,15 +99,19 @@ impl Server {
     /// `antre demo` on `data`, listening on exactly `listen` (e.g. the address of a
     /// server that was stopped: a restart that clients find at the same place).
     pub fn demo_at(data: &Path, listen: &str) -> Server {
-        let args = vec!["demo".into(), "--demo-password".into(), PASSWORD.into()];
-        Server::spawn_listening(args, data, listen)
+        Server::spawn_listening(demo_args(), data, listen)
     }
 
     fn spawn(args: Vec<String>, data: &Path) -> Server {
         Server::spawn_listening(args, data, "127.0.0.1:0")
     }
 
-    fn spawn_listening(mut args: Vec<String>, data: &Path, listen: &str) -> Server {
+    fn spawn_listening(args: Vec<String>, data: &Path, listen: &str) -> Server {
+        Server::spawn_within(args, data, listen, Duration::from_secs(60))
+    }
+
+    /// Starts `antre` and waits up to `limit` for it to listen.
+    fn spawn_within(mut args: Vec<String>, data: &Path, listen: &str, limit: Duration) -> Server {
         args.extend([
             "--data".into(),
             data.display().to_string(),
@@ -124,14 +142,12 @@ impl Server {
                 }
             }
         });
-        let base = rx
-            .recv_timeout(Duration::from_secs(60))
-            .unwrap_or_else(|_| {
-                panic!(
-                    "antre did not start; its log:\n{}",
-                    std::fs::read_to_string(log_path(data)).unwrap_or_default()
-                )
-            });
+        let base = rx.recv_timeout(limit).unwrap_or_else(|_| {
+            panic!(
+                "antre did not start; its log:\n{}",
+                std::fs::read_to_string(log_path(data)).unwrap_or_default()
+            )
+        });
         let addr = base.trim_start_matches("http://").to_string();
         Server {
             child,
@@ -193,6 +209,14 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `antre demo` as tests start it: with the tests' password, and without the history
+/// of past days (seconds of a debug build that only its own test needs).
+fn demo_args() -> Vec<String> {
+    ["demo", "--demo-password", PASSWORD, "--no-history"]
+        .map(String::from)
+        .to_vec()
 }
 
 /// Where a server on `data` writes its log: beside the data directory.

@@ -47,16 +47,36 @@ pub struct LogHead {
     pub hash: [u8; 32],
 }
 
+/// What a commit promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Every commit survives a power cut before its callers are answered: the server.
+    EveryCommit,
+    /// Commits survive the process stopping, and the database stays whole through a
+    /// power cut, which may lose the last commits: filling a new database in bulk (the
+    /// demo's history), where a flush per commit would cost most of the time.
+    Bulk,
+}
+
 impl Store {
     /// Opens (creating and migrating if needed) the database for writing.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
+        Store::open_with(path, Durability::EveryCommit)
+    }
+
+    pub fn open_with(path: &Path, durability: Durability) -> anyhow::Result<Store> {
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open database {}", path.display()))?;
         // WAL lets readers run beside the one writer; synchronous=FULL makes every
         // commit durable through a power cut, which is the promise made to a caller
-        // once its ticket is answered. Group commit keeps the fsync count low.
+        // once its ticket is answered. Group commit keeps the fsync count low. In WAL
+        // mode NORMAL flushes only at checkpoints, and never leaves a torn database.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        let synchronous = match durability {
+            Durability::EveryCommit => "FULL",
+            Durability::Bulk => "NORMAL",
+        };
+        conn.pragma_update(None, "synchronous", synchronous)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
         let (last_seq, last_hash) = conn
@@ -437,6 +457,11 @@ pub fn ended_sessions(conn: &Connection, since_ms: i64) -> anyhow::Result<Vec<(S
             Some((event.detail.session?, at_ms / 1000))
         })
         .collect())
+}
+
+/// Whether any ticket was ever stored.
+pub fn has_tickets(conn: &Connection) -> anyhow::Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?)
 }
 
 /// Tickets of a day, for history and reports.

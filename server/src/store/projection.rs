@@ -10,7 +10,8 @@
 //! one (`transferred`) and begins the next, so no minute is counted twice. A recall
 //! keeps the leg's first call; a no-show ends the leg and a reinstatement opens it
 //! again, so a visitor reinstated and then served counts once, as served, with the
-//! wait of their first call.
+//! wait of their first call; one never reinstated stays a no-show when the day's end
+//! closes the ticket.
 
 use antre_protocol::{Event, EventKind};
 use anyhow::Context;
@@ -73,6 +74,15 @@ pub fn project(conn: &Connection, site: &Site, at_ms: i64, event: &Event) -> any
             .execute(params![id, leg])?;
         }
         EventKind::TicketNoShow => end(Some("no_show"), Some(at_ms))?,
+        // The day's end sweeps up the no-shows nobody reinstated: they stay no-shows
+        // (the visitor did not come; nobody withdrew the ticket).
+        EventKind::TicketCancelled if event.detail.reason.as_deref() == Some("day_closed") => {
+            conn.prepare_cached(
+                "UPDATE legs SET outcome = 'cancelled', ended_at_ms = ?3
+                 WHERE ticket_id = ?1 AND leg = ?2 AND outcome IS NOT 'no_show'",
+            )?
+            .execute(params![id, leg, at_ms])?;
+        }
         EventKind::TicketCancelled => end(Some("cancelled"), Some(at_ms))?,
         EventKind::TicketReinstated => end(None, None)?,
         EventKind::SurveyAnswered => {

@@ -8,6 +8,8 @@ mod board_api;
 mod config_errors;
 mod counter_idempotency;
 mod counters;
+mod day_end_no_show;
+mod demo_history;
 mod durability;
 mod garbage;
 mod hostile;
