@@ -3,6 +3,7 @@
 // where it is (said at once to screen readers too). Polls: a low-end phone on a weak
 // connection handles a small GET every few seconds better than a socket.
 import { esc, loadSite, request, texts } from "/assets/antre.js";
+import { loadQuestions, survey } from "/assets/survey.js";
 
 const POLL_MS = 4000;        // a few seconds: the call shows up while the visitor still sits nearby
 const HIDDEN_POLL_MS = 15000; // in a pocket, less often: battery and data cost
@@ -27,6 +28,7 @@ const T = texts({
   duration: ["Waktu penyelesaian", "Completion time"],
   fee: ["Biaya", "Fee"],
   product: ["Produk layanan", "What you receive"],
+  survey_done: ["Survei untuk nomor ini sudah diisi. Terima kasih.", "The survey for this number has already been answered. Thank you."],
   announce_called: ["Nomor {number} dipanggil. Silakan menuju {counter}{zone}.", "Number {number} is called. Please go to {counter}{zone}."],
 });
 
@@ -126,6 +128,7 @@ function render(t) {
   } else if (t.status === "done") {
     status.className = "status done";
     setHtml(status, T.both("done"));
+    offerSurvey(t);
   } else if (t.status === "no_show") {
     status.className = "status gone";
     setHtml(status, T.both("no_show"));
@@ -135,6 +138,38 @@ function render(t) {
   }
   lastStatus = t.status;
   document.body.dataset.status = t.status;
+}
+
+// The SKM survey of a finished visit, once (the same questionnaire as the counter's
+// tablet). Answered here or at the tablet, it is not offered again.
+const SURVEYED = "antre.skm." + token;
+let offered = false;
+async function offerSurvey(t) {
+  if (offered) return;
+  offered = true;
+  const box = $("skm");
+  let done = null;
+  try { done = sessionStorage.getItem(SURVEYED); } catch (_) { done = null; }
+  if (t.surveyed || done) {
+    box.hidden = false;
+    box.innerHTML = "<p>" + T.both("survey_done") + "</p>";
+    document.body.dataset.survey = "already";
+    return;
+  }
+  const questions = await loadQuestions();
+  if (!questions) { offered = false; return; }
+  box.hidden = false;
+  document.body.dataset.survey = "offered";
+  survey(box, {
+    questions,
+    number: t.number,
+    token,
+    focus: false,
+    onDone(outcome) {
+      try { sessionStorage.setItem(SURVEYED, outcome); } catch (_) { /* private mode: offered again after a reload */ }
+      document.body.dataset.survey = outcome;
+    },
+  });
 }
 
 // The call, said at once by a screen reader (an assertive live region): the number, the

@@ -16,13 +16,30 @@ pub struct SurveyRequest {
     /// The ticket's tracking secret (the phone page's link, or the counter tablet's).
     pub track_token: String,
     /// Scores 1–4 for U1…U9, in the regulation's order.
-    #[cfg_attr(feature = "openapi", schema(min_items = 9, max_items = 9))]
+    #[serde(deserialize_with = "crate::whole::small_numbers")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = answers_schema))]
     pub answers: Vec<u8>,
     #[serde(default)]
     pub profile: Option<SurveyProfile>,
     /// Saran dan masukan (at most 1,000 characters).
     #[serde(default)]
     pub suggestion: Option<String>,
+}
+
+/// Nine whole numbers from 1 to 4, as the document says it.
+#[cfg(feature = "openapi")]
+fn answers_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    let score = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Integer))
+        .minimum(Some(1))
+        .maximum(Some(4));
+    ArrayBuilder::new()
+        .items(score)
+        .min_items(Some(UNSUR_COUNT))
+        .max_items(Some(UNSUR_COUNT))
+        .description(Some("Scores 1–4 for U1…U9, in the regulation's order."))
+        .build()
 }
 
 /// The optional respondent profile of the regulation's questionnaire.
@@ -32,15 +49,29 @@ pub struct SurveyRequest {
 pub struct SurveyProfile {
     /// Jenis kelamin: `l` (laki-laki) or `p` (perempuan).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(l|p)$"))]
     pub gender: Option<String>,
     /// Usia in years (15–100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::whole::optional_small"
+    )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 100))]
     pub age: Option<u8>,
     /// Pendidikan: `sd`, `smp`, `sma`, `diploma`, `s1`, `s2`, `s3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(sd|smp|sma|diploma|s1|s2|s3)$")
+    )]
     pub education: Option<String>,
     /// Pekerjaan: `pns`, `tni`, `polri`, `swasta`, `wirausaha`, `pelajar`, `lainnya`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(pns|tni|polri|swasta|wirausaha|pelajar|lainnya)$")
+    )]
     pub occupation: Option<String>,
 }
 

@@ -62,6 +62,31 @@ pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Er
     d.deserialize_option(Optional)
 }
 
+/// An optional small whole number (an age), however it is written.
+pub fn optional_small<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    let n: Option<u64> = optional_id(d)?;
+    n.map(|n| {
+        u8::try_from(n).map_err(|_| D::Error::invalid_value(Unexpected::Unsigned(n), &"0 to 255"))
+    })
+    .transpose()
+}
+
+/// Small whole numbers (scores), however they are written:
+/// `#[serde(deserialize_with = "crate::whole::small_numbers")]`.
+pub fn small_numbers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    struct Small(u8);
+    impl<'de> serde::Deserialize<'de> for Small {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Small, D::Error> {
+            let n = d.deserialize_any(Whole)?;
+            u8::try_from(n)
+                .map(Small)
+                .map_err(|_| D::Error::invalid_value(Unexpected::Unsigned(n), &"0 to 255"))
+        }
+    }
+    let numbers: Vec<Small> = serde::Deserialize::deserialize(d)?;
+    Ok(numbers.into_iter().map(|Small(n)| n).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -76,6 +101,19 @@ mod tests {
 
     fn parse(json: &str) -> Result<Body, serde_json::Error> {
         serde_json::from_str(json)
+    }
+
+    #[test]
+    fn scores_may_be_written_as_whole_floats() {
+        #[derive(Deserialize, Debug)]
+        struct Scores {
+            #[serde(deserialize_with = "super::small_numbers")]
+            answers: Vec<u8>,
+        }
+        let s: Scores = serde_json::from_str(r#"{"answers": [1, 3.0, 4]}"#).unwrap();
+        assert_eq!(s.answers, [1, 3, 4]);
+        assert!(serde_json::from_str::<Scores>(r#"{"answers": [1.5]}"#).is_err());
+        assert!(serde_json::from_str::<Scores>(r#"{"answers": [256]}"#).is_err());
     }
 
     #[test]

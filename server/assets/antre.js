@@ -69,6 +69,14 @@ export async function request(method, path, { body, token, key, ifMatch, timeout
   }
 }
 
+// The query string of `params` ("from=…&to=…"), leaving out those not given (undefined,
+// null, '' or false): a filter left empty is not sent, so the API's default applies.
+export function queryString(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, v);
+  return q.toString();
+}
+
 // A fresh Idempotency-Key (32 random hex digits): one per action, kept across that
 // action's retries, so the server answers a repeat with the first answer.
 export function newKey() {
@@ -241,6 +249,15 @@ export function clock(timeZone, lang = 'id') {
   };
   clocks.set(id, c);
   return c;
+}
+
+// A date's day in the site's time zone, as the API writes days: "2026-11-23".
+export function localDay(timeZone, d = new Date()) {
+  let zone = timeZone || undefined;
+  try { new Intl.DateTimeFormat('en-CA', { timeZone: zone }); } catch (_) { zone = undefined; }
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const get = (t) => (parts.find((p) => p.type === t) || {}).value;
+  return get('year') + '-' + get('month') + '-' + get('day');
 }
 
 // ---------------------------------------------------------------------------- texts
@@ -416,4 +433,359 @@ export function search(index, text) {
   if (found.some((f) => f.count === query.length)) found = found.filter((f) => f.count === query.length);
   found.sort((a, b) => b.count - a.count || b.total - a.total || a.e.order - b.e.order);
   return found.map((f) => f.e.s);
+}
+
+// ---------------------------------------------------------------------------- figures
+
+// A duration as people read it on a report: "m:ss" (minutes may pass 59: "75:04"), or
+// "—" when there is none. Seconds are rounded.
+export function minSec(seconds) {
+  if (seconds === null || seconds === undefined || !isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+}
+
+// A longer span (an officer's hours at the counter) as "h:mm", rounded to the minute.
+export function hourMin(seconds) {
+  if (seconds === null || seconds === undefined || !isFinite(seconds)) return '—';
+  const m = Math.max(0, Math.round(seconds / 60));
+  return Math.floor(m / 60) + ':' + String(m % 60).padStart(2, '0');
+}
+
+// A number the Indonesian way: "1.234", "12,5" (`digits` after the comma).
+export function num(value, digits = 0) {
+  if (value === null || value === undefined || !isFinite(value)) return '—';
+  return Number(value).toLocaleString('id-ID', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+// ---------------------------------------------------------------------------- files
+
+// Fetches a file the API gives only with a token (a report as CSV or XLSX) and saves it
+// as a download under the name the server gives (Content-Disposition), else `name`.
+// Resolves to `{ok, status, message}`: the server's message ("id / en") when refused.
+export async function download(path, { token, name = 'download', timeoutMs = 60000 } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const res = await fetch(path, { headers, signal: abort.signal, cache: 'no-store' });
+    if (!res.ok) {
+      let message = 'HTTP ' + res.status;
+      try { const body = await res.json(); if (body && body.error) message = body.error.message; } catch (_) { /* not JSON */ }
+      return { ok: false, status: res.status, message };
+    }
+    const blob = await res.blob();
+    const given = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(res.headers.get('Content-Disposition') || '');
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = given ? decodeURIComponent(given[1]) : name;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    return { ok: true, status: res.status, message: '', size: blob.size, name: a.download };
+  } catch (_) {
+    return { ok: false, status: 0, message: 'Server tidak dapat dihubungi. / The server cannot be reached.' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------- dialogs
+
+// Opens a <dialog> as a modal (the page behind is inert, Esc closes it) and gives the
+// focus back to where it was when it closes. `focus`: the element to start at.
+export function openModal(dialog, focus) {
+  if (!dialog.open) {
+    const from = document.activeElement;
+    dialog.hidden = false;
+    dialog.addEventListener('close', () => {
+      dialog.hidden = true;
+      if (from && from.isConnected && from.focus) from.focus();
+    }, { once: true });
+    dialog.showModal();
+  }
+  if (focus) focus.focus();
+}
+
+// ---------------------------------------------------------------------------- staff log-in
+
+const SIGNIN = texts({
+  title: ['Masuk', 'Log in'],
+  user: ['Nama pengguna', 'Username'],
+  password: ['Kata sandi', 'Password'],
+  go: ['Masuk', 'Log in'],
+  new_title: ['Buat kata sandi baru', 'Choose a new password'],
+  new_why: ['Kata sandi ini diberikan admin. Pilih kata sandi Anda sendiri sebelum mulai bekerja.', 'An admin gave you this password. Choose your own before you start.'],
+  new_password: ['Kata sandi baru (10–128 karakter)', 'New password (10–128 characters)'],
+  new_again: ['Ulangi kata sandi baru', 'Repeat the new password'],
+  new_save: ['Simpan kata sandi', 'Save the password'],
+  err_length: ['Kata sandi harus 10 sampai 128 karakter.', 'A password has 10 to 128 characters.'],
+  err_differ: ['Kedua kata sandi baru tidak sama.', 'The two new passwords differ.'],
+  err_net: ['Server tidak dapat dihubungi. Periksa jaringan lalu coba lagi.', 'The server cannot be reached. Check the network and try again.'],
+  err_role: ['Akun {user} ({role}) tidak dapat membuka halaman ini.', 'Account {user} ({role}) cannot open this page.'],
+  expired: ['Sesi berakhir. Silakan masuk lagi.', 'The session ended. Please log in again.'],
+  logged_out: ['Anda telah keluar.', 'You have logged out.'],
+  admin: ['admin', 'admin'],
+  supervisor: ['penyelia', 'supervisor'],
+  officer: ['petugas', 'officer'],
+});
+
+// "id<small lang=en>en</small>" of a server message ("id / en").
+export function said(message) {
+  const [id, en] = bilingual(message);
+  return id === en ? esc(id) : esc(id) + '<small lang="en">' + esc(en) + '</small>';
+}
+
+// The signed-in user of a staff page (reports, audit, a counter's survey tablet): the
+// token, kept in `storage` (sessionStorage by default: a shared PC forgets it with the
+// tab; a tablet that stays signed in passes localStorage) under `store`, and what
+// `/auth/me` says of it. `api` sends the token; a 401 ends the session and calls
+// `onExpired`, so the page goes back to its log-in form.
+export function staffSession(store, storage) {
+  const box = storage || sessionStorage;
+  let kept = {};
+  try { kept = JSON.parse(box.getItem(store)) || {}; } catch (_) { kept = {}; }
+  const S = {
+    token: kept.token || null, user: kept.user || '', role: null, agency: null, counters: [],
+    onExpired: null,
+    keep() {
+      if (S.token) box.setItem(store, JSON.stringify({ token: S.token, user: S.user }));
+      else box.removeItem(store);
+    },
+    // Takes a log-in or `/auth/me` answer.
+    take(me, token) {
+      if (token) S.token = token;
+      S.user = me.username;
+      S.role = me.role;
+      S.agency = me.agency || null;
+      S.counters = me.counters || [];
+      S.keep();
+    },
+    // `{ok, status, data, code, message, net}`, whatever happened.
+    async api(method, path, { body, timeoutMs } = {}) {
+      let res;
+      try {
+        res = await request(method, path, { body, token: S.token, timeoutMs });
+      } catch (_) {
+        return { ok: false, net: true, status: 0, data: null, code: 'network', message: SIGNIN.bothText('err_net') };
+      }
+      const ok = res.status >= 200 && res.status < 300;
+      const err = (res.data && res.data.error) || {};
+      if (res.status === 401 && S.token) {
+        S.token = null;
+        S.keep();
+        if (S.onExpired) S.onExpired('expired');
+      }
+      return { ok, status: res.status, data: res.data, code: err.code || (ok ? '' : 'http_' + res.status), message: err.message || (ok ? '' : 'HTTP ' + res.status) };
+    },
+    // Whether the kept token still works (and who it is).
+    async resume() {
+      if (!S.token) return false;
+      const me = await S.api('GET', '/api/v1/auth/me');
+      if (!me.ok || me.data.must_change_password) {
+        if (!me.net) { S.token = null; S.keep(); }
+        return false;
+      }
+      S.take(me.data);
+      return true;
+    },
+    logOut() {
+      const token = S.token;
+      if (token) request('POST', '/api/v1/auth/logout', { token }).catch(() => {});
+      S.token = null;
+      S.keep();
+    },
+  };
+  return S;
+}
+
+// The log-in form of a staff page, drawn into `root` (cleared first): username and
+// password, then, for a password an admin gave, the user's own new one. Resolves once
+// someone of one of `roles` is signed in (`allowed(S)`, when given, may refuse with the
+// HTML of why). `title`: `[id, en]`; `why`: 'expired' or 'logged_out' to say first;
+// `refusal`: the HTML of why a kept session was just refused, shown as the form's error.
+export function signIn(root, S, { title, roles, allowed, why, refusal } = {}) {
+  const t = SIGNIN;
+  const heading = title ? esc(title[0]) + '<small lang="en">' + esc(title[1]) + '</small>' : t.both('title');
+  root.innerHTML =
+    '<form class="signin card" autocomplete="on" novalidate>' +
+    '<h1>' + heading + '</h1>' +
+    '<p class="signin-why" role="status"' + (why ? '' : ' hidden') + '>' + (why ? t.both(why) : '') + '</p>' +
+    '<div class="signin-login">' +
+    '<label for="signin-user">' + t.both('user') + '</label>' +
+    '<input id="signin-user" name="username" autocomplete="username" required value="' + esc(S.user || '') + '">' +
+    '<label for="signin-password">' + t.both('password') + '</label>' +
+    '<input id="signin-password" name="password" type="password" autocomplete="current-password" required>' +
+    '</div>' +
+    '<div class="signin-new" hidden>' +
+    '<p class="signin-why">' + t.both('new_why') + '</p>' +
+    '<label for="signin-new">' + t.both('new_password') + '</label>' +
+    '<input id="signin-new" type="password" autocomplete="new-password" maxlength="128">' +
+    '<label for="signin-new2">' + t.both('new_again') + '</label>' +
+    '<input id="signin-new2" type="password" autocomplete="new-password" maxlength="128">' +
+    '</div>' +
+    '<p class="signin-error error" role="alert" hidden></p>' +
+    '<button class="primary signin-go" type="submit">' + t.both('go') + '</button>' +
+    '</form>';
+  const form = root.querySelector('form');
+  const q = (sel) => form.querySelector(sel);
+  const fail = (html, focus) => {
+    q('.signin-error').innerHTML = html;
+    q('.signin-error').hidden = false;
+    if (focus) focus.focus();
+  };
+  let pending = null; // the given password, while the new one is chosen
+  (S.user ? q('#signin-password') : q('#signin-user')).focus();
+  if (refusal) fail(refusal);
+  return new Promise((resolve) => {
+    const admit = async (me, token) => {
+      if (roles && roles.indexOf(me.role) < 0) {
+        request('POST', '/api/v1/auth/logout', { token }).catch(() => {});
+        fail(t.both('err_role', { user: me.username, role: [t.in(me.role, 0), t.in(me.role, 1)] }), q('#signin-user'));
+        return;
+      }
+      S.take(me, token);
+      if (allowed) {
+        const refusal = await allowed(S);
+        if (refusal) {
+          S.logOut();
+          fail(refusal, q('#signin-user'));
+          return;
+        }
+      }
+      root.innerHTML = '';
+      resolve(S);
+    };
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      q('.signin-error').hidden = true;
+      const go = q('.signin-go');
+      go.disabled = true;
+      try {
+        if (pending === null) {
+          const password = q('#signin-password').value;
+          const res = await S.api('POST', '/api/v1/auth/login', { body: { username: q('#signin-user').value.trim(), password } });
+          q('#signin-password').value = '';
+          if (!res.ok) { fail(res.net ? t.both('err_net') : said(res.message), q('#signin-password')); return; }
+          if (res.data.must_change_password) {
+            pending = { password, token: res.data.token };
+            q('.signin-login').hidden = true;
+            q('.signin-new').hidden = false;
+            go.innerHTML = t.both('new_save');
+            q('#signin-new').focus();
+            return;
+          }
+          await admit(res.data, res.data.token);
+        } else {
+          const fresh = q('#signin-new').value;
+          const bad = fresh.length < 10 || fresh.length > 128 ? 'err_length' : fresh !== q('#signin-new2').value ? 'err_differ' : null;
+          if (bad) { fail(t.both(bad), q(bad === 'err_length' ? '#signin-new' : '#signin-new2')); return; }
+          const res = await request('POST', '/api/v1/auth/password', { body: { current: pending.password, new: fresh }, token: pending.token }).catch(() => null);
+          if (!res || res.status !== 200) {
+            fail(res ? said(res.data && res.data.error ? res.data.error.message : 'HTTP ' + res.status) : t.both('err_net'), q('#signin-new'));
+            return;
+          }
+          pending = null;
+          await admit(res.data, res.data.token);
+        }
+      } finally {
+        go.disabled = false;
+      }
+    });
+  });
+}
+
+// The frame of a staff page around its own work: the log-in form or the page, the way
+// back to the form when the session ends or is ended, and the log-out, the same on every
+// page. `S`: the page's staffSession; `title`, `roles`, `allowed`: as for signIn.
+// `onSignedIn()`: the page's own start, each time someone is signed in (again);
+// `onSignedOut(why)`: what the page stops when the form is asked for (every time, even
+// with the form already up).
+//
+// By default the page has the staff layout: `#boot-note` until the first view, then
+// `#signin` or `#app`, with `#logout-btn` (which logs out at once) and `#who` (the user)
+// beside the page. A page with views of its own (the survey tablet) passes `show(view)`,
+// shows its own in `onSignedIn`, and wires its own log-out to `logOut` (it asks first).
+//
+// Returns `{toSignIn(why, refusal), logOut(), start()}`; `start` goes on with a kept
+// session when it still works and has one of `roles`, else shows the form.
+export function staffShell(S, { title, roles, allowed, show, onSignedIn, onSignedOut } = {}) {
+  const $ = (id) => document.getElementById(id);
+  const layout = !show;
+  const view = show || ((v) => {
+    document.body.dataset.view = v;
+    $('boot-note').hidden = true;
+    $('signin').hidden = v !== 'signin';
+    $('app').hidden = v !== 'app';
+    $('logout-btn').hidden = v !== 'app';
+    $('who').textContent = v === 'app' ? S.user : '';
+  });
+  const enter = () => {
+    if (layout) view('app');
+    if (onSignedIn) onSignedIn();
+  };
+  // One form at a time: requests that fail with 401 together end the session once.
+  let signingIn = false;
+  const shell = {
+    async toSignIn(why, refusal) {
+      if (onSignedOut) onSignedOut(why);
+      if (signingIn) return;
+      signingIn = true;
+      view('signin');
+      await signIn($('signin'), S, { title, roles, allowed, why, refusal });
+      signingIn = false;
+      enter();
+    },
+    logOut() {
+      S.logOut();
+      shell.toSignIn('logged_out');
+    },
+    async start() {
+      if (await S.resume()) {
+        if (!roles || roles.indexOf(S.role) >= 0) { enter(); return; }
+        S.logOut();
+      }
+      shell.toSignIn('');
+    },
+  };
+  S.onExpired = (why) => shell.toSignIn(why);
+  if (layout) $('logout-btn').addEventListener('click', shell.logOut);
+  return shell;
+}
+
+// ---------------------------------------------------------------------------- configuration changes
+
+const CHANGES = texts({
+  ch_added: ['baru', 'added'],
+  ch_removed: ['dihapus', 'removed'],
+  ch_changed: ['diubah', 'changed'],
+  item_site: ['situs', 'site'], item_agency: ['instansi', 'agency'], item_service: ['layanan', 'service'],
+  item_counter: ['loket', 'counter'], item_zone: ['zona', 'zone'], item_kiosk: ['kios', 'kiosk'],
+  item_board: ['papan', 'board'], item_user: ['pengguna', 'user'], item_holiday: ['hari libur', 'holiday'],
+});
+
+// A change of the configuration (an import's preview, a `site.changed` event's
+// `detail.changes`) as a list: each item added, removed or changed, and for a changed
+// one each field that differs, before → after. `full`: an added or removed item's
+// fields too.
+export function itemChanges(changes, { full = false } = {}) {
+  const show = (v) => (v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
+  const fields = (obj) => '<ul>' + Object.keys(obj || {}).map((k) => `<li><code>${esc(k)}</code>: ${esc(show(obj[k]))}</li>`).join('') + '</ul>';
+  return '<ul class="changes">' + (changes || []).map((c) => {
+    const kind = !c.before ? 'ch_added' : !c.after ? 'ch_removed' : 'ch_changed';
+    const item = CHANGES.both('item_' + c.item);
+    let detail = '';
+    if (c.before && c.after) {
+      const keys = [...new Set(Object.keys(c.before).concat(Object.keys(c.after)))]
+        .filter((k) => JSON.stringify(c.before[k]) !== JSON.stringify(c.after[k]));
+      detail = '<ul>' + keys.map((k) => `<li><code>${esc(k)}</code>: ${esc(show(c.before[k]))} → ${esc(show(c.after[k]))}</li>`).join('') + '</ul>';
+    } else if (full) {
+      detail = fields(c.before || c.after);
+    }
+    return `<li class="${kind}"><span class="tag">${CHANGES.both(kind)}</span> ${item} <b>${esc(c.code)}</b>${detail}</li>`;
+  }).join('') + '</ul>';
 }

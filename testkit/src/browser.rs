@@ -205,6 +205,23 @@ impl Browser {
             .expect("keys typed");
     }
 
+    /// Presses each key in turn as a keyboard would, wherever the focus is (WebDriver
+    /// key actions: nothing is aimed at an element). Special keys are
+    /// `fantoccini::key::Key` as characters.
+    pub async fn keyboard(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for value in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("keys pressed");
+    }
+
     /// Presses Enter on whatever has the focus.
     pub async fn press_enter(&self) {
         self.press(&Key::Enter.to_string()).await;
@@ -288,6 +305,45 @@ impl Browser {
         );
     }
 
+    /// Lays the page out for `media` (`print` or `screen`), as Chromium's print preview
+    /// does, so a print layout can be measured and screenshot like the screen's.
+    pub async fn emulate_media(&self, media: &str) {
+        self.client
+            .issue_cmd(DevTools {
+                cmd: "Emulation.setEmulatedMedia",
+                params: json!({ "media": media }),
+            })
+            .await
+            .expect("Chromium emulates the media type");
+    }
+
+    /// Prints the page to A4 (`landscape` or portrait) as Chromium would, and saves the
+    /// PDF under `artifacts/screenshots/NAME.pdf`; returns its path and page count.
+    pub async fn print_a4(&self, name: &str, landscape: bool) -> (PathBuf, usize) {
+        use fantoccini::wd::{PrintConfiguration, PrintOrientation, PrintSize};
+        let config = PrintConfiguration::builder()
+            .size(PrintSize::A4)
+            .orientation(if landscape {
+                PrintOrientation::Landscape
+            } else {
+                PrintOrientation::Portrait
+            })
+            .background(true)
+            .build()
+            .expect("a print configuration");
+        let pdf = self.client.print(config).await.expect("the page prints");
+        let count = |needle: &[u8]| pdf.windows(needle.len()).filter(|w| *w == needle).count();
+        // Every page object, not the page tree ("/Type /Pages").
+        let pages = count(b"/Type /Page") + count(b"/Type/Page")
+            - count(b"/Type /Pages")
+            - count(b"/Type/Pages");
+        let dir = artifacts_dir().join("screenshots");
+        std::fs::create_dir_all(&dir).expect("artifacts dir");
+        let path = dir.join(format!("{name}.pdf"));
+        std::fs::write(&path, pdf).expect("write the PDF");
+        (path, pages)
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -299,6 +355,31 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// A command of Chromium's DevTools protocol, through ChromeDriver.
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

@@ -5,7 +5,7 @@
 // in between is never overwritten unseen (409 `version_conflict`: say so, reload). The
 // live stream's `site.changed` events keep the page current. Every text: Bahasa
 // Indonesia first, English beside.
-import { bilingual, esc, follow, request, texts } from '/assets/antre.js';
+import { bilingual, esc, follow, itemChanges, request, said, texts } from '/assets/antre.js';
 
 const API = '/api/v1';
 // The session's token lives as long as the browser tab: a shared PC forgets it.
@@ -201,23 +201,12 @@ const T = texts({
   import_done: ['Impor diterapkan: {n} perubahan (versi {v}).', 'Import applied: {n} changes (version {v}).'],
   import_too_big: ['Teks terlalu besar ({n} KiB); server menerima impor paling banyak 1 MiB.', 'The text is too big ({n} KiB); the server takes imports of at most 1 MiB.'],
   import_stale: ['Teks berubah sejak diperiksa: periksa lagi sebelum menerapkan.', 'The text changed since it was checked: check again before applying.'],
-  ch_added: ['baru', 'added'],
-  ch_removed: ['dihapus', 'removed'],
-  ch_changed: ['diubah', 'changed'],
-  item_site: ['situs', 'site'], item_agency: ['instansi', 'agency'], item_service: ['layanan', 'service'],
-  item_counter: ['loket', 'counter'], item_zone: ['zona', 'zone'], item_kiosk: ['kios', 'kiosk'],
-  item_board: ['papan', 'board'], item_user: ['pengguna', 'user'], item_holiday: ['hari libur', 'holiday'],
   version: ['Versi konfigurasi {v}', 'Configuration version {v}'],
 }, 'id');
 
 // "Indonesian<small lang=en>English</small>": every text a manager reads.
 const both = (key, vars) => T.both(key, vars);
 const bothText = (key, vars) => T.bothText(key, vars);
-// A server message ("id / en") the same way.
-const said = (message) => {
-  const [id, en] = bilingual(message);
-  return id === en ? esc(id) : `${esc(id)}<small lang="en">${esc(en)}</small>`;
-};
 const $ = (id) => document.getElementById(id);
 
 // ---------------------------------------------------------------------------- state
@@ -1355,28 +1344,12 @@ async function runImport(dry) {
     // Users the file leaves out are removed: said first, since it may lock people out.
     const gone = changes.filter((c) => c.item === 'user' && !c.after).map((c) => c.code);
     const warn = gone.length ? `<p class="warning">${both('import_users_gone', { users: gone.join(', ') })}</p>` : '';
-    $('import-result').innerHTML = changes.length ? `${warn}<p>${both('import_n', { n: changes.length })}</p>${changesHtml(changes)}` : `<p>${both('import_none')}</p>`;
+    $('import-result').innerHTML = changes.length ? `${warn}<p>${both('import_n', { n: changes.length })}</p>${itemChanges(changes)}` : `<p>${both('import_none')}</p>`;
   } else {
     S.imported = null;
-    $('import-result').innerHTML = `<p class="ok">${both('import_done', { n: changes.length, v: res.data.version })}</p>${changesHtml(changes)}`;
+    $('import-result').innerHTML = `<p class="ok">${both('import_done', { n: changes.length, v: res.data.version })}</p>${itemChanges(changes)}`;
     await reload();
   }
-}
-
-// What an import changes: each item, and for a changed one the fields that differ.
-function changesHtml(changes) {
-  const show = (v) => (v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
-  return '<ul class="changes">' + changes.map((c) => {
-    const kind = !c.before ? 'ch_added' : !c.after ? 'ch_removed' : 'ch_changed';
-    const item = both('item_' + c.item);
-    let detail = '';
-    if (c.before && c.after) {
-      const keys = [...new Set(Object.keys(c.before).concat(Object.keys(c.after)))]
-        .filter((k) => JSON.stringify(c.before[k]) !== JSON.stringify(c.after[k]));
-      detail = '<ul>' + keys.map((k) => `<li><code>${esc(k)}</code>: ${esc(show(c.before[k]))} → ${esc(show(c.after[k]))}</li>`).join('') + '</ul>';
-    }
-    return `<li class="${kind}"><span class="tag">${both(kind)}</span> ${item} <b>${esc(c.code)}</b>${detail}</li>`;
-  }).join('') + '</ul>';
 }
 
 // ---------------------------------------------------------------------------- start

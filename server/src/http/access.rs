@@ -228,6 +228,25 @@ impl FromRequestParts<Ctx> for Taker {
     }
 }
 
+/// A caller who may write something small without an account (a phone answering the
+/// survey): staff and devices freely, anyone else within the per-address limit shared
+/// with anonymous tickets, so no address can flood the writer.
+#[derive(Debug)]
+pub struct Limited;
+
+impl FromRequestParts<Ctx> for Limited {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, ApiError> {
+        if Caller::from_request_parts(parts, ctx).await?.0.is_none()
+            && ctx.limiter.check_key(&client_ip(parts)).is_err()
+        {
+            return Err(ApiError::rate_limited());
+        }
+        Ok(Limited)
+    }
+}
+
 /// Who asks a kiosk to print a ticket again: staff, the kiosk itself, or — within the
 /// per-address limit — whoever holds the ticket (the kiosk page without its token shows
 /// the ticket it just gave out, and proves it with the ticket's track token). Other

@@ -19,10 +19,10 @@ const DEFAULT_LIMIT: u32 = 100;
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// First day (YYYY-MM-DD); today by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub from: Option<String>,
     /// Last day, included; `from` by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub to: Option<String>,
     /// An event type (`ticket.called`, `site.changed`, `user.login_failed` …).
     #[serde(rename = "type")]
@@ -64,6 +64,21 @@ pub async fn search(
             )
         })?),
     };
+    if p.before.is_some_and(|b| i64::try_from(b).is_err()) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "Nilai `before` terlalu besar.",
+            "`before` is too large.",
+        ));
+    }
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=crate::reports::audit::MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            "Jumlah per halaman 1 sampai 500.",
+            "A page holds 1 to 500 events.",
+        ));
+    }
     let nonempty = |v: Option<String>| v.filter(|v| !v.is_empty());
     let (from, to) = period.instants(&ctx.writer.site());
     let filter = AuditFilter {
@@ -76,7 +91,7 @@ pub async fn search(
         number: nonempty(p.number),
         out_of_order: p.out_of_order.unwrap_or(false),
         before: p.before,
-        limit: p.limit.unwrap_or(DEFAULT_LIMIT),
+        limit,
         agency: scope.agency,
     };
     let page = read(&ctx, move |conn, site| {
@@ -92,7 +107,7 @@ pub struct JourneyParams {
     /// The ticket's number (`A001`).
     pub number: String,
     /// Its service day (YYYY-MM-DD); today by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub day: Option<String>,
 }
 

@@ -11,31 +11,31 @@ use super::{ApiError, Ctx};
 /// A client crate's files, by name (its `asset` function).
 pub type Assets = fn(&str) -> Option<(&'static str, &'static [u8])>;
 
-/// The module every page imports (escaping, requests, the stream, the clock, texts and
-/// search, written once): `server/assets/antre.js`.
+const HTML: &str = "text/html; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+/// What pages of several crates share, at `/assets/{file}`: the module every page
+/// imports (escaping, requests, the stream, the clock, texts, search, the staff log-in,
+/// downloads, written once: `server/assets/antre.js`), the staff pages' common style,
+/// and the SKM questionnaire that the counter's tablet and the phone page both ask.
 pub fn shared(file: &str) -> Option<(&'static str, &'static [u8])> {
-    (file == "antre.js").then_some((
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../assets/antre.js"),
-    ))
+    match file {
+        "antre.js" => Some((JS, include_bytes!("../../assets/antre.js"))),
+        "staff.css" => Some((CSS, include_bytes!("../../assets/staff.css"))),
+        "survey.js" => Some((JS, include_bytes!("../../assets/survey.js"))),
+        "survey.css" => Some((CSS, include_bytes!("../../assets/survey.css"))),
+        _ => None,
+    }
 }
 
 /// The device-health page's files (`/devices`, `/assets/devices/…`): the server's own
 /// page, since no client crate has devices as its concern.
 pub fn devices_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
     match file {
-        "" | "index.html" => Some((
-            "text/html; charset=utf-8",
-            include_bytes!("../../assets/devices/index.html"),
-        )),
-        "devices.js" => Some((
-            "text/javascript; charset=utf-8",
-            include_bytes!("../../assets/devices/devices.js"),
-        )),
-        "devices.css" => Some((
-            "text/css; charset=utf-8",
-            include_bytes!("../../assets/devices/devices.css"),
-        )),
+        "" | "index.html" => Some((HTML, include_bytes!("../../assets/devices/index.html"))),
+        "devices.js" => Some((JS, include_bytes!("../../assets/devices/devices.js"))),
+        "devices.css" => Some((CSS, include_bytes!("../../assets/devices/devices.css"))),
         _ => None,
     }
 }
@@ -43,25 +43,57 @@ pub fn devices_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
 /// The manager's pages (`/admin`): `server/assets/admin/`.
 pub fn admin_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
     match file {
-        "" | "index.html" => Some((
-            "text/html; charset=utf-8",
-            include_bytes!("../../assets/admin/index.html"),
-        )),
-        "admin.js" => Some((
-            "text/javascript; charset=utf-8",
-            include_bytes!("../../assets/admin/admin.js"),
-        )),
-        "admin.css" => Some((
-            "text/css; charset=utf-8",
-            include_bytes!("../../assets/admin/admin.css"),
-        )),
+        "" | "index.html" => Some((HTML, include_bytes!("../../assets/admin/index.html"))),
+        "admin.js" => Some((JS, include_bytes!("../../assets/admin/admin.js"))),
+        "admin.css" => Some((CSS, include_bytes!("../../assets/admin/admin.css"))),
         _ => None,
     }
 }
 
-/// `/assets/antre.js`.
-pub async fn shared_module() -> Response {
-    serve(shared, "antre.js")
+/// The reports (`/reports`): `server/assets/reports/`.
+pub fn reports_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
+    match file {
+        "" | "index.html" => Some((HTML, include_bytes!("../../assets/reports/index.html"))),
+        "reports.js" => Some((JS, include_bytes!("../../assets/reports/reports.js"))),
+        "charts.js" => Some((JS, include_bytes!("../../assets/reports/charts.js"))),
+        "reports.css" => Some((CSS, include_bytes!("../../assets/reports/reports.css"))),
+        _ => None,
+    }
+}
+
+/// The audit trail (`/audit`): `server/assets/audit/`.
+pub fn audit_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
+    match file {
+        "" | "index.html" => Some((HTML, include_bytes!("../../assets/audit/index.html"))),
+        "audit.js" => Some((JS, include_bytes!("../../assets/audit/audit.js"))),
+        "audit.css" => Some((CSS, include_bytes!("../../assets/audit/audit.css"))),
+        _ => None,
+    }
+}
+
+/// The published IKM (`/skm`, no log-in): `server/assets/skm/`.
+pub fn skm_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
+    match file {
+        "" | "index.html" => Some((HTML, include_bytes!("../../assets/skm/index.html"))),
+        "skm.js" => Some((JS, include_bytes!("../../assets/skm/skm.js"))),
+        "skm.css" => Some((CSS, include_bytes!("../../assets/skm/skm.css"))),
+        _ => None,
+    }
+}
+
+/// A counter's survey tablet (`/survey/{counter}`): `server/assets/survey/`.
+pub fn survey_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
+    match file {
+        "" | "index.html" => Some((HTML, include_bytes!("../../assets/survey/index.html"))),
+        "tablet.js" => Some((JS, include_bytes!("../../assets/survey/tablet.js"))),
+        "tablet.css" => Some((CSS, include_bytes!("../../assets/survey/tablet.css"))),
+        _ => None,
+    }
+}
+
+/// A shared file, `/assets/{file}`.
+pub async fn shared_file(ApiPath(file): ApiPath<String>) -> Response {
+    serve(shared, &file)
 }
 
 /// A client crate's page.
@@ -82,6 +114,10 @@ pub async fn asset(ApiPath((app, file)): ApiPath<(String, String)>) -> Response 
         "counter" => antre_counter::asset,
         "devices" => devices_asset,
         "admin" => admin_asset,
+        "reports" => reports_asset,
+        "audit" => audit_asset,
+        "skm" => skm_asset,
+        "survey" => survey_asset,
         _ => return missing(),
     };
     serve(assets, &file)
@@ -141,6 +177,9 @@ pub async fn index(State(ctx): State<Ctx>) -> Html<String> {
     }
     html += "</ul><h2>Petugas / Officers</h2><ul><li><a href=\"/counter\">Loket / Counter page</a></li>\
              <li><a href=\"/admin\">Pengelola / Manager</a></li>\
+             <li><a href=\"/reports\">Laporan / Reports</a></li>\
+             <li><a href=\"/audit\">Jejak audit / Audit trail</a></li>\
+             <li><a href=\"/skm\">Indeks Kepuasan Masyarakat / Public satisfaction index</a></li>\
              <li><a href=\"/devices\">Kesehatan perangkat / Device health</a></li></ul>\
              <h2>API</h2><ul><li><a href=\"/api/openapi.json\">OpenAPI</a></li>\
              <li><a href=\"/api/v1/site\">/api/v1/site</a></li>\

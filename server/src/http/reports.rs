@@ -214,28 +214,43 @@ fn answer<T: Serialize>(
         .into_response())
 }
 
+/// A report that is also a file: computed within the caller's scope on a read
+/// connection, answered as JSON or as the file asked for.
+async fn file_report<T: Serialize + Send + 'static>(
+    ctx: &Ctx,
+    (session, headers): (&Session, &HeaderMap),
+    (agency, format): (Option<String>, Option<&str>),
+    compute: impl FnOnce(&Connection, &Site, &Scope) -> anyhow::Result<T> + Send + 'static,
+    table: fn(&T) -> Table,
+) -> Result<Response, ApiError> {
+    let scope = scope(ctx, session, agency)?;
+    let format = file_format(format, headers)?;
+    let report = read(ctx, move |conn, site| compute(conn, site, &scope)).await?;
+    answer(report, format, table)
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SummaryParams {
     /// First day (YYYY-MM-DD); the first of the month of `to` by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub from: Option<String>,
     /// Last day, included; today by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub to: Option<String>,
     /// agency, service, counter, officer, priority, hour, weekday or day.
-    #[param(pattern = "^(agency|service|counter|officer|priority|hour|weekday|day)$")]
+    #[param(pattern = "^(agency|service|counter|officer|priority|hour|weekday|day)?$")]
     pub group: Option<String>,
     pub agency: Option<String>,
     /// `csv` or `xlsx` for a file (or `Accept: text/csv`).
-    #[param(pattern = "^(csv|xlsx|json)$")]
+    #[param(pattern = "^(csv|xlsx|json)?$")]
     pub format: Option<String>,
 }
 
 /// Counts and times of the period's visits, one row per group (docs/reports.md).
 #[utoipa::path(get, path = "/api/v1/reports/summary", tag = "reports", params(SummaryParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Summary, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((Summary = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn summary(
     State(ctx): State<Ctx>,
@@ -254,37 +269,48 @@ pub async fn summary(
         })?,
     };
     let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
-    let report = read(&ctx, move |conn, site| {
-        reports::summary::summary(conn, site, period, &scope, group)
-    })
-    .await?;
-    answer(report, format, reports::summary::table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, site, scope| reports::summary::summary(conn, site, period, scope, group),
+        reports::summary::table,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RangeParams {
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub from: Option<String>,
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub to: Option<String>,
     pub agency: Option<String>,
     /// `csv` or `xlsx` for a file, where the report has one.
-    #[param(pattern = "^(csv|xlsx|json)$")]
+    #[param(pattern = "^(csv|xlsx|json)?$")]
     pub format: Option<String>,
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodParams {
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+    pub from: Option<String>,
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+    pub to: Option<String>,
+    pub agency: Option<String>,
+}
+
 /// Tickets issued per weekday and hour: the busiest hours.
-#[utoipa::path(get, path = "/api/v1/reports/heatmap", tag = "reports", params(RangeParams),
+#[utoipa::path(get, path = "/api/v1/reports/heatmap", tag = "reports", params(PeriodParams),
     security(("bearer" = [])),
     responses((status = 200, body = Heatmap), (status = 400, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn heatmap(
     State(ctx): State<Ctx>,
     Supervisor(session): Supervisor,
-    ApiQuery(p): ApiQuery<RangeParams>,
+    ApiQuery(p): ApiQuery<PeriodParams>,
 ) -> Result<Json<Heatmap>, ApiError> {
     let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
     let scope = scope(&ctx, &session, p.agency)?;
@@ -298,7 +324,7 @@ pub async fn heatmap(
 /// Officers: served, open and paused time, served per hour.
 #[utoipa::path(get, path = "/api/v1/reports/officers", tag = "reports", params(RangeParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Officers, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((Officers = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn officers(
     State(ctx): State<Ctx>,
@@ -307,31 +333,32 @@ pub async fn officers(
     ApiQuery(p): ApiQuery<RangeParams>,
 ) -> Result<Response, ApiError> {
     let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
     let now = jiff::Timestamp::now();
-    let report = read(&ctx, move |conn, site| {
-        reports::officers::officers(conn, site, period, &scope, now)
-    })
-    .await?;
-    answer(report, format, reports::officers::table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, site, scope| reports::officers::officers(conn, site, period, scope, now),
+        reports::officers::table,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RecapParams {
     /// YYYY-MM; this month by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2})?$")]
     pub month: Option<String>,
     pub agency: Option<String>,
-    #[param(pattern = "^(csv|xlsx|json)$")]
+    #[param(pattern = "^(csv|xlsx|json)?$")]
     pub format: Option<String>,
 }
 
 /// The month's "Rekap Layanan": visitors served per agency's service and day.
 #[utoipa::path(get, path = "/api/v1/reports/recap", tag = "reports", params(RecapParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Recap, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((Recap = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn recap(
     State(ctx): State<Ctx>,
@@ -362,30 +389,31 @@ pub async fn recap(
             "The month is not valid (YYYY-MM).",
         )
     })?;
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
-    let report = read(&ctx, move |conn, site| {
-        reports::recap::recap(conn, site, month, &scope)
-    })
-    .await?;
-    answer(report, format, reports::recap::recap_table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, site, scope| reports::recap::recap(conn, site, month, scope),
+        reports::recap::recap_table,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WeekParams {
     /// Any day of the week (YYYY-MM-DD); this week by default.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub week: Option<String>,
     pub agency: Option<String>,
-    #[param(pattern = "^(csv|xlsx|json)$")]
+    #[param(pattern = "^(csv|xlsx|json)?$")]
     pub format: Option<String>,
 }
 
 /// The week's visits, Monday to Sunday: the ministry's weekly figure.
 #[utoipa::path(get, path = "/api/v1/reports/weekly", tag = "reports", params(WeekParams),
     security(("bearer" = [])),
-    responses((status = 200, body = WeeklyVisits, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((WeeklyVisits = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn weekly(
     State(ctx): State<Ctx>,
@@ -398,21 +426,22 @@ pub async fn weekly(
         None => local_day(&ctx.writer.site(), jiff::Timestamp::now()),
     };
     let week = reports::recap::week_of(day);
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
-    let report = read(&ctx, move |conn, _| {
-        reports::recap::weekly(conn, week, &scope)
-    })
-    .await?;
-    answer(report, format, reports::recap::weekly_table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, _, scope| reports::recap::weekly(conn, week, scope),
+        reports::recap::weekly_table,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SkmParams {
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub from: Option<String>,
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub to: Option<String>,
     pub agency: Option<String>,
     pub service: Option<String>,
@@ -462,7 +491,7 @@ pub async fn skm(
 /// are computed from. Anonymous: nothing ties a row to a visitor.
 #[utoipa::path(get, path = "/api/v1/reports/skm/respondents", tag = "reports", params(RangeParams),
     security(("bearer" = [])),
-    responses((status = 200, body = Respondents, description = "JSON, or CSV/XLSX when asked"),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((Respondents = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn respondents(
     State(ctx): State<Ctx>,
@@ -471,13 +500,14 @@ pub async fn respondents(
     ApiQuery(p): ApiQuery<RangeParams>,
 ) -> Result<Response, ApiError> {
     let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
-    let scope = scope(&ctx, &session, p.agency)?;
-    let format = file_format(p.format.as_deref(), &headers)?;
-    let report = read(&ctx, move |conn, _| {
-        reports::skm::respondents(conn, period, &scope)
-    })
-    .await?;
-    answer(report, format, reports::skm::respondents_table)
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, _, scope| reports::skm::respondents(conn, period, scope),
+        reports::skm::respondents_table,
+    )
+    .await
 }
 
 /// The published IKM: the MPP's and each agency's over the current half-year (January

@@ -89,7 +89,14 @@ pub fn app(ctx: Ctx) -> Router {
         .route("/board/{code}", get(|| pages::page(antre_board::asset)))
         .route("/counter", get(|| pages::page(antre_counter::asset)))
         .route("/admin", get(|| pages::page(pages::admin_asset)))
-        .route("/assets/antre.js", get(pages::shared_module))
+        .route("/reports", get(|| pages::page(pages::reports_asset)))
+        .route("/audit", get(|| pages::page(pages::audit_asset)))
+        .route("/skm", get(|| pages::page(pages::skm_asset)))
+        .route(
+            "/survey/{counter}",
+            get(|| pages::page(pages::survey_asset)),
+        )
+        .route("/assets/{file}", get(pages::shared_file))
         .route("/assets/{app}/{file}", get(pages::asset));
     hardened(app).with_state(ctx)
 }

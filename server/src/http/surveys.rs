@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 
-use super::access::User;
+use super::access::{Limited, User};
 use super::body::{ApiPath, JsonBody};
 use super::{ApiError, Ctx};
 use crate::engine::{Command, DomainError};
@@ -28,16 +28,18 @@ const TABLET_OFFER: Duration = Duration::from_secs(10 * 60);
 
 /// Answers the survey about a finished ticket. Anonymous: the answers are kept with the
 /// ticket's service and counter only. One answer per ticket; the survey stays open
-/// until the end of the ticket's service day.
+/// until the end of the ticket's service day. Without a token, within the per-address
+/// limit of anonymous tickets.
 #[utoipa::path(post, path = "/api/v1/surveys", tag = "surveys", request_body = SurveyRequest,
     responses(
         (status = 201, body = SurveyAccepted),
         (status = 400, description = "invalid_survey: not nine scores of 1 to 4, or a profile outside the questionnaire's choices", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "not_served or already_answered", body = ErrorBody),
-        (status = 413, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn answer(
     State(ctx): State<Ctx>,
+    _: Limited,
     JsonBody(req): JsonBody<SurveyRequest>,
 ) -> Result<(StatusCode, Json<SurveyAccepted>), ApiError> {
     let survey = checked(req.answers, req.profile, req.suggestion)?;

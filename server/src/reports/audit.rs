@@ -60,11 +60,9 @@ pub fn search(conn: &Connection, site: &Site, filter: &AuditFilter) -> anyhow::R
         );
     }
     if let Some(before) = filter.before {
-        push(
-            &mut sql,
-            " AND seq < ?",
-            Value::Integer(i64::try_from(before)?),
-        );
+        // Beyond the largest seq there is nothing newer to leave out.
+        let before = i64::try_from(before).unwrap_or(i64::MAX);
+        push(&mut sql, " AND seq < ?", Value::Integer(before));
     }
     if let Some(kind) = filter.kind {
         push(&mut sql, " AND kind = ?", Value::Text(kind.as_str().into()));

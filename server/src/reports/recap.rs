@@ -118,7 +118,7 @@ pub fn weekly(conn: &Connection, week: Period, scope: &Scope) -> anyhow::Result<
         })
         .collect();
     let mut stmt = conn.prepare_cached(
-        "SELECT day, SUM(leg = 0), SUM(outcome = 'done') FROM legs
+        "SELECT day, SUM(leg = 0), SUM(outcome IS 'done') FROM legs
          WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR agency = ?3) GROUP BY day",
     )?;
     let mut rows = stmt.query(rusqlite::params![

@@ -16,11 +16,13 @@ mod hostile;
 mod kiosks;
 mod midnight;
 mod pages;
+mod report_pages;
 mod reports;
 mod reports_api;
 mod rollback;
 mod site_change;
 mod stream;
+mod survey_pages;
 mod tickets;
 
 use antre_server::engine::{Command, Issue};

@@ -24,8 +24,7 @@ async fn a_served_visitor_answers_once_from_the_counter_tablet() {
     let officer = server.api().as_user("petugas-l01").await;
     let waiting = server.api().issue("DKP-KTP").await;
     // Not served yet: refused.
-    let res = server
-        .api()
+    let res = officer
         .post("/surveys")
         .json(&json!({"track_token": waiting.track_token, "answers": vec![4; 9]}))
         .send()
@@ -120,6 +119,16 @@ async fn a_served_visitor_answers_once_from_the_counter_tablet() {
 #[tokio::test]
 async fn officers_see_no_reports_and_a_supervisor_of_one_agency_sees_only_it() {
     let server = Server::demo();
+    // A day with a visitor waiting and nobody served yet is a day of the week's report.
+    let waiting = server.api().issue("DKP-KK").await;
+    let admin = server.api().as_user("admin").await;
+    let week: Value = admin
+        .json(&format!("/reports/weekly?week={}", waiting.day))
+        .await;
+    assert_eq!(
+        (week["visitors"].as_u64(), week["served"].as_u64()),
+        (Some(1), Some(0))
+    );
     serve_one(&server).await;
     let officer = server.api().as_user("petugas-l01").await;
     for path in [
@@ -132,7 +141,6 @@ async fn officers_see_no_reports_and_a_supervisor_of_one_agency_sees_only_it() {
         let res = officer.get(path).send().await.unwrap();
         assert_eq!(res.status(), 403, "{path}");
     }
-    let admin = server.api().as_user("admin").await;
     let res = admin
         .put("/admin/users/penyelia-imi")
         .json(&json!({"role": "supervisor", "agency": "IMIGRASI",
@@ -195,7 +203,7 @@ async fn officers_see_no_reports_and_a_supervisor_of_one_agency_sees_only_it() {
         "no Dukcapil ticket in Immigration's audit trail"
     );
     let all: Value = admin.json("/reports/summary?group=agency").await;
-    assert_eq!(all["total"]["issued"], 1);
+    assert_eq!(all["total"]["issued"], 2);
     assert_eq!(all["total"]["served"], 1);
 }
 
