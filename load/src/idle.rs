@@ -60,7 +60,7 @@ pub async fn run(antre: &std::path::Path, args: &Args) -> anyhow::Result<String>
     let target = &server.target;
 
     let http = reqwest::Client::new();
-    let service = service_without_quota(target).await?;
+    let service = target.service_without_quota().await?;
     let issue = || async {
         let res = http
             .post(target.url("/api/v1/tickets"))
@@ -109,18 +109,6 @@ pub async fn run(antre: &std::path::Path, args: &Args) -> anyhow::Result<String>
         a = per(connected),
         b = per(after_event),
     ))
-}
-
-async fn service_without_quota(target: &Target) -> anyhow::Result<String> {
-    let site: antre_protocol::SiteInfo = reqwest::get(target.url("/api/v1/site"))
-        .await?
-        .json()
-        .await?;
-    site.services
-        .into_iter()
-        .find(|s| s.daily_quota.is_none())
-        .map(|s| s.code)
-        .ok_or_else(|| anyhow::anyhow!("no service without quota"))
 }
 
 /// Open WebSocket subscribers, each counting the events it has read.

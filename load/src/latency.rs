@@ -60,17 +60,7 @@ pub async fn run(target: &Target, args: &Args) -> anyhow::Result<String> {
                 .any(|x| &x.code == *s && x.daily_quota.is_none())
         })
         .expect("found above");
-    let login: serde_json::Value = http
-        .post(target.url("/api/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": target.password}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["token"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("login failed: {login}"))?
-        .to_string();
+    let token = target.admin_token(&http).await?;
     let act = |action: &str| {
         http.post(target.url(&format!("/api/v1/counters/{}/{action}", counter.code)))
             .bearer_auth(&token)

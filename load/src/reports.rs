@@ -74,17 +74,7 @@ pub async fn run(args: &Args) -> anyhow::Result<String> {
     ));
     let server = Spawned::demo(&antre, &data, Duration::from_secs(300)).await?;
     let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(server.target.url("/api/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": server.target.password}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["token"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("login failed: {login}"))?
-        .to_string();
+    let token = server.target.admin_token(&http).await?;
     let today = Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::get("Asia/Makassar")?)
         .date();
@@ -134,18 +124,7 @@ pub async fn run(args: &Args) -> anyhow::Result<String> {
 
     // Issue latency, idle and while year summaries run one after another.
     let http = reqwest::Client::new();
-    let site: antre_protocol::SiteInfo = http
-        .get(server.target.url("/api/v1/site"))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let service = site
-        .services
-        .iter()
-        .find(|s| s.daily_quota.is_none())
-        .map(|s| s.code.clone())
-        .ok_or_else(|| anyhow::anyhow!("no service without a quota"))?;
+    let service = server.target.service_without_quota().await?;
     let issue_once = || {
         let (http, url, password, service) = (
             http.clone(),

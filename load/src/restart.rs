@@ -52,17 +52,7 @@ pub async fn run(args: &Args) -> anyhow::Result<String> {
     let server = Spawned::demo(&antre, &data, Duration::from_secs(120)).await?;
     let started = Instant::now() - server.startup;
     let http = reqwest::Client::new();
-    let site: antre_protocol::SiteInfo = http
-        .get(server.target.url("/api/v1/site"))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let service = site
-        .services
-        .iter()
-        .find(|s| s.daily_quota.is_none())
-        .map(|s| s.code.clone());
+    let service = server.target.service_without_quota().await?;
     let res = http
         .post(server.target.url("/api/v1/tickets"))
         .bearer_auth(&server.target.password)

@@ -63,6 +63,32 @@ impl Target {
     pub fn ws(&self, path: &str) -> String {
         format!("ws://{}{path}", self.base.trim_start_matches("http://"))
     }
+
+    /// The first service without a daily quota: one that takes any number of tickets.
+    pub async fn service_without_quota(&self) -> anyhow::Result<String> {
+        let site: antre_protocol::SiteInfo =
+            reqwest::get(self.url("/api/v1/site")).await?.json().await?;
+        site.services
+            .into_iter()
+            .find(|s| s.daily_quota.is_none())
+            .map(|s| s.code)
+            .ok_or_else(|| anyhow::anyhow!("no service without quota"))
+    }
+
+    /// A token of the demo's admin.
+    pub async fn admin_token(&self, http: &reqwest::Client) -> anyhow::Result<String> {
+        let login: serde_json::Value = http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": "admin", "password": self.password}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        login["token"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| anyhow::anyhow!("login failed: {login}"))
+    }
 }
 
 /// The `antre` binary: the given path, or the one built beside this tool.
