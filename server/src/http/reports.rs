@@ -367,28 +367,17 @@ pub async fn recap(
     ApiQuery(p): ApiQuery<RecapParams>,
 ) -> Result<Response, ApiError> {
     let month = match p.month.as_deref().filter(|m| !m.is_empty()) {
-        None => {
-            let today = local_day(&ctx.writer.site(), jiff::Timestamp::now());
-            reports::recap::month(today.year(), today.month())
-        }
-        Some(m) => {
-            let parsed = m
-                .split_once('-')
-                .filter(|(y, mo)| y.len() == 4 && mo.len() == 2)
-                .and_then(|(y, mo)| Some((y.parse::<i16>().ok()?, mo.parse::<i8>().ok()?)));
-            match parsed {
-                Some((y, mo)) => reports::recap::month(y, mo),
-                None => Err(anyhow::anyhow!("not a month")),
-            }
-        }
-    }
-    .map_err(|_| {
-        ApiError::bad_request(
-            "invalid_period",
-            "Bulan tidak sah (YYYY-MM).",
-            "The month is not valid (YYYY-MM).",
-        )
-    })?;
+        None => local_day(&ctx.writer.site(), jiff::Timestamp::now()),
+        // The first of the month: a date only when the month is one (2026-13 is not).
+        Some(m) => format!("{m}-01").parse::<Date>().map_err(|_| {
+            ApiError::bad_request(
+                "invalid_period",
+                "Bulan tidak sah (YYYY-MM).",
+                "The month is not valid (YYYY-MM).",
+            )
+        })?,
+    };
+    let month = reports::recap::month_of(month);
     file_report(
         &ctx,
         (&session, &headers),

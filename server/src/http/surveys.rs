@@ -2,14 +2,13 @@
 //! ticket's tracking secret) or from the tablet facing them at the counter, which asks
 //! for the visit the counter has just finished.
 
-use std::time::Duration;
-
 use antre_protocol::{
     ErrorBody, SurveyAccepted, SurveyRecord, SurveyRequest, TicketStatus, UNSUR_COUNT,
 };
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use jiff::SignedDuration;
 use serde::Serialize;
 
 use super::access::{Limited, User};
@@ -24,7 +23,7 @@ const SUGGESTION_MAX: usize = 1000;
 /// How long after a visit ends the counter's tablet still offers its survey: enough for
 /// the visitor to stand up and answer, short enough that the next visitor is not asked
 /// about someone else's visit.
-const TABLET_OFFER: Duration = Duration::from_secs(10 * 60);
+const TABLET_OFFER: SignedDuration = SignedDuration::from_mins(10);
 
 /// Answers the survey about a finished ticket. Anonymous: the answers are kept with the
 /// ticket's service and counter only. One answer per ticket; the survey stays open
@@ -122,7 +121,6 @@ pub async fn tablet_visit(
             "You are not assigned to this counter.",
         ));
     }
-    let offer = jiff::SignedDuration::try_from(TABLET_OFFER).expect("small");
     let visit = ctx
         .writer
         .read(move |engine, _, now| {
@@ -132,7 +130,7 @@ pub async fn tablet_visit(
                 .filter(|t| t.status == TicketStatus::Done && !t.surveyed)
                 .filter(|t| {
                     t.finished_at
-                        .is_some_and(|f| now.duration_since(f) <= offer)
+                        .is_some_and(|f| now.duration_since(f) <= TABLET_OFFER)
                 })
                 .max_by_key(|t| t.finished_at)
                 .map(|t| {

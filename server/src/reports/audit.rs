@@ -111,28 +111,17 @@ pub fn search(conn: &Connection, site: &Site, filter: &AuditFilter) -> anyhow::R
             .filter(|c| &c.agency == agency)
             .map(|c| c.code.as_str())
             .collect();
-        // Codes are checked by the site's configuration (letters, digits, - and _),
-        // but they are bound anyway, one parameter each.
-        let mut clause = String::from(" AND (json_extract(payload, '$.ticket.service') IN (");
-        for (i, s) in services.iter().enumerate() {
-            params.push(Value::Text((*s).into()));
-            clause.push_str(&format!(
-                "{}?{}",
-                if i > 0 { "," } else { "" },
-                params.len()
-            ));
-        }
-        clause.push_str(") OR counter IN (");
-        for (i, c) in counters.iter().enumerate() {
-            params.push(Value::Text((*c).into()));
-            clause.push_str(&format!(
-                "{}?{}",
-                if i > 0 { "," } else { "" },
-                params.len()
-            ));
-        }
-        clause.push_str("))");
-        sql.push_str(&clause);
+        // Each list is bound as one JSON array, whatever its length.
+        push(
+            &mut sql,
+            " AND (json_extract(payload, '$.ticket.service') IN (SELECT value FROM json_each(?))",
+            Value::Text(serde_json::to_string(&services)?),
+        );
+        push(
+            &mut sql,
+            " OR counter IN (SELECT value FROM json_each(?)))",
+            Value::Text(serde_json::to_string(&counters)?),
+        );
     }
     let limit = filter.limit.clamp(1, MAX_LIMIT);
     sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", limit + 1));

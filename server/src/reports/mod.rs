@@ -1,7 +1,8 @@
 //! Reports: the figures a manager owes the ministry, read from the report tables the
 //! writer keeps (`store::projection`) on connections of their own, so a report never
-//! holds the writer. docs/reports.md defines every figure; each file here computes one
-//! report and its tests check it against a hand computation.
+//! holds the writer. docs/reports.md defines every figure. Each report is a file of
+//! its own with its file layout (`table`); the integration tests check every figure
+//! against a hand computation.
 
 pub mod audit;
 pub mod chain;

@@ -11,10 +11,12 @@ use rusqlite::Connection;
 use super::{Period, Scope};
 use crate::engine::Site;
 
-/// The month `year`-`month` as a period.
-pub fn month(year: i16, month: i8) -> anyhow::Result<Period> {
-    let first = Date::new(year, month, 1)?;
-    Ok(Period::new(first, first.last_of_month())?)
+/// The month holding `day`, as a period.
+pub fn month_of(day: Date) -> Period {
+    Period {
+        from: day.first_of_month(),
+        to: day.last_of_month(),
+    }
 }
 
 /// The ISO week (Monday to Sunday) holding `day`.
@@ -262,7 +264,7 @@ mod tests {
 
     #[test]
     fn a_month_has_its_days() {
-        assert_eq!(month(2028, 2).unwrap().days().len(), 29);
-        assert_eq!(month(2026, 11).unwrap().to, date(2026, 11, 30));
+        assert_eq!(month_of(date(2028, 2, 10)).days().len(), 29);
+        assert_eq!(month_of(date(2026, 11, 29)).to, date(2026, 11, 30));
     }
 }

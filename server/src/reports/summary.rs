@@ -186,6 +186,7 @@ pub fn summary(
     ])?;
     let mut groups: HashMap<String, Tally> = HashMap::new();
     let mut weekdays: HashMap<String, String> = HashMap::new();
+    let hours: Vec<String> = (0..24).map(|h| format!("{h:02}")).collect();
     let mut total = Tally::default();
     while let Some(r) = rows.next()? {
         let leg = Leg {
@@ -200,23 +201,21 @@ pub fn summary(
         };
         total.add(&leg);
         let tally = match (group, r.get_ref(8)?) {
-            (Group::Hour, ValueRef::Integer(h)) => groups.entry(format!("{h:02}")).or_default(),
+            (Group::Hour, ValueRef::Integer(h)) => {
+                let hour = usize::try_from(h).ok().and_then(|h| hours.get(h));
+                slot(&mut groups, hour.map_or("-", String::as_str))
+            }
             (Group::Weekday, ValueRef::Text(day)) => {
                 let day = std::str::from_utf8(day)?;
-                if !weekdays.contains_key(day) {
-                    weekdays.insert(day.to_string(), weekday_of(day));
+                let weekday = slot(&mut weekdays, day);
+                if weekday.is_empty() {
+                    *weekday = weekday_of(day);
                 }
-                groups.entry(weekdays[day].clone()).or_default()
+                slot(&mut groups, weekday)
             }
-            (Group::Priority, ValueRef::Null) => groups.entry("walk_in".into()).or_default(),
-            (_, ValueRef::Text(key)) => {
-                let key = std::str::from_utf8(key)?;
-                match groups.get_mut(key) {
-                    Some(_) => groups.get_mut(key).expect("just found"),
-                    None => groups.entry(key.to_string()).or_default(),
-                }
-            }
-            _ => groups.entry("-".into()).or_default(),
+            (Group::Priority, ValueRef::Null) => slot(&mut groups, "walk_in"),
+            (_, ValueRef::Text(key)) => slot(&mut groups, std::str::from_utf8(key)?),
+            _ => slot(&mut groups, "-"),
         };
         tally.add(&leg);
     }
@@ -235,6 +234,14 @@ pub fn summary(
         rows,
         total: total.finish(String::new(), "Jumlah / Total".into()),
     })
+}
+
+/// The value kept under `key`, made when missing; the key is copied only then.
+fn slot<'a, V: Default>(map: &'a mut HashMap<String, V>, key: &str) -> &'a mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("made above")
 }
 
 /// The ISO weekday (1 Monday … 7 Sunday) of a day, `-` if it is not one.

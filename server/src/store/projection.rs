@@ -175,9 +175,7 @@ fn begin_leg(
 /// holds tickets (the database is older than they are).
 pub fn needs_rebuild(conn: &Connection) -> anyhow::Result<bool> {
     let legs: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM legs)", [], |r| r.get(0))?;
-    let tickets: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
-    Ok(tickets && !legs)
+    Ok(!legs && super::has_tickets(conn)?)
 }
 
 /// Builds the report tables from the whole log, in one transaction. Services since

@@ -508,7 +508,7 @@ async fn officers_recap_and_weekly_equal_the_hand_computation() {
 
     // The recap of November: KTP 3 on the 23rd (A001, A002, A004) and 1 on the 24th;
     // PAS 2 on the 23rd; KK none, but its row is there.
-    let month = antre_server::reports::recap::month(2026, 11).unwrap();
+    let month = antre_server::reports::recap::month_of(date(2026, 11, 1));
     let recap = antre_server::reports::recap::recap(&conn, &site, month, &all).unwrap();
     assert_eq!(recap.days.len(), 30);
     let services: Vec<&str> = recap.rows.iter().map(|r| r.service.as_str()).collect();
