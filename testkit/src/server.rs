@@ -268,9 +268,14 @@ impl Api {
 
     /// Logged in as a demo user.
     pub async fn as_user(&self, username: &str) -> Api {
+        self.log_in(username, PASSWORD).await
+    }
+
+    /// Logged in with this password (a user an admin made, say).
+    pub async fn log_in(&self, username: &str, password: &str) -> Api {
         let res = self
             .post("/auth/login")
-            .json(&json!({"username": username, "password": PASSWORD}))
+            .json(&json!({"username": username, "password": password}))
             .send()
             .await
             .unwrap();

@@ -149,18 +149,10 @@ async fn officers_see_no_reports_and_a_supervisor_of_one_agency_sees_only_it() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
-    let res = server
+    let imi = server
         .api()
-        .post("/auth/login")
-        .json(&json!({"username": "penyelia-imi", "password": "sandi-rahasia-imi"}))
-        .send()
-        .await
-        .unwrap();
-    let token = res.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let imi = server.api().with_token(&token);
+        .log_in("penyelia-imi", "sandi-rahasia-imi")
+        .await;
     // A password an admin gave must be changed first.
     let res = imi
         .post("/auth/password")
@@ -169,18 +161,10 @@ async fn officers_see_no_reports_and_a_supervisor_of_one_agency_sees_only_it() {
         .await
         .unwrap();
     assert!(res.status().is_success(), "{}", res.status());
-    let res = server
+    let imi = server
         .api()
-        .post("/auth/login")
-        .json(&json!({"username": "penyelia-imi", "password": "sandi-baru-imigrasi"}))
-        .send()
-        .await
-        .unwrap();
-    let token = res.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let imi = server.api().with_token(&token);
+        .log_in("penyelia-imi", "sandi-baru-imigrasi")
+        .await;
     let summary: Value = imi.json("/reports/summary?group=agency").await;
     assert_eq!(summary["agency"], "IMIGRASI");
     assert_eq!(
