@@ -174,6 +174,55 @@ CREATE TABLE survey_daily (
 ) WITHOUT ROWID;
 CREATE INDEX events_at ON events (at_ms);
 "#,
+    // The digital channel (docs/booking.md): bookings as the engine keeps them (the
+    // NIK only as a keyed hash and its last four digits), a checked-in booking's ticket
+    // with its place in line, and the notifications outbox, written in the same
+    // transaction as the event that causes each message and emptied by the sender.
+    r#"
+ALTER TABLE tickets ADD COLUMN booking TEXT;
+ALTER TABLE tickets ADD COLUMN line_at_ms INTEGER;
+CREATE TABLE bookings (
+    code             TEXT PRIMARY KEY,
+    service          TEXT NOT NULL,
+    -- The local day booked, and the session's start and end (minutes of the day);
+    -- a remote-queue booking (today, no session) has no start or end.
+    day              TEXT NOT NULL,
+    start_min        INTEGER,
+    end_min          INTEGER,
+    status           TEXT NOT NULL,
+    nik_hash         TEXT NOT NULL,
+    nik_last4        TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    phone            TEXT NOT NULL,
+    manage_digest    TEXT NOT NULL,
+    booked_at_ms     INTEGER NOT NULL,
+    rescheduled      INTEGER NOT NULL DEFAULT 0,
+    reminded         INTEGER NOT NULL DEFAULT 0,
+    checked_in_at_ms INTEGER,
+    ticket_id        INTEGER,
+    ended_at_ms      INTEGER
+) WITHOUT ROWID;
+CREATE INDEX bookings_day ON bookings (day, service);
+CREATE TABLE outbox (
+    id           INTEGER PRIMARY KEY,
+    created_at_ms INTEGER NOT NULL,
+    -- The event that caused the message.
+    seq          INTEGER NOT NULL,
+    channel      TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    booking      TEXT,
+    recipient    TEXT NOT NULL,
+    -- The message as sent: its texts and the values they were made from (JSON).
+    body         TEXT NOT NULL,
+    -- pending, sent, failed
+    status       TEXT NOT NULL DEFAULT 'pending',
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_at_ms   INTEGER NOT NULL,
+    last_error   TEXT,
+    sent_at_ms   INTEGER
+);
+CREATE INDEX outbox_due ON outbox (status, next_at_ms);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
