@@ -409,6 +409,39 @@ async fn check_in_inside_and_outside_the_window() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
+    // The manager's view, worked out by hand: the session running now had two bookings,
+    // both checked in; tomorrow's 09:00 has one waiting; quota 5 each.
+    let report: Value = officer
+        .json(&format!("/reports/bookings?from={}&to={tomorrow}", today()))
+        .await;
+    let row = |date: &str, start: &str| {
+        report["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["date"] == date && r["start"] == start)
+            .cloned()
+            .unwrap()
+    };
+    let now_row = row(
+        current["date"].as_str().unwrap(),
+        current["start"].as_str().unwrap(),
+    );
+    let counts = |r: &Value| {
+        [&r["booked"], &r["checked_in"], &r["pending"], &r["left"]].map(|v| v.as_u64().unwrap())
+    };
+    assert_eq!(counts(&now_row), [2, 2, 0, 3]);
+    assert_eq!(counts(&row(&tomorrow, "09:00")), [1, 0, 1, 4]);
+    assert_eq!(
+        (report["booked"].as_u64(), report["checked_in"].as_u64()),
+        (Some(3), Some(2))
+    );
+    // The counter's list of the day finds a booking by the NIK's last four digits.
+    let found: Vec<Value> = officer
+        .json(&format!("/bookings?q={}", &nik(3)[12..]))
+        .await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["code"], third["code"]);
 }
 
 #[tokio::test]
@@ -546,6 +579,17 @@ async fn a_booking_not_checked_in_by_the_close_of_its_window_is_a_no_show() {
         .await
         .unwrap();
     assert_eq!(error_of(res).await, (409, "not_active".into()));
+    let manager = api.log_in("budi", OFFICER_PASSWORD).await;
+    let report: Value = manager
+        .json(&format!(
+            "/reports/bookings?from={0}&to={0}",
+            slot["date"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        (report["booked"].as_u64(), report["no_show"].as_u64()),
+        (Some(1), Some(1))
+    );
 }
 
 #[tokio::test]
