@@ -6,6 +6,7 @@
 // live stream's `site.changed` events keep the page current. Every text: Bahasa
 // Indonesia first, English beside.
 import { bilingual, esc, follow, itemChanges, request, said, texts } from '/assets/antre.js';
+import { BOOKING_TEXTS, bookingKind } from '/assets/admin/booking.js';
 
 const API = '/api/v1';
 // The session's token lives as long as the browser tab: a shared PC forgets it.
@@ -202,12 +203,15 @@ const T = texts({
   import_too_big: ['Teks terlalu besar ({n} KiB); server menerima impor paling banyak 1 MiB.', 'The text is too big ({n} KiB); the server takes imports of at most 1 MiB.'],
   import_stale: ['Teks berubah sejak diperiksa: periksa lagi sebelum menerapkan.', 'The text changed since it was checked: check again before applying.'],
   version: ['Versi konfigurasi {v}', 'Configuration version {v}'],
+  ...BOOKING_TEXTS,
 }, 'id');
 
 // "Indonesian<small lang=en>English</small>": every text a manager reads.
 const both = (key, vars) => T.both(key, vars);
 const bothText = (key, vars) => T.bothText(key, vars);
 const $ = (id) => document.getElementById(id);
+// A service's booking rules: their own module, drawn with this page's fields.
+const booking = bookingKind({ fieldHtml, readField, checkFields, fieldError, both });
 
 // ---------------------------------------------------------------------------- state
 
@@ -287,7 +291,7 @@ const STANDARD = ['requirements', 'requirements_en', 'procedure', 'procedure_en'
 
 // Each list the admin API edits: its path, key, columns and form fields. A field:
 // `name` (the TOML key), `type` (text, number, select, list, lines, textarea, bool,
-// checks, days, password, date), `required`, `check` (CHECKS), `hint`, `options`.
+// checks, days, password, date, booking), `required`, `check` (CHECKS), `hint`, `options`.
 const RES = {
   agencies: {
     key: 'code',
@@ -311,6 +315,7 @@ const RES = {
       { name: 'agency' }, { name: 'prefix' },
       { name: 'target_wait_min', num: true }, { name: 'daily_quota', num: true },
       { name: 'counters', label: 'col_counters', num: true, value: (s) => servingCount(s.code) },
+      { name: 'booking', label: 'col_booking', value: (s) => (s.booking ? 1 + (s.booking.sessions || []).length : 0), html: (s) => booking.cell(s) },
     ],
     fields: (item) => [
       { name: 'code', required: true, check: 'code', hint: 'h_code', key: true },
@@ -326,6 +331,7 @@ const RES = {
       { name: 'last_ticket', check: 'time', hint: 'h_last_ticket' },
       { name: 'days', type: 'days', hint: 'h_days_service', wide: true },
       { name: 'hours_by_day', type: 'byday', check: 'byday', hint: 'h_byday', wide: true },
+      { name: 'booking', type: 'booking', wide: true },
       ...STANDARD.map((name) => ({
         name, group: 'standard', type: name.startsWith('requirements') ? 'lines' : name.startsWith('procedure') ? 'textarea' : 'text',
         wide: name.startsWith('requirements') || name.startsWith('procedure'),
@@ -543,6 +549,7 @@ function fieldHtml(p, f, value) {
           `<span class="opt">${esc(o.label)}</span>${o.extra ? ` <span class="extra">${esc(o.extra)}</span>` : ''}</label>`).join('') +
         `</div>${hint}${err}</fieldset>`;
     }
+    case 'booking': return booking.html(p, f, v);
     default: {
       const type = { number: 'number', password: 'password', date: 'date' }[f.type] || 'text';
       const extra = f.type === 'number' ? ' min="0" step="1" inputmode="numeric"' : f.type === 'password' ? ' autocomplete="new-password"' : ' autocomplete="off"';
@@ -553,8 +560,10 @@ function fieldHtml(p, f, value) {
   }
 }
 
-// Wires what fields need after they are in the page: the filters of checkbox lists.
+// Wires what fields need after they are in the page: the filters of checkbox lists,
+// the booking group's switch and session buttons.
 function wireFields(root) {
+  for (const group of root.querySelectorAll('fieldset.booking')) booking.wire(root, group.id.replace(/-booking$/, ''));
   for (const set of root.querySelectorAll('fieldset.checks')) {
     const filter = set.querySelector('.check-filter');
     const count = set.querySelector('.picked');
@@ -608,6 +617,7 @@ function readField(root, p, f) {
       return items.length ? items : undefined;
     }
     case 'password': return el.value ? el.value : undefined;
+    case 'booking': return booking.read(root, p);
     default: {
       const text = el.value.trim();
       return text ? text : undefined;
@@ -644,6 +654,13 @@ function fieldError(root, p, name, html) {
   err.hidden = false;
   el.setAttribute('aria-invalid', 'true');
   return true;
+}
+
+// The first field marked wrong, in the order of the form.
+function focusInvalid(root) {
+  const el = root.querySelector('[aria-invalid="true"]');
+  const target = el && el.tagName === 'FIELDSET' ? el.querySelector('input') : el;
+  if (target) target.focus();
 }
 
 function focusField(root, p, name) {
@@ -686,6 +703,12 @@ function fieldOf(err, fields, values) {
 function showRefusal(root, p, err, fields, values, formErrorEl) {
   if (err.code === 'version_conflict') {
     formAlert(formErrorEl, both('conflict'));
+    return;
+  }
+  const about = err.code === 'invalid_config' ? booking.refusal(root, p, bilingual(err.message)[1], said(err.message)) : null;
+  if (about) {
+    focusInvalid(root);
+    formAlert(formErrorEl, both('err_fix'));
     return;
   }
   const field = fieldOf(err, fields, values);
@@ -1108,11 +1131,12 @@ async function saveForm(ev) {
   const key = F.item ? String(F.item[res.key]) : values[res.key];
   const taken = !F.item && key && list(F.name).some((x) => String(x[res.key]) === key) ? { field: res.key } : null;
   const errors = Object.assign(res.check ? res.check(values) : {}, checkFields(F.fields, values, taken));
+  if (F.fields.some((f) => f.type === 'booking')) Object.assign(errors, booking.check(root, 'f'));
   const wrong = Object.keys(errors);
   if (wrong.length) {
     for (const f of wrong) fieldError(root, 'f', f, both(errors[f]));
     formAlert($('form-error'), both('err_fix'));
-    focusField(root, 'f', F.fields.find((f) => errors[f.name]).name);
+    focusInvalid(root);
     return;
   }
   let body;
