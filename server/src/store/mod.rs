@@ -6,6 +6,7 @@
 
 mod chain;
 pub mod integrity;
+pub mod outbox;
 pub mod projection;
 mod schema;
 pub mod site_config;
