@@ -7,6 +7,7 @@
 // Indonesia first, English beside.
 import { bilingual, esc, follow, itemChanges, request, said, texts } from '/assets/antre.js';
 import { BOOKING_TEXTS, bookingKind } from '/assets/admin/booking.js';
+import { NOTIFY_TEXTS, notifyPanels } from '/assets/admin/notify.js';
 
 const API = '/api/v1';
 // The session's token lives as long as the browser tab: a shared PC forgets it.
@@ -204,6 +205,7 @@ const T = texts({
   import_stale: ['Teks berubah sejak diperiksa: periksa lagi sebelum menerapkan.', 'The text changed since it was checked: check again before applying.'],
   version: ['Versi konfigurasi {v}', 'Configuration version {v}'],
   ...BOOKING_TEXTS,
+  ...NOTIFY_TEXTS,
 }, 'id');
 
 // "Indonesian<small lang=en>English</small>": every text a manager reads.
@@ -224,6 +226,12 @@ const S = {
   notices: 0, reloads: 0,
 };
 window.antreAdmin = S; // for tests and for support staff
+// The notifications' sections (the outbox, `[notify]`): their own module.
+const notify = notifyPanels({
+  fieldHtml, readField, checkFields, fieldError, clearErrors, formAlert, focusInvalid,
+  both, bothText, said, bilingual, esc, api, note, reload, S,
+});
+S.notify = notify.state;
 
 function save() {
   if (S.token) sessionStorage.setItem(STORE, JSON.stringify({ token: S.token, user: S.user }));
@@ -266,6 +274,7 @@ const CHECKS = {
   password: (v) => v.length >= 10 && v.length <= 128 ? null : 'err_password',
   url: (v) => /^https?:\/\/\S+$/.test(v) ? null : 'err_url',
   date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) ? null : 'err_date',
+  channel: (v) => /^[a-z0-9_-]{1,32}$/.test(v) ? null : 'err_channel',
 };
 
 // ---------------------------------------------------------------------------- what is edited
@@ -484,6 +493,8 @@ const SECTIONS = [
   { id: 'users', lists: ['users'] },
   { id: 'running', build: buildRunningPanel },
   { id: 'holidays', lists: ['holidays'] },
+  { id: 'outbox', build: (panel) => notify.buildOutbox(panel) },
+  { id: 'notify', build: (panel) => notify.buildSettings(panel) },
   { id: 'import', build: buildImportPanel },
 ];
 
@@ -883,6 +894,7 @@ function selectSection(id, focus) {
   if (focus) $(`tab-${id}`).focus();
   if (location.hash !== '#' + id) history.replaceState(null, '', '#' + id);
   if (id === 'running') loadRunningText();
+  notify.showOutbox(id === 'outbox');
 }
 
 // ---------------------------------------------------------------------------- lists
@@ -997,6 +1009,7 @@ function renderAll() {
   // The site form is filled again only for a new version, and never under the
   // manager's typing (their save then meets the version conflict, and says so).
   if (!S.siteDirty && (!S.siteForm || S.siteForm.version !== S.version)) fillSitePanel();
+  notify.render();
   $('version').textContent = bothText('version', { v: S.version });
 }
 

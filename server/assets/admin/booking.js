@@ -12,22 +12,22 @@ export const BOOKING_TEXTS = {
   f_booking: ['Pemesanan dari rumah (booking)', 'Booking from home'],
   f_bookable: ['Dapat dipesan', 'Bookable'],
   h_bookable: ['Warga memesan sesi di /booking, lalu check-in di kios atau loket.', 'Citizens book a session at /booking, then check in at a kiosk or counter.'],
-  f_days_ahead: ['Dapat dipesan sampai (hari ke depan)', 'Bookable up to (days ahead)'],
-  h_days_ahead: ['Paling banyak 60. Kosong = 7.', 'At most 60. Empty = 7.'],
-  f_release: ['Kuota dibuka pukul', 'Seats released at'],
-  h_release: ['mis. 07:00. Kosong = 07:00.', 'e.g. 07:00. Empty = 07:00.'],
-  f_release_days_before: ['Kuota dibuka (hari sebelumnya)', 'Seats released (days before)'],
-  h_release_days_before: ['Kosong = sama dengan hari ke depan.', 'Empty = the days ahead.'],
-  f_check_in_before_min: ['Check-in dibuka (menit sebelum sesi)', 'Check-in opens (minutes before)'],
-  h_check_in_before_min: ['Kosong = 30.', 'Empty = 30.'],
-  f_check_in_after_min: ['Check-in ditutup (menit setelah mulai)', 'Check-in closes (minutes after start)'],
-  h_check_in_after_min: ['Sesudahnya: tidak hadir. Kosong = 15.', 'After that: no-show. Empty = 15.'],
-  f_change_until_min: ['Ubah atau batal sampai (menit sebelum)', 'Change or cancel until (minutes before)'],
-  h_change_until_min: ['Kosong = 60.', 'Empty = 60.'],
-  f_remote_quota: ['Kuota antre dari rumah per hari', 'Remote queue places a day'],
-  h_remote_quota: ['Tiket hari ini diambil dari ponsel. Kosong atau 0 = tidak ada.', 'Today\'s ticket taken from a phone. Empty or 0 = none.'],
-  f_remote_hold_min: ['Antre dari rumah: check-in dalam (menit)', 'Remote place: check in within (minutes)'],
-  h_remote_hold_min: ['Kosong = 120.', 'Empty = 120.'],
+  f_days_ahead: ['Hari ke depan', 'Days ahead'],
+  h_days_ahead: ['Maks. 60. Kosong = 7.', 'At most 60. Empty = 7.'],
+  f_release: ['Kuota dibuka pukul', 'Released at'],
+  h_release: ['Kosong = 07:00.', 'Empty = 07:00.'],
+  f_release_days_before: ['Kuota dibuka H-', 'Released days before'],
+  h_release_days_before: ['Kosong = hari ke depan.', 'Empty = the days ahead.'],
+  f_check_in_before_min: ['Check-in buka (menit)', 'Check-in opens (min)'],
+  h_check_in_before_min: ['Sebelum sesi. Kosong = 30.', 'Before the session. Empty = 30.'],
+  f_check_in_after_min: ['Check-in tutup (menit)', 'Check-in closes (min)'],
+  h_check_in_after_min: ['Setelah mulai; lalu tidak hadir. Kosong = 15.', 'After the start; then no-show. Empty = 15.'],
+  f_change_until_min: ['Ubah/batal s.d. (menit)', 'Change until (min)'],
+  h_change_until_min: ['Sebelum sesi. Kosong = 60.', 'Before the session. Empty = 60.'],
+  f_remote_quota: ['Kuota antre dari rumah', 'Remote queue places'],
+  h_remote_quota: ['Per hari, diambil dari ponsel. 0 = tidak ada.', 'A day, taken from a phone. 0 = none.'],
+  f_remote_hold_min: ['Antre dari rumah (menit)', 'Remote place (min)'],
+  h_remote_hold_min: ['Harus check-in dalam waktu ini. Kosong = 120.', 'To be checked in within. Empty = 120.'],
   sessions: ['Sesi', 'Sessions'],
   h_sessions: ['Kuota online terpisah dari kuota harian tiket langsung. Sesi satu hari tidak boleh bertumpuk.', 'Online seats are apart from the walk-in daily quota. A day\'s sessions may not overlap.'],
   session_n: ['Sesi {n}', 'Session {n}'],
@@ -43,9 +43,9 @@ export const BOOKING_TEXTS = {
   f_slot_min: ['Slot (menit)', 'Slot (minutes)'],
   h_slot_min: ['Kosong = satu slot.', 'Empty = one slot.'],
   f_online_only: ['Hanya online (tiket langsung ditolak selama sesi)', 'Online only (walk-in tickets refused meanwhile)'],
-  col_booking: ['Booking', 'Booking'],
-  bookable_n: ['ya, {n} sesi', 'yes, {n} sessions'],
-  bookable_remote: ['ya, antre dari rumah', 'yes, remote queue'],
+  col_booking: ['Dapat dipesan', 'Bookable'],
+  bookable_n: ['ya · {n} sesi', 'yes · sessions: {n}'],
+  bookable_remote: ['ya · antre dari rumah', 'yes · remote queue'],
 };
 
 // The rules' numbers, as the admin page's fields.
@@ -117,7 +117,7 @@ export function bookingKind(kit) {
         `<div class="booking-rules">${RULES.map((r) => fieldHtml(id, r, rules[r.name])).join('')}</div>` +
         `<h3 class="sessions-title" id="${id}-sessions">${both('sessions')}</h3>` +
         `<p class="hint">${both('h_sessions')}</p>` +
-        `<div id="${id}-rows" class="session-rows" role="group" aria-labelledby="${id}-sessions">${rowsHtml(id, (b && b.sessions) || [])}</div>` +
+        `<div id="${id}-rows" class="session-rows" role="group" aria-labelledby="${id}-sessions">${rowsHtml(p, (b && b.sessions) || [])}</div>` +
         `<div class="row start"><button type="button" class="ghost dark" id="${id}-add">+ ${both('add_session')}</button></div>` +
         '</div></fieldset>';
     },
@@ -130,11 +130,11 @@ export function bookingKind(kit) {
       group.querySelector(`#${id}-on`).addEventListener('change', (e) => {
         body.hidden = !e.target.checked;
         // A service made bookable starts with one session to fill in.
-        if (e.target.checked && !rowsOf(root, p).length) root.querySelector(`#${id}-rows`).innerHTML = rowsHtml(id, [{}]);
+        if (e.target.checked && !rowsOf(root, p).length) root.querySelector(`#${id}-rows`).innerHTML = rowsHtml(p, [{}]);
       });
       group.querySelector(`#${id}-add`).addEventListener('click', () => {
         const sessions = rowsOf(root, p).map(rawRow).concat({});
-        root.querySelector(`#${id}-rows`).innerHTML = rowsHtml(id, sessions);
+        root.querySelector(`#${id}-rows`).innerHTML = rowsHtml(p, sessions);
         const rows = rowsOf(root, p);
         rows[rows.length - 1].querySelector('input').focus();
       });
@@ -144,7 +144,7 @@ export function bookingKind(kit) {
         const at = Number(b.dataset.removeSession);
         const sessions = rowsOf(root, p).map(rawRow);
         sessions.splice(at, 1);
-        root.querySelector(`#${id}-rows`).innerHTML = rowsHtml(id, sessions);
+        root.querySelector(`#${id}-rows`).innerHTML = rowsHtml(p, sessions);
         // The focus goes to the remove button of the row now in its place, else the
         // one before, else to "add a session".
         const rows = rowsOf(root, p);

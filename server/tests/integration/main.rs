@@ -15,6 +15,7 @@ mod durability;
 mod garbage;
 mod hostile;
 mod kiosks;
+mod manager_booking;
 mod midnight;
 mod pages;
 mod report_pages;
