@@ -391,6 +391,9 @@ export function notifyPanels(kit) {
       } else {
         id = RULES.map((f) => f.name).find((f) => new RegExp(`\\b${f}\\b`).test(problem));
       }
+      // A field the channel's kind hides (a secret kept from another kind): its kind.
+      const el = id && root.querySelector(`#n-${id}`);
+      if (el && el.closest('[hidden]') && channel) id = id.replace(/-\w+$/, '-kind');
       if (id && fieldError(root, 'n', id, html)) placed = true;
     }
     return placed;
