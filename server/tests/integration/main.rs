@@ -16,6 +16,7 @@ mod garbage;
 mod hostile;
 mod kiosks;
 mod midnight;
+mod notifications;
 mod pages;
 mod report_pages;
 mod reports;
