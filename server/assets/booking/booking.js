@@ -207,9 +207,10 @@ function renderServices() {
     : q.trim() ? (list.length ? both('found', { n: list.length }) : both('none_found')) : '';
 }
 
-async function loadServices() {
+// `quiet`: a failure is not shown (the list is not on screen yet).
+async function loadServices(quiet) {
   const res = await api('GET', '/api/v1/booking/services');
-  if (!res.ok || !Array.isArray(res.data)) { fatal(problem(res)); return false; }
+  if (!res.ok || !Array.isArray(res.data)) { if (!quiet) fatal(problem(res)); return false; }
   B.services = res.data;
   rebuildIndex();
   renderServices();
@@ -606,7 +607,11 @@ window.addEventListener('popstate', (e) => {
   if (v === 'service' && B.service) show('service', { push: false });
   else if (v === 'form' && B.service && !B.booking) show('form', { push: false });
   else if (v === 'done' && B.booking) show('done', { push: false });
-  else { B.booking = null; show('pick', { push: false }); }
+  else {
+    B.booking = null;
+    show('pick', { push: false });
+    if (!B.services.length) loadServices();
+  }
 });
 window.addEventListener('hashchange', () => {
   if (!managing() && location.hash === '#saya') { history.replaceState({ view: 'mine' }, '', location.href); renderMine(); }
@@ -630,7 +635,7 @@ async function start() {
   } else if (location.hash === '#saya') {
     history.replaceState({ view: 'mine' }, '', location.href);
     renderMine();
-    loadServices();
+    loadServices(true);
   } else {
     history.replaceState({ view: 'pick' }, '', location.href);
     if (await loadServices()) show('pick', { push: false, focus: false });
