@@ -36,7 +36,7 @@ pub struct Setup {
 enum Done {
     Acted(Action, Result<Outcome, Failure>),
     Waiting(Result<Vec<Ticket>, Failure>),
-    Found(Result<Ticket, Failure>),
+    Found(Box<Result<Ticket, Failure>>),
 }
 
 /// Carries out a request of the screen in the background (its answer comes back as a
@@ -80,7 +80,7 @@ fn dispatch(
         }
         Some(Request::Find(number)) => {
             tokio::spawn(async move {
-                let _ = tx.send(Done::Found(client.by_number(&number).await));
+                let _ = tx.send(Done::Found(Box::new(client.by_number(&number).await)));
             });
         }
     }
@@ -209,7 +209,7 @@ pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
                         }
                     }
                     Done::Waiting(result) => app.on_waiting(result),
-                    Done::Found(result) => app.on_found(result),
+                    Done::Found(result) => app.on_found(*result),
                 },
                 _ = tick.tick() => {
                     if queues_stale && let Ok(q) = setup.client.queues().await {

@@ -255,6 +255,7 @@ mod tests {
                 transfers: 0,
                 kiosk: None,
                 note: None,
+                booking: None,
             }),
             counter: None,
             detail: Default::default(),

@@ -314,7 +314,7 @@ async fn serve_day(
                         Some(t) => t.id,
                         None => break,
                     },
-                    Reply::Nothing => break,
+                    Reply::Nothing | Reply::Booking(_) => break,
                 };
                 clock.advance(SignedDuration::from_millis(50));
                 act(CounterCommand::Complete)

@@ -15,4 +15,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+    /// `check_in_closed`: when the booking may be checked in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<crate::CheckInWindow>,
 }

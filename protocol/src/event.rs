@@ -57,10 +57,31 @@ pub enum EventKind {
     /// A visitor answered the SKM survey about a finished ticket (`detail.survey`).
     #[serde(rename = "survey.answered")]
     SurveyAnswered,
+    /// A seat in a session, or a place in today's remote queue, was booked
+    /// (`detail.booking`).
+    #[serde(rename = "booking.made")]
+    BookingMade,
+    /// A booking moved to another session (`detail.booking.moved_from`).
+    #[serde(rename = "booking.rescheduled")]
+    BookingRescheduled,
+    #[serde(rename = "booking.cancelled")]
+    BookingCancelled,
+    /// A booking was checked in; its ticket's `ticket.issued` follows.
+    #[serde(rename = "booking.checked_in")]
+    BookingCheckedIn,
+    /// The check-in window closed without a check-in.
+    #[serde(rename = "booking.no_show")]
+    BookingNoShow,
+    /// The reminder before a booked session is due.
+    #[serde(rename = "booking.reminder")]
+    BookingReminder,
+    /// A booked ticket is near its turn (`detail.ahead` people ahead).
+    #[serde(rename = "ticket.near")]
+    TicketNear,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 22] = [
+    pub const ALL: [EventKind; 29] = [
         EventKind::TicketIssued,
         EventKind::TicketCalled,
         EventKind::TicketRecalled,
@@ -83,6 +104,13 @@ impl EventKind {
         EventKind::UserLoggedOut,
         EventKind::UserLoginFailed,
         EventKind::SurveyAnswered,
+        EventKind::BookingMade,
+        EventKind::BookingRescheduled,
+        EventKind::BookingCancelled,
+        EventKind::BookingCheckedIn,
+        EventKind::BookingNoShow,
+        EventKind::BookingReminder,
+        EventKind::TicketNear,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -109,6 +137,13 @@ impl EventKind {
             EventKind::UserLoggedOut => "user.logged_out",
             EventKind::UserLoginFailed => "user.login_failed",
             EventKind::SurveyAnswered => "survey.answered",
+            EventKind::BookingMade => "booking.made",
+            EventKind::BookingRescheduled => "booking.rescheduled",
+            EventKind::BookingCancelled => "booking.cancelled",
+            EventKind::BookingCheckedIn => "booking.checked_in",
+            EventKind::BookingNoShow => "booking.no_show",
+            EventKind::BookingReminder => "booking.reminder",
+            EventKind::TicketNear => "ticket.near",
         }
     }
 
@@ -118,7 +153,8 @@ impl EventKind {
 
     /// Whether the live stream carries it: everything but log-ins and log-outs, which
     /// only the audit trail shows (who, when, from where is nobody else's business), and
-    /// survey answers, which nobody sees one by one.
+    /// survey answers, which nobody sees one by one, and bookings, which concern one
+    /// citizen (their tickets are on the stream once checked in).
     pub fn is_public(self) -> bool {
         !matches!(
             self,
@@ -126,6 +162,13 @@ impl EventKind {
                 | EventKind::UserLoggedOut
                 | EventKind::UserLoginFailed
                 | EventKind::SurveyAnswered
+                | EventKind::BookingMade
+                | EventKind::BookingRescheduled
+                | EventKind::BookingCancelled
+                | EventKind::BookingCheckedIn
+                | EventKind::BookingNoShow
+                | EventKind::BookingReminder
+                | EventKind::TicketNear
         )
     }
 }
@@ -190,6 +233,12 @@ pub struct EventDetail {
     /// `survey.answered`: the answers (the audit trail leaves them out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<SurveyRecord>,
+    /// `booking.*`: the booking, without who made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<crate::BookingRecord>,
+    /// `ticket.near`: people ahead of the ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ahead: Option<u32>,
 }
 
 /// A survey answer as the log keeps it: the scores, the optional profile and the

@@ -9,6 +9,7 @@
 //! database of its own.
 
 mod board;
+mod booking;
 mod counter;
 mod error;
 mod event;
@@ -23,6 +24,10 @@ mod user;
 mod whole;
 
 pub use board::RunningText;
+pub use booking::{
+    BookableService, Booking, BookingDayRow, BookingRecord, BookingRequest, BookingStatus,
+    BookingTicket, CheckInWindow, RescheduleRequest, Slot,
+};
 pub use counter::{CounterAction, CounterStatus, CounterView};
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{

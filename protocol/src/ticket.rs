@@ -142,4 +142,7 @@ pub struct Ticket {
     /// The officer's note from the last transfer or hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The booking it was checked in from (`XXXX-XXXX`): printed and shown as booked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<String>,
 }

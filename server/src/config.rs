@@ -214,6 +214,9 @@ pub struct ServiceConfig {
     /// What a citizen must know before queuing (`[services.standard]`).
     #[serde(default)]
     pub standard: Option<wire::ServiceStandard>,
+    /// Sessions the public may book, and the rules (`[services.booking]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<crate::config_booking::BookingConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -504,6 +507,12 @@ impl SiteConfig {
                     )
                 }
                 .with_context(|| format!("service {}", s.code))?;
+                let booking = s
+                    .booking
+                    .as_ref()
+                    .map(|b| b.rules(&hours).map(Arc::new))
+                    .transpose()
+                    .with_context(|| format!("service {}: booking", s.code))?;
                 Ok(Service {
                     code: s.code.clone(),
                     name: s.name.clone(),
@@ -516,6 +525,7 @@ impl SiteConfig {
                     daily_quota: s.daily_quota,
                     hours,
                     standard: s.standard.clone(),
+                    booking,
                 })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
@@ -709,7 +719,7 @@ pub fn parse_hours(
     })
 }
 
-fn day_index(name: &str) -> anyhow::Result<usize> {
+pub(crate) fn day_index(name: &str) -> anyhow::Result<usize> {
     crate::engine::DAY_NAMES
         .iter()
         .position(|d| *d == name)
@@ -739,7 +749,7 @@ fn parse_ranges(text: &str) -> anyhow::Result<Vec<(u16, u16)>> {
     Ok(ranges)
 }
 
-fn parse_minute(text: &str) -> anyhow::Result<u16> {
+pub(crate) fn parse_minute(text: &str) -> anyhow::Result<u16> {
     let text = text.trim();
     let (h, m) = text
         .split_once(':')

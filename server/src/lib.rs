@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod config_booking;
 pub mod config_edit;
 pub mod config_source;
 pub mod connections;

@@ -71,7 +71,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let start = config_source::choose(&data_dir, config)?;
     tracing::info!("{}", start.said);
     let (mut config, site) = (start.config, start.site);
-    let key = load_or_create_key(&data_dir)?;
+    let key = load_or_create_key(&data_dir, "token.key")?;
     let db = store::db_path(&data_dir);
     if demo_history && !store::has_tickets(&store::open_reader(&db)?)? {
         notes.push(make_history(&db, &site).await?);
@@ -129,7 +129,8 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         body_timeout,
         db.clone(),
         shutdown_rx,
-    );
+    )
+    .with_nik_key(load_or_create_key(&data_dir, "nik.key")?);
     if let Some(dir) = clips {
         let (clips, taken) = antre_board::Clips::with_folder(&dir)?;
         tracing::info!(clips = ?taken, "announcement clips from {}", dir.display());

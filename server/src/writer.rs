@@ -51,6 +51,7 @@ pub struct Frame {
 pub enum Reply {
     Ticket(wire::Ticket),
     Counter(wire::CounterView),
+    Booking(wire::Booking),
     Nothing,
 }
 
@@ -364,7 +365,8 @@ impl WriterThread {
                         replies.push((reply, Err(WriteError::Storage("not applied".into()))));
                         continue;
                     };
-                    let issue = matches!(command, Command::Issue(_));
+                    // Only the ticket's holder is told its track token.
+                    let issue = matches!(command, Command::Issue(_) | Command::CheckIn { .. });
                     match self.engine.apply(command, now) {
                         Ok(outcome) => {
                             let changes = &outcome.changes;
@@ -484,6 +486,14 @@ fn record(
         if let Some(ticket) = change.ticket.and_then(|id| engine.ticket(id)) {
             tx.save_ticket(ticket)?;
         }
+        if let Some(booking) = change
+            .detail
+            .booking
+            .as_ref()
+            .and_then(|b| engine.booking(&b.code))
+        {
+            tx.save_booking(booking)?;
+        }
         if let Some((code, state)) = change
             .counter
             .as_deref()
@@ -540,6 +550,10 @@ fn reply_of(engine: &Engine, affected: &Affected, issue: bool) -> Reply {
         }
         Affected::Counter(code) => {
             Reply::Counter(engine.counter_view(code).expect("known counter"))
+        }
+        Affected::Booking(code) => {
+            let booking = engine.booking(code).expect("affected bookings exist");
+            Reply::Booking(engine.booking_view(booking, false))
         }
         Affected::Nothing => Reply::Nothing,
     }

@@ -36,6 +36,7 @@ fn job(priority: Option<Priority>, places: &[&str]) -> PrintJob {
             transfers: 0,
             kiosk: Some("K1".into()),
             note: None,
+            booking: None,
         },
         service_name: "Perekaman dan Pencetakan KTP Elektronik".into(),
         service_name_en: "Electronic ID Card (e-KTP) Recording and Printing".into(),

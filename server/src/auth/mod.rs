@@ -407,16 +407,14 @@ pub fn random_hex(bytes: usize) -> String {
     hex::encode(buf)
 }
 
-/// The token signing key, kept in the data directory (created on first start, readable
-/// by the server's user only).
-pub fn load_or_create_key(data_dir: &Path) -> anyhow::Result<[u8; 32]> {
-    let path = data_dir.join("token.key");
+/// A secret key kept in the data directory (created on first start, readable by the
+/// server's user only): `token.key` signs tokens (deleting it logs everyone out),
+/// `nik.key` keys the NIK's hash (deleting it forgets which NIK made which booking).
+pub fn load_or_create_key(data_dir: &Path, name: &str) -> anyhow::Result<[u8; 32]> {
+    let path = data_dir.join(name);
     match std::fs::read(&path) {
         Ok(bytes) => bytes.try_into().map_err(|_| {
-            anyhow::anyhow!(
-                "{} is damaged: delete it to log everyone out",
-                path.display()
-            )
+            anyhow::anyhow!("{} is damaged: delete it to make a new one", path.display())
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut key = [0u8; 32];

@@ -49,6 +49,27 @@ pub enum Command {
         track_token: String,
         survey: SurveyRecord,
     },
+    /// A seat in a session, or a place in today's remote queue.
+    Book(super::Book),
+    /// By its holder (`by` none), within the cut-off, or by staff.
+    CancelBooking {
+        code: String,
+        by: Option<String>,
+    },
+    /// Move a booking to another session, once.
+    Reschedule {
+        code: String,
+        date: jiff::civil::Date,
+        start_min: u16,
+    },
+    /// A booking's holder is here: at a kiosk, or at a counter (`by` the officer).
+    CheckIn {
+        code: String,
+        kiosk: Option<String>,
+        by: Option<String>,
+        /// Random, made by the caller, for the ticket it becomes.
+        track_token: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +197,8 @@ pub struct Outcome {
 pub enum Affected {
     Ticket(TicketId),
     Counter(String),
+    /// A booking, by its code.
+    Booking(String),
     /// Call-next with nobody waiting, or a command about no ticket or counter.
     Nothing,
 }

@@ -20,13 +20,21 @@ impl Engine {
     /// their call) are cancelled: nobody is called for yesterday's number. Tickets being
     /// called or served stay with their counter until finished. A clock set back never
     /// takes the day back, so a number is never given twice.
+    /// Bookings' reminders and no-shows fall due here too (`booking`).
     pub fn advance(&mut self, now: Timestamp) -> Vec<Change> {
+        let mut changes = self.next_day(now);
+        changes.extend(self.booking_clock(now));
+        changes
+    }
+
+    fn next_day(&mut self, now: Timestamp) -> Vec<Change> {
         let today = local_day(&self.site, now);
         if today <= self.day {
             return Vec::new();
         }
         self.day = today;
         self.last_number.clear();
+        self.booked_today.clear();
         let mut stale: Vec<TicketId> = self
             .tickets
             .values()
@@ -62,6 +70,7 @@ impl Engine {
         self.by_token.retain(|_, id| tickets.contains_key(id));
         self.by_key.retain(|_, id| tickets.contains_key(id));
         self.recent_calls.retain(|id| tickets.contains_key(id));
+        self.forget_past_bookings();
         changes
     }
 }

@@ -53,6 +53,36 @@ pub enum DomainError {
     NotServed,
     #[error("the survey for this ticket was already answered")]
     AlreadyAnswered,
+    #[error("the service takes no bookings")]
+    NotBookable,
+    #[error("the day is outside the days that may be booked")]
+    OutsideWindow { days_ahead: u32 },
+    #[error("the service is closed that day")]
+    ClosedDay { holiday: Option<String> },
+    #[error("no session starts then")]
+    NoSession,
+    #[error("the session's seats are released at {opens_at}")]
+    NotOpenYet { opens_at: String },
+    #[error("the session's check-in has closed")]
+    SessionStarted,
+    #[error("this NIK already has a booking for the service that day")]
+    AlreadyBooked,
+    #[error("the booking code is taken")]
+    CodeTaken,
+    #[error("unknown booking")]
+    BookingNotFound,
+    #[error("the booking is no longer active")]
+    NotActive,
+    #[error("the booking can no longer be changed")]
+    TooLateToChange,
+    #[error("the booking was already moved once")]
+    AlreadyRescheduled,
+    #[error("the booking is already checked in")]
+    AlreadyCheckedIn,
+    #[error("check-in is open from {from} until {until}")]
+    CheckInClosed { from: String, until: String },
+    #[error("only booked visitors are served now")]
+    OnlineOnly,
 }
 
 impl DomainError {
@@ -82,6 +112,21 @@ impl DomainError {
             DomainError::VersionConflict { .. } => "version_conflict",
             DomainError::NotServed => "not_served",
             DomainError::AlreadyAnswered => "already_answered",
+            DomainError::NotBookable => "not_bookable",
+            DomainError::OutsideWindow { .. } => "outside_window",
+            DomainError::ClosedDay { .. } => "closed_day",
+            DomainError::NoSession => "no_session",
+            DomainError::NotOpenYet { .. } => "not_open_yet",
+            DomainError::SessionStarted => "session_started",
+            DomainError::AlreadyBooked => "already_booked",
+            DomainError::CodeTaken => "code_taken",
+            DomainError::BookingNotFound => "booking_not_found",
+            DomainError::NotActive => "not_active",
+            DomainError::TooLateToChange => "too_late_to_change",
+            DomainError::AlreadyRescheduled => "already_rescheduled",
+            DomainError::AlreadyCheckedIn => "already_checked_in",
+            DomainError::CheckInClosed { .. } => "check_in_closed",
+            DomainError::OnlineOnly => "online_only",
         }
     }
 
@@ -173,6 +218,77 @@ impl DomainError {
                 "Survei untuk tiket ini sudah diisi. Terima kasih.",
                 "The survey for this ticket was already answered. Thank you.",
             ),
+            DomainError::NotBookable => (
+                "Layanan ini tidak menerima booking.",
+                "This service takes no bookings.",
+            ),
+            DomainError::OutsideWindow { days_ahead } => {
+                return format!(
+                    "Booking hanya untuk hari ini sampai {days_ahead} hari ke depan. / \
+                     Bookings are for today up to {days_ahead} days ahead."
+                );
+            }
+            DomainError::ClosedDay {
+                holiday: Some(name),
+            } => {
+                return format!("Tutup pada hari itu — {name}. / Closed that day: {name}.");
+            }
+            DomainError::ClosedDay { holiday: None } => (
+                "Tidak ada sesi layanan pada hari itu.",
+                "The service has no sessions that day.",
+            ),
+            DomainError::NoSession => (
+                "Tidak ada sesi yang dimulai pada jam itu.",
+                "No session starts at that time.",
+            ),
+            DomainError::NotOpenYet { opens_at } => {
+                let (day, time) = day_and_time(opens_at);
+                return format!(
+                    "Kuota sesi ini dibuka {day} pukul {time}. / \
+                     This session's seats are released on {day} at {time}."
+                );
+            }
+            DomainError::SessionStarted => (
+                "Sesi ini sudah berjalan; pilih sesi lain.",
+                "This session is under way; choose another.",
+            ),
+            DomainError::AlreadyBooked => (
+                "NIK ini sudah memiliki booking untuk layanan ini pada hari yang sama.",
+                "This NIK already has a booking for this service that day.",
+            ),
+            DomainError::CodeTaken => (
+                "Kode booking bentrok; coba lagi.",
+                "The booking code clashed; try again.",
+            ),
+            DomainError::BookingNotFound => ("Booking tidak ditemukan.", "Booking not found."),
+            DomainError::NotActive => (
+                "Booking ini sudah dibatalkan atau hangus.",
+                "This booking was cancelled or has lapsed.",
+            ),
+            DomainError::TooLateToChange => (
+                "Booking tidak dapat diubah atau dibatalkan lagi menjelang sesinya.",
+                "The booking can no longer be changed or cancelled this close to its session.",
+            ),
+            DomainError::AlreadyRescheduled => (
+                "Booking hanya dapat dipindah satu kali.",
+                "A booking can be moved only once.",
+            ),
+            DomainError::AlreadyCheckedIn => (
+                "Booking ini sudah check-in.",
+                "This booking is already checked in.",
+            ),
+            DomainError::CheckInClosed { from, until } => {
+                let (day, from) = day_and_time(from);
+                let (_, until) = day_and_time(until);
+                return format!(
+                    "Check-in dibuka {day} pukul {from} sampai {until}. / \
+                     Check-in is open on {day} from {from} until {until}."
+                );
+            }
+            DomainError::OnlineOnly => (
+                "Saat ini layanan ini hanya untuk pemesan online (booking).",
+                "This service serves booked visitors only at this time.",
+            ),
             DomainError::VersionConflict { current } => {
                 return format!(
                     "Konfigurasi sudah diubah orang lain (kini versi {current}); muat ulang lalu ulangi. \
@@ -183,4 +299,12 @@ impl DomainError {
         };
         format!("{id} / {en}")
     }
+}
+
+/// `2026-12-01T08:30:00+08:00` → (`2026-12-01`, `08:30`).
+fn day_and_time(rfc3339: &str) -> (&str, &str) {
+    (
+        rfc3339.get(..10).unwrap_or(rfc3339),
+        rfc3339.get(11..16).unwrap_or(""),
+    )
 }

@@ -4,12 +4,30 @@
 use antre_protocol::{EventDetail, EventKind, TicketStatus};
 use jiff::Timestamp;
 
-use super::{Affected, Change, DomainError, Engine, Handled, Issue, Ticket, TicketId};
+use super::{Affected, Change, DomainError, Engine, Handled, Issue, Service, Ticket, TicketId};
 
 impl Engine {
     /// Gives the next number of a service, if it is open and its quota allows. The same
     /// idempotency key gives back the ticket it gave before (a retried kiosk tap), and is
     /// refused for a different request.
+    /// Whether the service gives out tickets now: not a holiday, within its hours.
+    pub(super) fn issuing_now(&self, service: &Service, now: Timestamp) -> Result<(), DomainError> {
+        let local = now.to_zoned(self.site.timezone.clone());
+        if let Some(holiday) = self.site.holiday(local.date(), &service.code) {
+            return Err(DomainError::ServiceClosed {
+                opens_at: None,
+                holiday: Some(holiday.name.clone()),
+            });
+        }
+        if !service.hours.issuing(local.weekday(), local.time()) {
+            return Err(DomainError::ServiceClosed {
+                opens_at: service.hours.opens_next(local.weekday(), local.time()),
+                holiday: None,
+            });
+        }
+        Ok(())
+    }
+
     pub(super) fn issue(&mut self, issue: Issue, now: Timestamp, out: &mut Vec<Change>) -> Handled {
         if let Some(id) = issue
             .idempotency_key
@@ -33,24 +51,17 @@ impl Engine {
         {
             return Err(DomainError::KioskNotFound);
         }
-        let local = now.to_zoned(self.site.timezone.clone());
-        if let Some(holiday) = self.site.holiday(local.date(), &service.code) {
-            return Err(DomainError::ServiceClosed {
-                opens_at: None,
-                holiday: Some(holiday.name.clone()),
-            });
+        self.issuing_now(service, now)?;
+        if self.online_only_now(service, now) {
+            return Err(DomainError::OnlineOnly);
         }
-        if !service.hours.issuing(local.weekday(), local.time()) {
-            return Err(DomainError::ServiceClosed {
-                opens_at: service.hours.opens_next(local.weekday(), local.time()),
-                holiday: None,
-            });
-        }
-        let issued = self.issued_today(service);
-        if service.daily_quota.is_some_and(|quota| issued >= quota) {
+        if service
+            .daily_quota
+            .is_some_and(|quota| self.walk_ins_today(service) >= quota)
+        {
             return Err(DomainError::QuotaFull);
         }
-        let number = issued + 1;
+        let number = self.issued_today(service) + 1;
         let id = self.next_id;
         self.next_id += 1;
         self.last_number.insert(service.prefix.clone(), number);
@@ -74,6 +85,8 @@ impl Engine {
             idempotency_key: issue.idempotency_key,
             note: None,
             surveyed: false,
+            booking: None,
+            line_at: None,
         };
         self.admit(ticket);
         out.push(Change::ticket(EventKind::TicketIssued, id, None));

@@ -12,6 +12,7 @@
 //! ticket may be called is decided in one place, [`policy`].
 
 pub mod board;
+mod booking;
 mod command;
 mod counters;
 mod day;
@@ -21,6 +22,7 @@ mod hours;
 mod issuing;
 mod lanes;
 pub mod policy;
+pub mod schedule;
 mod serving;
 mod sessions;
 pub mod site;
@@ -37,6 +39,7 @@ use antre_protocol::{CounterStatus, TicketStatus};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+pub use booking::{Book, Booking, Bookings, display_code, mask_phone};
 pub use command::{Actor, Affected, Change, Command, CounterCommand, Handled, Issue, Outcome};
 pub use counters::{CounterState, StoredCounter};
 pub use day::local_day;
@@ -45,7 +48,7 @@ pub use estimate::ServiceTime;
 pub use hours::{DAY_NAMES, Hours};
 use lanes::Lanes;
 pub use sessions::SessionEvent;
-pub use site::{ConfigSource, Counter, Service, Site, SiteUser};
+pub use site::{ConfigSource, Counter, Notices, Service, Site, SiteUser};
 pub use site_change::diff;
 pub use ticket::{Ticket, TicketId, format_number};
 
@@ -72,6 +75,10 @@ pub struct Engine {
     recent_calls: VecDeque<TicketId>,
     /// The hall boards' running text: the site's default until a supervisor sets one.
     running_text: Option<String>,
+    /// Tickets checked in from bookings today, per prefix: kept apart from the walk-ins'
+    /// daily quota.
+    booked_today: HashMap<String, u32>,
+    bookings: Bookings,
 }
 
 impl Engine {
@@ -102,6 +109,8 @@ impl Engine {
             service_times,
             recent_calls: VecDeque::new(),
             running_text: site_running_text,
+            booked_today: HashMap::new(),
+            bookings: Bookings::default(),
         }
     }
 
@@ -130,6 +139,12 @@ impl Engine {
             if ticket.day == day {
                 let last = engine.last_number.entry(ticket.prefix.clone()).or_default();
                 *last = (*last).max(ticket.number);
+                if ticket.booking.is_some() {
+                    *engine
+                        .booked_today
+                        .entry(ticket.prefix.clone())
+                        .or_default() += 1;
+                }
             }
             if ticket.called_at.is_some() {
                 engine.remember_call(ticket.id);
@@ -191,7 +206,21 @@ impl Engine {
                 track_token,
                 survey,
             } => self.answer_survey(&track_token, survey, out),
+            Command::Book(book) => self.book(book, now, out),
+            Command::CancelBooking { code, by } => self.cancel_booking(&code, by, now, out),
+            Command::Reschedule {
+                code,
+                date,
+                start_min,
+            } => self.reschedule(&code, date, start_min, now, out),
+            Command::CheckIn {
+                code,
+                kiosk,
+                by,
+                track_token,
+            } => self.check_in(&code, kiosk, by, track_token, now, out),
         }?;
+        self.near_turn(&mut changes);
         Ok(Outcome { changes, affected })
     }
 
@@ -211,7 +240,7 @@ impl Engine {
                 self.lanes
                     .entry(ticket.service.clone())
                     .or_default()
-                    .insert(ticket.priority.is_some(), ticket.issued_at, id);
+                    .insert(ticket.priority.is_some(), ticket.place(), id);
             }
             (TicketStatus::Called | TicketStatus::Serving, Some(counter)) => {
                 if let Some(state) = self.counters.get_mut(counter) {
@@ -236,7 +265,7 @@ impl Engine {
         self.lanes
             .entry(ticket.service.clone())
             .or_default()
-            .insert(ticket.priority.is_some(), ticket.issued_at, id);
+            .insert(ticket.priority.is_some(), ticket.place(), id);
     }
 
     /// Removes a ticket from its lane or its counter's held list.
@@ -245,7 +274,7 @@ impl Engine {
         match ticket.status {
             TicketStatus::Waiting => {
                 if let Some(lanes) = self.lanes.get_mut(&ticket.service) {
-                    lanes.remove(ticket.priority.is_some(), ticket.issued_at, id);
+                    lanes.remove(ticket.priority.is_some(), ticket.place(), id);
                 }
             }
             TicketStatus::Held => {
@@ -277,6 +306,12 @@ impl Engine {
     /// Tickets issued today for a service (its last number: prefixes are unique).
     fn issued_today(&self, service: &Service) -> u32 {
         self.last_number.get(&service.prefix).copied().unwrap_or(0)
+    }
+
+    /// Walk-in tickets issued today for a service: its daily quota counts these only.
+    fn walk_ins_today(&self, service: &Service) -> u32 {
+        let booked = self.booked_today.get(&service.prefix).copied().unwrap_or(0);
+        self.issued_today(service).saturating_sub(booked)
     }
 
     /// Counters open now (not paused) that serve the service.

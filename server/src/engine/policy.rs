@@ -21,6 +21,15 @@
 //!    event carries it and the officer, so the log shows who jumped whom and why.
 //! 6. The streak counts such calls too: a priority ticket called while normal tickets
 //!    wait grows it, any other call ends it.
+//!
+//! Where a ticket stands in line ([`place_in_line`]):
+//!
+//! 7. A walk-in stands where it arrived. A booking checked in stands at its session's
+//!    start, whenever in its check-in window it came: someone who booked 09:00 and is
+//!    here at 08:50 is called around 09:00, after the walk-ins who came before 09:00 and
+//!    before those who came after, not after every walk-in of the morning. A place
+//!    taken from home (the remote queue) stands where it was taken. Rules 1–3 then
+//!    treat the place as the arrival.
 
 use jiff::Timestamp;
 
@@ -35,7 +44,8 @@ use super::ticket::TicketId;
 pub struct Candidate {
     pub id: TicketId,
     pub priority: bool,
-    pub issued_at: Timestamp,
+    /// Its place in line (rule 7).
+    pub in_line_at: Timestamp,
     /// The target wait of the ticket's service, in seconds (at least 1).
     pub target_wait_s: u32,
 }
@@ -86,7 +96,7 @@ pub fn pick_next(
             .max_by(|a, b| {
                 urgency(a, now)
                     .total_cmp(&urgency(b, now))
-                    .then(b.issued_at.cmp(&a.issued_at))
+                    .then(b.in_line_at.cmp(&a.in_line_at))
                     .then(b.id.cmp(&a.id))
             })
     };
@@ -140,11 +150,18 @@ pub fn check_chosen(
     })
 }
 
+/// A checked-in booking's place in line (rule 7): its session's start, or for the
+/// remote queue (no session) the moment its place was taken. A walk-in's is its
+/// arrival.
+pub fn place_in_line(session_start: Option<Timestamp>, taken_at: Timestamp) -> Timestamp {
+    session_start.unwrap_or(taken_at)
+}
+
 /// Waited time over target wait: 1.0 means the ticket has waited exactly its target.
 fn urgency(c: &Candidate, now: Timestamp) -> f64 {
     let waited = now
         .as_millisecond()
-        .saturating_sub(c.issued_at.as_millisecond()) as f64;
+        .saturating_sub(c.in_line_at.as_millisecond()) as f64;
     waited / (f64::from(c.target_wait_s.max(1)) * 1000.0)
 }
 
@@ -160,7 +177,7 @@ mod tests {
         Candidate {
             id,
             priority,
-            issued_at: at(issued),
+            in_line_at: at(issued),
             target_wait_s: target,
         }
     }
@@ -301,5 +318,35 @@ mod tests {
         assert_eq!(pick_next(&c, at(0), 0, 3).unwrap().id, 3);
         let c = [cand(7, false, 0, 600), cand(3, false, 10, 600)];
         assert_eq!(pick_next(&c, at(10), 0, 3).unwrap().id, 7);
+    }
+
+    #[test]
+    fn rule_7_a_booking_stands_at_its_session_start_whenever_it_checks_in() {
+        // Session at 1000 s; walk-ins came at 900 and 1100; the booking checked in at 800
+        // (early) or at 1200 (late, still inside its window): it is called second.
+        let session = at(1000);
+        assert_eq!(place_in_line(Some(session), at(0)), session);
+        let booked = |id| Candidate {
+            id,
+            priority: false,
+            in_line_at: place_in_line(Some(session), at(0)),
+            target_wait_s: 600,
+        };
+        let mut line = vec![
+            cand(1, false, 900, 600),
+            cand(2, false, 1100, 600),
+            booked(3),
+        ];
+        let mut order = Vec::new();
+        while let Some(p) = pick_next(&line, at(1300), 0, 3) {
+            order.push(p.id);
+            line.retain(|c| c.id != p.id);
+        }
+        assert_eq!(order, vec![1, 3, 2]);
+    }
+
+    #[test]
+    fn rule_7_a_remote_place_stands_where_it_was_taken() {
+        assert_eq!(place_in_line(None, at(42)), at(42));
     }
 }

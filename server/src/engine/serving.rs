@@ -247,11 +247,11 @@ impl Engine {
                 continue;
             };
             for priority in [true, false] {
-                if let Some((issued_at, id)) = lanes.head(priority) {
+                if let Some((in_line_at, id)) = lanes.head(priority) {
                     out.push(Candidate {
                         id,
                         priority,
-                        issued_at,
+                        in_line_at,
                         target_wait_s: config.target_wait_s,
                     });
                 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use antre_protocol as wire;
 
 use super::Hours;
+use super::schedule::BookingRules;
 use jiff::tz::TimeZone;
 
 #[derive(Debug, Clone)]
@@ -48,6 +49,8 @@ pub struct Site {
     pub device_tokens: HashMap<String, String>,
     /// Days the MPP or some services are closed, in date order.
     pub holidays: Vec<wire::Holiday>,
+    /// When booked visitors are told things (`[notify]`).
+    pub notices: Notices,
     /// The configuration this site was made from, as the writer stores it with the
     /// change. The engine never reads it.
     pub source: Option<Arc<ConfigSource>>,
@@ -91,6 +94,27 @@ pub struct Service {
     pub daily_quota: Option<u32>,
     pub hours: Hours,
     pub standard: Option<wire::ServiceStandard>,
+    /// Its booking rules, when it may be booked (`[services.booking]`).
+    pub booking: Option<Arc<BookingRules>>,
+}
+
+/// When the engine tells booked visitors things (the messages themselves are the
+/// notifier's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notices {
+    /// Say "your turn is near" when this many are ahead of a checked-in booking.
+    pub ahead: u32,
+    /// Remind the holder this long before the session.
+    pub reminder_min: u32,
+}
+
+impl Default for Notices {
+    fn default() -> Notices {
+        Notices {
+            ahead: 3,
+            reminder_min: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +181,7 @@ impl Site {
             ticket_footer: None,
             version: 0,
             holidays: Vec::new(),
+            notices: Notices::default(),
             users: Vec::new(),
             device_tokens: HashMap::new(),
             source: None,

@@ -31,9 +31,18 @@ pub struct Ticket {
     pub note: Option<String>,
     /// The visitor answered the SKM survey about this visit.
     pub surveyed: bool,
+    /// The booking it was checked in from.
+    pub booking: Option<String>,
+    /// A booked ticket's place in line, when not its arrival (the policy's rule 7).
+    pub line_at: Option<Timestamp>,
 }
 
 impl Ticket {
+    /// Where it stands in its service's line: its arrival, or a booking's place.
+    pub fn place(&self) -> Timestamp {
+        self.line_at.unwrap_or(self.issued_at)
+    }
+
     /// The printed and announced number: prefix plus at least three digits (`A007`).
     pub fn label(&self) -> String {
         format_number(&self.prefix, self.number)

@@ -22,7 +22,7 @@ impl Engine {
     pub fn ticket_view(&self, ticket: &Ticket) -> wire::Ticket {
         let (position, estimated_wait_s) = if ticket.status == TicketStatus::Waiting {
             let ahead = self.lanes.get(&ticket.service).map_or(0, |l| {
-                l.ahead_of(ticket.priority.is_some(), ticket.issued_at, ticket.id)
+                l.ahead_of(ticket.priority.is_some(), ticket.place(), ticket.id)
             });
             (Some(ahead), Some(self.wait_for(&ticket.service, ahead)))
         } else {
@@ -47,6 +47,7 @@ impl Engine {
             transfers: ticket.transfers,
             kiosk: ticket.kiosk.clone(),
             note: ticket.note.clone(),
+            booking: ticket.booking.as_deref().map(super::display_code),
         }
     }
 

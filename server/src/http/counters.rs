@@ -208,6 +208,7 @@ async fn perform(
         Reply::Ticket(t) => Json(CounterReply::Ticket(t)).into_response(),
         Reply::Counter(c) => Json(CounterReply::Counter(c)).into_response(),
         Reply::Nothing => StatusCode::NO_CONTENT.into_response(),
+        Reply::Booking(_) => return Err(ApiError::internal("a counter action made a booking")),
     })
 }
 

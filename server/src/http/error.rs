@@ -1,7 +1,7 @@
 //! The one error type of the HTTP API: every failure becomes
 //! `{"error": {"code", "message"}}` with a fitting status, and internals stay hidden.
 
-use antre_protocol::{ErrorBody, ErrorDetail};
+use antre_protocol::{CheckInWindow, ErrorBody, ErrorDetail};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -101,7 +101,9 @@ impl From<DomainError> for ApiError {
 fn domain_status(e: &DomainError) -> StatusCode {
     use DomainError::*;
     match e {
-        ServiceNotFound | CounterNotFound | TicketNotFound | KioskNotFound => StatusCode::NOT_FOUND,
+        ServiceNotFound | CounterNotFound | TicketNotFound | KioskNotFound | BookingNotFound => {
+            StatusCode::NOT_FOUND
+        }
         NotYourCounter => StatusCode::FORBIDDEN,
         SameService | IdempotencyConflict | ReasonRequired | ServiceNotServed => {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -119,13 +121,41 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | CounterOpen { .. }
         | VersionConflict { .. }
         | NotServed
-        | AlreadyAnswered => StatusCode::CONFLICT,
+        | AlreadyAnswered
+        | NotBookable
+        | OutsideWindow { .. }
+        | ClosedDay { .. }
+        | NoSession
+        | NotOpenYet { .. }
+        | SessionStarted
+        | AlreadyBooked
+        | CodeTaken
+        | NotActive
+        | TooLateToChange
+        | AlreadyRescheduled
+        | AlreadyCheckedIn
+        | CheckInClosed { .. }
+        | OnlineOnly => StatusCode::CONFLICT,
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = match self {
+            ApiError::Write(WriteError::Domain(DomainError::CheckInClosed { from, until })) => {
+                let e = DomainError::CheckInClosed {
+                    from: from.clone(),
+                    until: until.clone(),
+                };
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: e.code().to_string(),
+                        message: e.message(),
+                        window: Some(CheckInWindow { from, until }),
+                    },
+                };
+                return (StatusCode::CONFLICT, Json(body)).into_response();
+            }
             ApiError::Write(WriteError::Domain(e)) => (domain_status(&e), e.code(), e.message()),
             ApiError::Write(WriteError::Storage(why)) => {
                 tracing::error!("storage: {why}");
@@ -150,6 +180,7 @@ impl IntoResponse for ApiError {
                     error: ErrorDetail {
                         code: code.to_string(),
                         message,
+                        window: None,
                     },
                 });
                 let after = [(axum::http::header::RETRY_AFTER, seconds.to_string())];
@@ -160,6 +191,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: code.to_string(),
                 message,
+                window: None,
             },
         };
         (status, Json(body)).into_response()

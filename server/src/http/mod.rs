@@ -8,6 +8,7 @@ pub mod admin;
 pub mod audit;
 pub mod board;
 pub mod body;
+pub mod booking;
 pub mod counters;
 pub mod error;
 pub mod gate;
@@ -67,6 +68,8 @@ pub struct Ctx {
     pub body_timeout: std::time::Duration,
     /// Reports and the audit trail: one heavy read at a time, the chain's last check.
     pub reports: Arc<reports::Reports>,
+    /// The key of the NIK's keyed hash (`nik.key` in the data directory).
+    pub nik_key: Arc<[u8; 32]>,
 }
 
 impl Ctx {
@@ -79,6 +82,10 @@ impl Ctx {
         db: PathBuf,
         shutdown: watch::Receiver<bool>,
     ) -> Ctx {
+        // A key of this process only, until the data directory's is given
+        // ([`Ctx::with_nik_key`]).
+        let mut nik_key = [0u8; 32];
+        getrandom::fill(&mut nik_key).expect("the OS has randomness");
         let per_minute = NonZeroU32::new(tickets_per_minute).unwrap_or(NonZeroU32::MIN);
         Ctx {
             writer,
@@ -94,7 +101,15 @@ impl Ctx {
             replies: Arc::default(),
             body_timeout,
             reports: Arc::default(),
+            nik_key: Arc::new(nik_key),
         }
+    }
+
+    /// The NIK's keyed hash under the data directory's key (`nik.key`), which outlives
+    /// restarts.
+    pub fn with_nik_key(mut self, key: [u8; 32]) -> Ctx {
+        self.nik_key = Arc::new(key);
+        self
     }
 
     /// Announcements from these clips instead of the built-in ones.

@@ -13,8 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{
-    ApiError, Ctx, admin, audit, board, body, counters, gate, kiosks, login, openapi, pages,
-    reports, site, surveys,
+    ApiError, Ctx, admin, audit, board, body, booking, counters, gate, kiosks, login, openapi,
+    pages, reports, site, surveys,
 };
 use super::{stream, tickets};
 
@@ -72,6 +72,12 @@ pub fn app(ctx: Ctx) -> Router {
         .routes(routes!(audit::search))
         .routes(routes!(audit::journey))
         .routes(routes!(audit::chain))
+        .routes(routes!(booking::services))
+        .routes(routes!(booking::slots))
+        .routes(routes!(booking::create))
+        .routes(routes!(booking::one, booking::cancel, booking::reschedule))
+        .routes(routes!(booking::qr))
+        .routes(routes!(booking::check_in))
         .split_for_parts();
     let mut doc = doc;
     openapi::complete(&mut doc);

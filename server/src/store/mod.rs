@@ -4,6 +4,7 @@
 //! Only the writer (`crate::writer`) holds a [`Store`]; readers open their own
 //! read-only connections ([`open_reader`]), which WAL mode lets run beside it.
 
+mod bookings;
 mod chain;
 pub mod integrity;
 pub mod projection;
@@ -159,6 +160,7 @@ impl Store {
         };
         let mut engine = Engine::restore(site, day, u64::try_from(next_id)?, tickets, counters);
         engine.restore_running_text(self.last_running_text()?);
+        engine.restore_bookings(bookings::live_bookings(&self.conn, day)?);
         Ok((engine, findings))
     }
 
@@ -292,7 +294,8 @@ impl Batch<'_> {
         self.tx
             .prepare_cached(&format!(
                 "INSERT OR REPLACE INTO tickets ({TICKET_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                         ?20, ?21)"
             ))?
             .execute(params![
                 i64::try_from(t.id)?,
@@ -314,6 +317,8 @@ impl Batch<'_> {
                 t.idempotency_key,
                 t.note,
                 t.surveyed,
+                t.booking,
+                t.line_at.map(|x| x.as_millisecond()),
             ])?;
         Ok(())
     }
@@ -351,7 +356,7 @@ impl Batch<'_> {
 
 pub(crate) const TICKET_COLUMNS: &str = "id, day, prefix, number, service, priority, status, issued_at_ms, counter, \
      called_at_ms, started_at_ms, finished_at_ms, recalls, transfers, kiosk, track_token, \
-     idempotency_key, note, surveyed";
+     idempotency_key, note, surveyed, booking, line_at_ms";
 
 pub(crate) fn read_ticket(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
     let ts = |i: usize| -> rusqlite::Result<Option<Timestamp>> {
@@ -389,6 +394,8 @@ pub(crate) fn read_ticket(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
         idempotency_key: r.get(16)?,
         note: r.get(17)?,
         surveyed: r.get(18)?,
+        booking: r.get(19)?,
+        line_at: ts(20)?,
     })
 }
 

@@ -196,6 +196,11 @@ CREATE TABLE bookings (
     phone            TEXT NOT NULL,
     manage_digest    TEXT NOT NULL,
     booked_at_ms     INTEGER NOT NULL,
+    -- Fixed when the booking is made or moved, so later rule changes keep its promise.
+    check_in_from_ms  INTEGER NOT NULL,
+    check_in_until_ms INTEGER NOT NULL,
+    change_until_ms   INTEGER NOT NULL,
+    remind_at_ms      INTEGER,
     rescheduled      INTEGER NOT NULL DEFAULT 0,
     reminded         INTEGER NOT NULL DEFAULT 0,
     checked_in_at_ms INTEGER,

@@ -150,7 +150,7 @@ fn called(reply: Reply) -> String {
     match reply {
         Reply::Ticket(t) => t.number,
         Reply::Counter(c) => c.ticket.map(|t| t.number).unwrap_or_default(),
-        Reply::Nothing => String::new(),
+        Reply::Nothing | Reply::Booking(_) => String::new(),
     }
 }
 
