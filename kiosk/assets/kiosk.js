@@ -805,7 +805,7 @@ async function checkIn(bookingCode) {
   try {
     for (let attempt = 0; attempt < ISSUE_ATTEMPTS; attempt++) {
       try {
-        res = await api("POST", "/api/v1/bookings/" + encodeURIComponent(showCode(bookingCode)) + "/check-in", { kiosk: code }, key);
+        res = await api("POST", "/api/v1/bookings/" + encodeURIComponent(showCode(bookingCode)) + "/check-in", undefined, key);
         if (res.status < 500) break;
       } catch (_) {
         res = null; // timed out or unreachable: the same key makes the retry safe

@@ -57,6 +57,7 @@ const T = texts({
   rescheduled: ['Jadwal sudah diubah satu kali.', 'Already rescheduled once.'],
   too_late: ['Booking ini tidak dapat diubah atau dibatalkan lagi.', 'This booking can no longer be changed or cancelled.'],
   err_nik: ['NIK harus 16 angka.', 'The NIK has 16 digits.'],
+  err_nik_form: ['NIK ini tidak sah. Periksa lagi 16 angka pada KTP atau KK.', 'This NIK is not valid. Check the 16 digits on the ID card or family card again.'],
   err_name: ['Tulis nama lengkap Anda.', 'Write your full name.'],
   err_phone: ['Tulis nomor WhatsApp atau HP, mis. 0812 3456 7890.', 'Write a WhatsApp or phone number, e.g. 0812 3456 7890.'],
   err_fields: ['Periksa isian yang ditandai.', 'Check the fields marked.'],
@@ -357,6 +358,16 @@ function fieldError(field, html) {
   else input.removeAttribute('aria-invalid');
 }
 
+// A NIK of the identity card's form: 16 digits; a province code (11–94); a birth day
+// of 1–31 (41–71 for women) and month of 1–12; a serial other than 0000.
+function nikOk(nik) {
+  if (!/^\d{16}$/.test(nik)) return false;
+  const n = (a, b) => Number(nik.slice(a, b));
+  const day = n(6, 8);
+  return n(0, 2) >= 11 && n(0, 2) <= 94 && ((day >= 1 && day <= 31) || (day >= 41 && day <= 71)) &&
+    n(8, 10) >= 1 && n(8, 10) <= 12 && n(12, 16) > 0;
+}
+
 // The form's own checks (the server checks again): which fields are wrong.
 function checkForm() {
   const nik = $('nik').value.replace(/\s+/g, '');
@@ -364,8 +375,8 @@ function checkForm() {
   const phone = $('phone').value.trim();
   const digits = phone.replace(/[\s().-]/g, '');
   const bad = [];
-  fieldError('nik', /^\d{16}$/.test(nik) ? '' : both('err_nik'));
-  if (!/^\d{16}$/.test(nik)) bad.push('nik');
+  fieldError('nik', nikOk(nik) ? '' : both(/^\d{16}$/.test(nik) ? 'err_nik_form' : 'err_nik'));
+  if (!nikOk(nik)) bad.push('nik');
   fieldError('name', name.length >= 2 ? '' : both('err_name'));
   if (name.length < 2) bad.push('name');
   fieldError('phone', /^\+?\d{9,15}$/.test(digits) ? '' : both('err_phone'));
