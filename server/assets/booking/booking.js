@@ -34,6 +34,7 @@ const T = texts({
   full: ['Penuh', 'Full'],
   opens: ['Dibuka {at}', 'Opens {at}'],
   closed: ['Sudah ditutup', 'Closed'],
+  day_over: ['Tidak ada sesi lagi pada hari ini.', 'No more sessions on this day.'],
   choose_session: ['Pilih sesi pada hari ini.', 'Choose a session on this day.'],
   service: ['Layanan', 'Service'],
   session: ['Jadwal', 'Session'],
@@ -118,7 +119,7 @@ function windowText(from, until, day) {
 }
 // A pair `[id, en]` as HTML: Indonesian, English beside it.
 const pair = (p) => esc(p[0]) + (p[1] && p[1] !== p[0] ? '<small lang="en">' + esc(p[1]) + '</small>' : '');
-const nameOf = (x) => pair([x.name || x.service_name || '', x.name_en || x.service_name_en || '']);
+const nameOf = (s) => pair([s.name, s.name_en]);
 
 // ------------------------------------------------------------------ requests
 
@@ -298,9 +299,13 @@ function renderDays(p) {
   if (p.day) renderSessions(p);
 }
 
+// The chosen day's sessions, but those already over (closed, and not to open later).
+const sessionsOf = (p) => p.slots.filter((x) => x.date === p.day && (x.open || notYet(x)));
+
 function renderSessions(p) {
-  const list = p.slots.filter((x) => x.date === p.day);
+  const list = sessionsOf(p);
   p.title.hidden = false;
+  if (!list.length) { p.sessions.innerHTML = '<p class="hint">' + both('day_over') + '</p>'; return; }
   p.sessions.innerHTML = list.map((x, i) => {
     const ok = bookable(x);
     let state;
@@ -324,8 +329,7 @@ function pickerClick(p, el) {
   }
   if (el.dataset.slot !== undefined) {
     if (el.getAttribute('aria-disabled') === 'true') return true;
-    const list = p.slots.filter((x) => x.date === p.day);
-    const slot = list[Number(el.dataset.slot)];
+    const slot = sessionsOf(p)[Number(el.dataset.slot)];
     if (slot) p.onPick(slot);
     return true;
   }
@@ -434,7 +438,7 @@ function card(b) {
     html += '<div class="ticket"><div>' + both('number') + '</div><b id="ticket-number">' + esc(b.ticket.number) + '</b>' +
       (b.ticket.track_token ? '<a class="button" id="track-link" href="/t/' + encodeURIComponent(b.ticket.track_token) + '">' + both('follow') + '</a>' : '') + '</div>';
   }
-  html += '<dl><dt>' + both('service') + '</dt><dd>' + nameOf(b) + '</dd><dt>' + both('session') + '</dt><dd>';
+  html += '<dl><dt>' + both('service') + '</dt><dd>' + pair([b.service_name, b.service_name_en]) + '</dd><dt>' + both('session') + '</dt><dd>';
   if (b.remote) html += both('remote_today') + (b.date ? '<br>' + pair(dayText(b.date)) : '');
   else html += pair(dayText(b.date)) + ' <b>' + esc(b.start) + '–' + esc(b.end) + ' ' + esc(zoneOf(b.check_in_from)) + '</b>';
   html += '</dd>';
@@ -452,21 +456,26 @@ function card(b) {
 function showDone(b) {
   $('done-card').innerHTML = card(b);
   const link = location.origin + manageUrl(b.code, B.token);
-  $('private-link').value = link;
+  $('private-link').textContent = link;
   $('manage-link').href = manageUrl(b.code, B.token);
   $('copied').textContent = '';
   show('done');
 }
 
+// Copies the private link; where the clipboard API is not offered (a plain-HTTP LAN
+// address), the link is selected and copied the old way, or left selected.
 async function copyLink() {
-  const input = $('private-link');
+  const link = $('private-link');
   let ok = false;
   try {
-    if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(input.value); ok = true; }
+    if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(link.textContent); ok = true; }
   } catch (_) { ok = false; }
   if (!ok) {
-    input.focus();
-    input.select();
+    const range = document.createRange();
+    range.selectNodeContents(link);
+    const sel = getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
     try { ok = document.execCommand('copy'); } catch (_) { ok = false; }
   }
   $('copied').innerHTML = both(ok ? 'copied' : 'copy_failed');
