@@ -303,3 +303,156 @@ async fn the_booking_page_with_its_scripts_and_style_weighs_under_100_kb() {
         "the booking page loads {total} bytes ({seen:?}), more than {PAGE_BUDGET}"
     );
 }
+
+#[tokio::test]
+async fn a_citizen_reschedules_once_and_joins_todays_queue_from_home() {
+    let server = Server::demo();
+    let api = server.api();
+    let services: Vec<Value> = api.json("/booking/services").await;
+    let remote = services
+        .iter()
+        .find(|s| s["remote_open"] == true)
+        .expect("the demo has a remote queue open now");
+    let service = remote["code"].as_str().unwrap().to_string();
+    // A booking for tomorrow's first session, made by the API.
+    let slots: Vec<Value> = api
+        .json(&format!("/booking/slots?service={service}"))
+        .await;
+    let days: BTreeSet<&str> = slots.iter().filter_map(|x| x["date"].as_str()).collect();
+    let tomorrow = *days.iter().nth(1).expect("bookable days ahead");
+    let later = *days.iter().nth(2).expect("a third day");
+    let first = slots
+        .iter()
+        .find(|x| x["date"] == tomorrow && x["open"] == true)
+        .expect("a session tomorrow");
+    let res = api
+        .post("/bookings")
+        .json(&serde_json::json!({
+            "service": service, "date": tomorrow, "start": first["start"],
+            "nik": "7371015507850002", "name": "Rahmawati", "phone": "+62 813 1111 2222",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let made: Value = res.json().await.unwrap();
+    let code = made["code"].as_str().unwrap().to_string();
+    let token = made["manage_token"].as_str().unwrap().to_string();
+
+    let Some(browser) = Browser::start(360, 740).await else {
+        return;
+    };
+    // Rescheduled from the private link, once.
+    browser
+        .client
+        .goto(&server.url(&format!("/booking/{code}#t={token}")))
+        .await
+        .unwrap();
+    browser
+        .wait_for("document.body.dataset.status === 'booked'", LIMIT)
+        .await;
+    browser.click("#reschedule").await;
+    browser
+        .wait_for("document.querySelector('#move-days .day')", LIMIT)
+        .await;
+    browser
+        .click(&format!("#move-days button[data-day='{later}']"))
+        .await;
+    browser
+        .wait_for(
+            "document.querySelector('#move-sessions .session:not(.off)')",
+            LIMIT,
+        )
+        .await;
+    browser.click("#move-sessions .session:not(.off)").await;
+    browser.assert_accessible("booking: reschedule").await;
+    browser
+        .assert_fits("booking: reschedule", "header, main")
+        .await;
+    browser.screenshot("booking-reschedule-phone").await;
+    browser.click("#move-save").await;
+    browser
+        .wait_for("document.getElementById('move-box').hidden", LIMIT)
+        .await;
+    let moved: Value = api
+        .with_token(&token)
+        .json(&format!("/bookings/{code}"))
+        .await;
+    assert_eq!(moved["date"], later);
+    assert_eq!(moved["rescheduled"], true);
+    // Once only: the page no longer offers it, and says so.
+    assert!(
+        browser
+            .eval("document.getElementById('reschedule').hidden")
+            .await
+            .as_bool()
+            .unwrap()
+    );
+    assert!(browser.text("change-note").await.contains("Jadwal diubah"));
+
+    // Today's queue from home, by the same phone; the same NIK twice is refused with
+    // the server's own words.
+    browser.client.goto(&server.url("/booking")).await.unwrap();
+    view(&browser, "pick").await;
+    browser
+        .click(&format!("#services button[data-service='{service}']"))
+        .await;
+    view(&browser, "service").await;
+    browser.click("#remote-go").await;
+    view(&browser, "form").await;
+    assert!(browser.text("form-summary").await.contains("antre dari rumah"));
+    fill(&browser, "nik", "7371011201900003").await;
+    fill(&browser, "name", "Andi Baso").await;
+    fill(&browser, "phone", "081234567890").await;
+    browser.click("#submit").await;
+    view(&browser, "done").await;
+    let card = browser.text("done-card").await;
+    assert!(card.contains("antre dari rumah"), "{card}");
+    assert!(card.contains("Di depan Anda"), "{card}");
+    browser.assert_accessible("booking: remote done").await;
+    browser.screenshot("booking-remote-done-phone").await;
+
+    browser.client.back().await.unwrap();
+    view(&browser, "pick").await;
+    browser
+        .click(&format!("#services button[data-service='{service}']"))
+        .await;
+    browser.click("#remote-go").await;
+    view(&browser, "form").await;
+    fill(&browser, "nik", "7371011201900003").await;
+    fill(&browser, "name", "Andi Baso").await;
+    fill(&browser, "phone", "081234567890").await;
+    browser.click("#submit").await;
+    browser
+        .wait_for("!document.getElementById('form-error').hidden", LIMIT)
+        .await;
+    // Both halves of the server's "Indonesian / English" message, each in its place.
+    let said = browser.text("form-error").await;
+    assert!(
+        said.contains("sudah memiliki booking") && said.contains("already has a booking"),
+        "{said}"
+    );
+    assert_eq!(
+        browser
+            .eval("document.querySelector('#form-error small').lang")
+            .await,
+        "en"
+    );
+    browser.assert_accessible("booking: refused").await;
+    browser.screenshot("booking-refused-phone").await;
+
+    // "Booking saya" has both.
+    browser
+        .client
+        .goto(&server.url("/booking#saya"))
+        .await
+        .unwrap();
+    view(&browser, "mine").await;
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('#mine li').length")
+            .await,
+        2
+    );
+    browser.close().await;
+}
