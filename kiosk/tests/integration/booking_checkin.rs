@@ -29,7 +29,8 @@ async fn booking_open_now(server: &Server) -> String {
             x["open"] == true
                 && x["left"].as_u64().unwrap_or(0) > 0
                 && at(&x["check_in_from"]).is_some_and(|t| t <= now)
-                && at(&x["check_in_until"]).is_some_and(|t| t > now + jiff::SignedDuration::from_mins(2))
+                && at(&x["check_in_until"])
+                    .is_some_and(|t| t > now + jiff::SignedDuration::from_mins(2))
         }) else {
             continue;
         };
@@ -132,10 +133,7 @@ async fn a_scanned_booking_code_checks_in_and_prints_a_ticket_marked_booking() {
     let tickets = printer.wait_tickets(1, LIMIT);
     let printed = lines(&tickets[0]);
     assert!(printed.contains(&number), "{printed:#?}");
-    assert!(
-        printed.contains(&format!("BOOKING {code}")),
-        "{printed:#?}"
-    );
+    assert!(printed.contains(&format!("BOOKING {code}")), "{printed:#?}");
     browser
         .wait_for(
             "document.getElementById('print-state').classList.contains('ok')",

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use antre_testkit::browser::Browser;
 use antre_testkit::*;
-use fantoccini::Locator;
 use fantoccini::key::Key;
 use serde_json::Value;
 
@@ -23,10 +22,7 @@ const PAGE_BUDGET: usize = 100 * 1024;
 
 async fn view(browser: &Browser, name: &str) {
     browser
-        .wait_for(
-            &format!("document.body.dataset.view === '{name}'"),
-            LIMIT,
-        )
+        .wait_for(&format!("document.body.dataset.view === '{name}'"), LIMIT)
         .await;
 }
 
@@ -54,7 +50,9 @@ async fn a_citizen_books_on_a_phone_gets_a_code_and_qr_then_cancels_by_the_priva
     browser.client.goto(&server.url("/booking")).await.unwrap();
     view(&browser, "pick").await;
     browser.assert_accessible("booking: services").await;
-    browser.assert_fits("booking: services", "header, main").await;
+    browser
+        .assert_fits("booking: services", "header, main")
+        .await;
     browser.screenshot("booking-services-phone").await;
 
     // The kiosk's search, typed; Tab reaches the first result, Enter opens it.
@@ -68,14 +66,25 @@ async fn a_citizen_books_on_a_phone_gets_a_code_and_qr_then_cancels_by_the_priva
     let first = browser
         .eval("document.querySelector('#services button').dataset.service")
         .await;
-    assert_eq!(first.as_str(), Some(service.as_str()), "found first by {word:?}");
+    assert_eq!(
+        first.as_str(),
+        Some(service.as_str()),
+        "found first by {word:?}"
+    );
     browser
-        .keyboard(&format!("{}{}", char::from(Key::Tab), char::from(Key::Enter)))
+        .keyboard(&format!(
+            "{}{}",
+            char::from(Key::Tab),
+            char::from(Key::Enter)
+        ))
         .await;
     view(&browser, "service").await;
     // What to bring, from the service's standard.
     browser
-        .wait_for("document.querySelectorAll('#service-needs li').length > 0", LIMIT)
+        .wait_for(
+            "document.querySelectorAll('#service-needs li').length > 0",
+            LIMIT,
+        )
         .await;
     // Days, then a day's sessions with the seats left.
     browser
@@ -85,22 +94,24 @@ async fn a_citizen_books_on_a_phone_gets_a_code_and_qr_then_cancels_by_the_priva
     browser.screenshot("booking-days-phone").await;
     // Tomorrow's (the first day whose sessions can all still be cancelled).
     let day = browser
-        .eval("[...document.querySelectorAll('#days .day:not(.off)')].slice(0, 2).pop().dataset.day")
+        .eval(
+            "[...document.querySelectorAll('#days .day:not(.off)')].slice(0, 2).pop().dataset.day",
+        )
         .await;
     let day = day.as_str().unwrap().to_string();
     browser
         .click(&format!("#days button[data-day='{day}']"))
         .await;
     browser
-        .wait_for("document.querySelector('#sessions .session:not(.off)')", LIMIT)
+        .wait_for(
+            "document.querySelector('#sessions .session:not(.off)')",
+            LIMIT,
+        )
         .await;
     let seats = browser
         .eval("document.querySelector('#sessions .session:not(.off) .state').textContent")
         .await;
-    assert!(
-        seats.as_str().unwrap().contains("kursi tersisa"),
-        "{seats}"
-    );
+    assert!(seats.as_str().unwrap().contains("kursi tersisa"), "{seats}");
     browser.assert_accessible("booking: sessions").await;
     browser
         .assert_fits("booking: sessions", "header, main")
@@ -125,7 +136,9 @@ async fn a_citizen_books_on_a_phone_gets_a_code_and_qr_then_cancels_by_the_priva
         browser.eval("document.activeElement.id").await.as_str(),
         Some("nik")
     );
-    browser.assert_accessible("booking: form with an error").await;
+    browser
+        .assert_accessible("booking: form with an error")
+        .await;
     browser.screenshot("booking-form-error-phone").await;
     // Corrected by keyboard: the rest of the NIK, then Enter sends the form.
     browser
@@ -315,9 +328,7 @@ async fn a_citizen_reschedules_once_and_joins_todays_queue_from_home() {
         .expect("the demo has a remote queue open now");
     let service = remote["code"].as_str().unwrap().to_string();
     // A booking for tomorrow's first session, made by the API.
-    let slots: Vec<Value> = api
-        .json(&format!("/booking/slots?service={service}"))
-        .await;
+    let slots: Vec<Value> = api.json(&format!("/booking/slots?service={service}")).await;
     let days: BTreeSet<&str> = slots.iter().filter_map(|x| x["date"].as_str()).collect();
     let tomorrow = *days.iter().nth(1).expect("bookable days ahead");
     let later = *days.iter().nth(2).expect("a third day");
@@ -400,7 +411,12 @@ async fn a_citizen_reschedules_once_and_joins_todays_queue_from_home() {
     view(&browser, "service").await;
     browser.click("#remote-go").await;
     view(&browser, "form").await;
-    assert!(browser.text("form-summary").await.contains("antre dari rumah"));
+    assert!(
+        browser
+            .text("form-summary")
+            .await
+            .contains("antre dari rumah")
+    );
     fill(&browser, "nik", "7371011201900003").await;
     fill(&browser, "name", "Andi Baso").await;
     fill(&browser, "phone", "081234567890").await;
