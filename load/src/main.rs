@@ -6,10 +6,13 @@
 //! - `idle`: the server's memory per idle stream subscriber (starts its own server);
 //! - `reports`: report times over a year of served visits, and the queue's latency
 //!   while reports run (writes the history, starts its own server);
+//! - `booking`: the quota release rush: thousands of clients booking one session at
+//!   the same instant, checked to book exactly its seats (starts its own server);
 //! - `all`: starts its own demo server and runs the three, printing a summary.
 //!
 //! Every run is bounded in count and in time, and it talks only to loopback addresses.
 
+mod booking;
 mod idle;
 mod issue;
 mod latency;
@@ -61,6 +64,8 @@ enum Cmd {
     },
     /// Report times over a long history, and issue latency while reports run.
     Reports(reports::Args),
+    /// The quota release rush (starts its own server).
+    Booking(booking::Args),
     /// Start a demo server and run all three.
     All {
         /// The `antre` binary (default: next to this one).
@@ -95,6 +100,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Reports(args) => {
             let report = reports::run(&args).await?;
+            println!("{report}");
+        }
+        Cmd::Booking(args) => {
+            let report = booking::run(&args).await?;
             println!("{report}");
         }
         Cmd::Restart(args) => {

@@ -130,23 +130,48 @@ impl Spawned {
         limit: Duration,
         more: &[String],
     ) -> anyhow::Result<Spawned> {
+        let mut args: Vec<std::ffi::OsString> = [
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--demo-password",
+            DEMO_PASSWORD,
+            // The demo's preview printers would write two files per ticket and
+            // read every kiosk ticket back from the writer: not what is measured.
+            "--no-printers",
+            // Measured on a new, empty site (restart writes its own history).
+            "--no-history",
+            "--data",
+        ]
+        .map(Into::into)
+        .to_vec();
+        args.push(data.into());
+        args.extend(more.iter().map(Into::into));
+        Spawned::start(antre, args, limit).await
+    }
+
+    /// `antre serve` with a configuration file of the tool's own.
+    pub async fn serve(
+        antre: &Path,
+        config: &Path,
+        data: &Path,
+        limit: Duration,
+    ) -> anyhow::Result<Spawned> {
+        let mut args: Vec<std::ffi::OsString> = ["serve", "--listen", "127.0.0.1:0", "--config"]
+            .map(Into::into)
+            .to_vec();
+        args.extend([config.into(), "--data".into(), data.into()]);
+        Spawned::start(antre, args, limit).await
+    }
+
+    async fn start(
+        antre: &Path,
+        args: Vec<std::ffi::OsString>,
+        limit: Duration,
+    ) -> anyhow::Result<Spawned> {
         let started = Instant::now();
         let mut child = Command::new(antre)
-            .args([
-                "demo",
-                "--listen",
-                "127.0.0.1:0",
-                "--demo-password",
-                DEMO_PASSWORD,
-                // The demo's preview printers would write two files per ticket and
-                // read every kiosk ticket back from the writer: not what is measured.
-                "--no-printers",
-                // Measured on a new, empty site (restart writes its own history).
-                "--no-history",
-                "--data",
-            ])
-            .arg(data)
-            .args(more)
+            .args(args)
             .env("RUST_LOG", "antre_server=warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -215,3 +215,17 @@ pub struct BookingDayRow {
     pub pending: u32,
     pub left: u32,
 }
+
+/// The manager's bookings report: per day and session, and the period's totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookingsReport {
+    pub from: String,
+    pub to: String,
+    /// Sessions that were booked at least once, by day, service and start.
+    pub rows: Vec<BookingDayRow>,
+    pub booked: u32,
+    pub checked_in: u32,
+    pub no_show: u32,
+    pub cancelled: u32,
+}

@@ -26,7 +26,7 @@ mod whole;
 pub use board::RunningText;
 pub use booking::{
     BookableService, Booking, BookingDayRow, BookingRecord, BookingRequest, BookingStatus,
-    BookingTicket, CheckInWindow, RescheduleRequest, Slot,
+    BookingTicket, BookingsReport, CheckInWindow, RescheduleRequest, Slot,
 };
 pub use counter::{CounterAction, CounterStatus, CounterView};
 pub use error::{ErrorBody, ErrorDetail};

@@ -23,6 +23,7 @@ pub mod demo_history;
 pub mod devices;
 pub mod engine;
 pub mod http;
+pub mod notify;
 pub mod password_prompt;
 pub mod printing;
 pub mod reports;

@@ -17,7 +17,7 @@ use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::access::{Caller, Limited};
+use super::access::{Caller, Limited, User};
 use super::body::{ApiPath, ApiQuery, JsonBody};
 use super::{ApiError, Ctx};
 use crate::auth::{DeviceKind, Principal, random_hex};
@@ -34,6 +34,8 @@ const CODE_TRIES: usize = 4;
 /// The most days one slots request covers: a month is what a calendar shows.
 const SLOT_DAYS_MAX: i64 = 31;
 const NAME_MAX: usize = 100;
+/// The most bookings one list answers: more than a busy service's day.
+const LIST_MAX: usize = 500;
 
 /// The bookable services, for the booking page's search.
 #[utoipa::path(get, path = "/api/v1/booking/services", tag = "booking",
@@ -336,6 +338,60 @@ pub async fn check_in(
         Reply::Ticket(t) => Ok((StatusCode::CREATED, Json(t))),
         other => Err(ApiError::internal(format!("expected a ticket: {other:?}"))),
     }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// The day, `YYYY-MM-DD` (default: today); today and later days only.
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+    pub date: Option<String>,
+    pub service: Option<String>,
+    /// Part of the code, the name or the NIK's last four digits.
+    pub q: Option<String>,
+}
+
+/// A day's bookings, for the counter and the manager: who is expected, who came. The
+/// most recent 500 that match, by session.
+#[utoipa::path(get, path = "/api/v1/bookings", tag = "booking", params(ListParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<Booking>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(ctx): State<Ctx>,
+    User(_session): User,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<Vec<Booking>>, ApiError> {
+    let date = p.date.as_deref().map(|d| date("date", d)).transpose()?;
+    let q =
+        p.q.map(|q| q.trim().to_lowercase().replace('-', ""))
+            .filter(|q| !q.is_empty());
+    let list = ctx
+        .writer
+        .read(move |engine, _, _| {
+            let day = date.unwrap_or(engine.day());
+            let mut found: Vec<_> = engine
+                .bookings()
+                .iter()
+                .filter(|b| b.day == day)
+                .filter(|b| p.service.as_deref().is_none_or(|s| b.service == s))
+                .filter(|b| {
+                    q.as_deref().is_none_or(|q| {
+                        b.code.to_lowercase().contains(q)
+                            || b.name.to_lowercase().contains(q)
+                            || b.nik_last4 == q
+                    })
+                })
+                .collect();
+            found.sort_by_key(|b| (b.start_min, b.booked_at));
+            found
+                .into_iter()
+                .take(LIST_MAX)
+                .map(|b| engine.booking_view(b, false))
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(Json(list))
 }
 
 fn booking_answer(reply: Reply) -> Result<Json<Booking>, ApiError> {

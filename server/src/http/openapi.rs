@@ -27,6 +27,11 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // A booking's own secret, given once when it is made: `Bearer MANAGE_TOKEN`.
+        components.add_security_scheme(
+            "manage_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 

@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use antre_protocol::{
-    ErrorBody, Heatmap, Officers, PublicSkm, Recap, Respondents, Role, SkmReport, Summary, UNSUR,
-    WeeklyVisits,
+    BookingsReport, ErrorBody, Heatmap, Officers, PublicSkm, Recap, Respondents, Role, SkmReport,
+    Summary, UNSUR, WeeklyVisits,
 };
 use axum::Json;
 use axum::extract::State;
@@ -340,6 +340,28 @@ pub async fn officers(
         (p.agency, p.format.as_deref()),
         move |conn, site, scope| reports::officers::officers(conn, site, period, scope, now),
         reports::officers::table,
+    )
+    .await
+}
+
+/// Bookings per day and session: booked, checked in, no-show, cancelled, seats left.
+#[utoipa::path(get, path = "/api/v1/reports/bookings", tag = "reports", params(RangeParams),
+    security(("bearer" = [])),
+    responses((status = 200, description = "JSON, or CSV/XLSX when asked", content((BookingsReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn bookings(
+    State(ctx): State<Ctx>,
+    Supervisor(session): Supervisor,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<RangeParams>,
+) -> Result<Response, ApiError> {
+    let period = period(&ctx, p.from.as_deref(), p.to.as_deref())?;
+    file_report(
+        &ctx,
+        (&session, &headers),
+        (p.agency, p.format.as_deref()),
+        move |conn, site, scope| reports::bookings::bookings(conn, site, period, scope),
+        reports::bookings::table,
     )
     .await
 }

@@ -5,6 +5,7 @@
 //! against a hand computation.
 
 pub mod audit;
+pub mod bookings;
 pub mod chain;
 pub mod heatmap;
 pub mod officers;

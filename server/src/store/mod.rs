@@ -7,6 +7,7 @@
 mod bookings;
 mod chain;
 pub mod integrity;
+pub mod outbox;
 pub mod projection;
 mod schema;
 pub mod site_config;
