@@ -232,7 +232,10 @@ mod tests {
             assert_eq!(nik.len(), 16);
             let day: u32 = nik[6..8].parse().unwrap();
             let month: u32 = nik[8..10].parse().unwrap();
-            assert!((1..=31).contains(&day) && (1..=12).contains(&month), "{nik}");
+            assert!(
+                (1..=31).contains(&day) && (1..=12).contains(&month),
+                "{nik}"
+            );
             assert_ne!(&nik[12..], "0000");
         }
     }
