@@ -37,6 +37,9 @@ pub struct SiteConfig {
     /// Days the MPP or some of its services are closed (`[[holidays]]`).
     #[serde(default)]
     pub holidays: Vec<wire::Holiday>,
+    /// Messages to booked visitors and where they go (`[notify]`, docs/booking.md).
+    #[serde(default)]
+    pub notify: crate::notify::NotifyConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -320,6 +323,8 @@ impl SiteConfig {
 
     pub fn validate(&self) -> anyhow::Result<()> {
         time_zone(&self.site.timezone)?;
+        let problems = self.notify.problems();
+        ensure!(problems.is_empty(), "notify: {}", problems.join("; "));
         if let Some(url) = &self.site.public_url {
             ensure!(
                 url.starts_with("http://") || url.starts_with("https://"),
@@ -598,6 +603,11 @@ impl SiteConfig {
         let mut holidays = self.holidays.clone();
         holidays.sort_by(|a, b| a.date.cmp(&b.date));
         site.holidays = holidays;
+        site.notices = crate::engine::Notices {
+            ahead: self.notify.ahead,
+            reminder_min: self.notify.reminder_min,
+        };
+        site.notify = Arc::new(self.notify.clone());
         site.users = self
             .users
             .iter()

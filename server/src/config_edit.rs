@@ -275,6 +275,43 @@ pub fn put_site(config: &SiteConfig, mut body: Value) -> Result<SiteConfig, Edit
     Ok(changed)
 }
 
+/// Replaces the notifications' settings (`[notify]`). A channel sent without its
+/// `secret` or `token` keeps the one it has (the page never sees them); `has_secret`
+/// and `has_token` from the public view are ignored.
+pub fn put_notify(config: &SiteConfig, mut body: Value) -> Result<SiteConfig, EditError> {
+    if let Some(channels) = body.get_mut("channels").and_then(Value::as_array_mut) {
+        for channel in channels.iter_mut().filter_map(Value::as_object_mut) {
+            channel.remove("has_secret");
+            channel.remove("has_token");
+            let name = channel
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let Some(old) = config.notify.channel(name) else {
+                continue;
+            };
+            for (field, kept) in [("secret", &old.secret), ("token", &old.token)] {
+                let given = channel.get(field).is_some_and(|v| !v.is_null() && v != "");
+                match kept {
+                    Some(value) if !given => {
+                        channel.insert(field.into(), value.clone().into());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut changed = config.clone();
+    changed.notify = serde_json::from_value(body).map_err(|e| EditError::Body(e.to_string()))?;
+    changed
+        .validate()
+        .map_err(|e| EditError::Invalid(format!("{e:#}")))?;
+    changed
+        .site()
+        .map_err(|e| EditError::Invalid(format!("{e:#}")))?;
+    Ok(changed)
+}
+
 /// Creates or replaces a user. `password_hash`: the hash of a new password, required
 /// for a new user.
 pub fn put_user(
@@ -340,6 +377,19 @@ pub fn public_view(config: &SiteConfig) -> Value {
     for user in list_mut(&mut whole, "users") {
         if let Value::Object(fields) = user {
             fields.remove("password_hash");
+        }
+    }
+    // The gateways' secrets are never shown again once saved: only that they are set.
+    if let Some(channels) = whole
+        .get_mut("notify")
+        .and_then(|n| n.get_mut("channels"))
+        .and_then(Value::as_array_mut)
+    {
+        for channel in channels.iter_mut().filter_map(Value::as_object_mut) {
+            for secret in ["secret", "token"] {
+                let has = channel.remove(secret).is_some_and(|v| !v.is_null());
+                channel.insert(format!("has_{secret}"), has.into());
+            }
         }
     }
     for kind in ["kiosks", "boards"] {

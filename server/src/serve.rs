@@ -128,7 +128,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         config.limits.tickets_per_minute_per_client,
         body_timeout,
         db.clone(),
-        shutdown_rx,
+        shutdown_rx.clone(),
     )
     .with_nik_key(load_or_create_key(&data_dir, "nik.key")?);
     if let Some(dir) = clips {
@@ -139,7 +139,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let printers = printing::Parts {
         writer: writer.clone(),
         devices,
-        db,
+        db: db.clone(),
     };
     printing::start(&config, &printers, &data_dir, &format!("http://{addr}"))?;
     print_banner(&site.name, addr, &site, &notes);
@@ -166,6 +166,15 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         max_connections,
         header_timeout: Duration::from_secs(config.limits.header_timeout_s.max(1)),
     };
+    let notifier = crate::notify::spawn(
+        db.clone(),
+        site.code.clone(),
+        {
+            let writer = writer.clone();
+            move || writer.site().notify.clone()
+        },
+        shutdown_rx,
+    );
     connections::serve(listener, app(ctx), limits, {
         let writer = writer.clone();
         let writer_lost = writer_lost.clone();
@@ -185,6 +194,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     })
     .await;
     ticker.abort();
+    let _ = notifier.await;
     writer.shutdown().await;
     drop(writer);
     tokio::task::spawn_blocking(move || writer_thread.join())

@@ -477,6 +477,14 @@ fn record(
             &json,
         )?;
         tx.project(engine.site(), now, &event)?;
+        for message in crate::notify::events::messages(engine, &event) {
+            let site = engine.site();
+            tx.enqueue(
+                seq,
+                now,
+                &crate::notify::compose(&site.notify, &site.code, &message),
+            )?;
+        }
         if change.kind == EventKind::SiteChanged {
             let site = engine.site();
             if let Some(source) = &site.source {

@@ -240,9 +240,10 @@ impl Engine {
 
     /// When to remind the holder of a session: none when it would be at once.
     fn remind_at(&self, date: Date, start_min: u16, now: Timestamp) -> Option<Timestamp> {
+        let before = self.site.notices.reminder_min;
         let start = at_minute(date, start_min, &self.site.timezone);
-        let at = start - SignedDuration::from_mins(i64::from(self.site.notices.reminder_min));
-        (at > now).then_some(at)
+        let at = start - SignedDuration::from_mins(i64::from(before));
+        (before > 0 && at > now).then_some(at)
     }
 
     pub(super) fn book(&mut self, book: Book, now: Timestamp, out: &mut Vec<Change>) -> Handled {
@@ -470,10 +471,8 @@ impl Engine {
         out.push(booking_change(EventKind::BookingCheckedIn, b.record()).by(by));
         self.bookings.insert(b);
         self.admit(ticket);
-        if self
-            .ahead_of(id)
-            .is_some_and(|a| a > self.site.notices.ahead)
-        {
+        let near = self.site.notices.ahead;
+        if near > 0 && self.ahead_of(id).is_some_and(|a| a > near) {
             self.bookings.near.insert(id);
         }
         out.push(Change::ticket(EventKind::TicketIssued, id, None));

@@ -51,6 +51,9 @@ pub struct Site {
     pub holidays: Vec<wire::Holiday>,
     /// When booked visitors are told things (`[notify]`).
     pub notices: Notices,
+    /// The messages' channels and texts (`[notify]`): the writer's and the sender's,
+    /// never the engine's.
+    pub notify: Arc<crate::notify::NotifyConfig>,
     /// The configuration this site was made from, as the writer stores it with the
     /// change. The engine never reads it.
     pub source: Option<Arc<ConfigSource>>,
@@ -99,7 +102,7 @@ pub struct Service {
 }
 
 /// When the engine tells booked visitors things (the messages themselves are the
-/// notifier's).
+/// notifier's). Zero: never.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Notices {
     /// Say "your turn is near" when this many are ahead of a checked-in booking.
@@ -182,6 +185,7 @@ impl Site {
             version: 0,
             holidays: Vec::new(),
             notices: Notices::default(),
+            notify: Arc::default(),
             users: Vec::new(),
             device_tokens: HashMap::new(),
             source: None,

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::access::Admin;
+use super::access::{Admin, Supervisor};
 use super::body::{ApiPath, ApiQuery, JsonBody, LargeJsonBody};
 use super::{ApiError, Ctx};
 use crate::auth::{Session, hash_password, random_hex};
@@ -218,6 +218,72 @@ pub async fn put_site(
     .await?;
     let item = config_edit::public_view(&changed)["site"].clone();
     Ok(put_answer(version, false, item, None))
+}
+
+/// Replaces the notifications' settings (the `[notify]` section: when to send, the
+/// channels, the texts). A channel's `secret` and `token` are write-only: left out,
+/// the channel keeps its own.
+#[utoipa::path(put, path = "/api/v1/admin/notify", tag = "admin",
+    params(("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
+    request_body(content = Object, description = "the fields of the TOML's [notify] section"),
+    security(("bearer" = [])),
+    responses((status = 200, body = ItemAnswer), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn put_notify(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Response, ApiError> {
+    let (version, changed, ()) = change(&ctx, &session, &headers, |config| {
+        Ok((config_edit::put_notify(config, body)?, ()))
+    })
+    .await?;
+    let item = config_edit::public_view(&changed)["notify"].clone();
+    Ok(put_answer(version, false, item, None))
+}
+
+/// The notifications' outbox: messages waiting, sent and failed, per channel, with the
+/// last error and the latest failures. For the manager's page.
+#[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::store::outbox::OutboxStats),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn outbox(
+    State(ctx): State<Ctx>,
+    _: Supervisor,
+) -> Result<Json<crate::store::outbox::OutboxStats>, ApiError> {
+    let config = ctx.writer.site().notify.clone();
+    let stats =
+        super::reports::read(&ctx, move |conn, _| crate::notify::stats(conn, &config)).await?;
+    Ok(Json(stats))
+}
+
+/// Puts every failed message back in line, to be tried again at once (after the
+/// gateway's problem was mended). Answers how many.
+#[utoipa::path(post, path = "/api/v1/admin/outbox/retry", tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, body = RetryAnswer),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn retry_outbox(
+    State(ctx): State<Ctx>,
+    Admin(session): Admin,
+) -> Result<Json<RetryAnswer>, ApiError> {
+    let db = ctx.db.clone();
+    let retried = tokio::task::spawn_blocking(move || {
+        crate::store::outbox::retry_failed(&crate::store::outbox::open(&db)?)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    tracing::info!(by = %session.username, retried, "failed notifications put back in line");
+    Ok(Json(RetryAnswer { retried }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RetryAnswer {
+    /// Messages put back in line.
+    pub retried: usize,
 }
 
 /// Creates or replaces a user. `password` sets or resets the password (10 to 128

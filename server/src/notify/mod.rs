@@ -29,6 +29,7 @@
 //! kind of channel: [`webhook`], [`whatsapp_cloud`], [`form_gateway`].
 
 pub mod classify;
+pub mod events;
 pub mod form_gateway;
 pub mod message;
 pub mod sender;

@@ -1,18 +1,13 @@
 //! The sender against real parts: an HTTP receiver on a loopback port and a migrated
 //! SQLite file. Waits are bounded guards, not timing assertions.
 
-use std::collections::{BTreeMap, HashMap};
-use std::net::SocketAddr;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use antre_testkit::receiver::{Received, Receiver, Reply, always};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 
 use super::*;
 use crate::store::outbox::{self, Row};
@@ -44,147 +39,6 @@ pub(crate) fn sample_row() -> Row {
 
 const SECRET: &str = "test-secret";
 const SITE: &str = "MPP-TEST";
-
-/// One request as the receiver got it.
-#[derive(Debug, Clone)]
-struct Received {
-    path: String,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Received {
-    fn id(&self) -> String {
-        self.headers
-            .get("x-antre-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    }
-}
-
-/// What a receiver got, kept across its restarts.
-#[derive(Debug, Default)]
-struct Log {
-    all: Vec<Received>,
-    /// Requests per message id.
-    seen: HashMap<String, usize>,
-}
-
-#[derive(Debug, Clone)]
-enum Reply {
-    Status(u16, &'static str),
-    /// Never answer.
-    Hang,
-}
-
-/// How the receiver answers a request: given it and how many times its id came before.
-type Behaviour = Arc<dyn Fn(&Received, usize) -> Reply + Send + Sync>;
-
-fn always(status: u16) -> Behaviour {
-    Arc::new(move |_, _| Reply::Status(status, "ok"))
-}
-
-/// A real HTTP/1.1 receiver on a loopback port. Killing it closes the listener and
-/// every connection at once, as a crashed process would.
-struct Receiver {
-    addr: SocketAddr,
-    got: Arc<Mutex<Log>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Receiver {
-    async fn start(behaviour: Behaviour) -> Receiver {
-        Receiver::start_at("127.0.0.1:0".parse().unwrap(), behaviour, Arc::default()).await
-    }
-
-    async fn start_at(addr: SocketAddr, behaviour: Behaviour, got: Arc<Mutex<Log>>) -> Receiver {
-        let listener = TcpListener::bind(addr).await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn({
-            let got = got.clone();
-            async move {
-                // Dropped with the task: aborts every connection.
-                let mut connections = JoinSet::new();
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let got = got.clone();
-                    let behaviour = behaviour.clone();
-                    connections.spawn(async move {
-                        let service =
-                            service_fn(move |req: axum::http::Request<hyper::body::Incoming>| {
-                                let got = got.clone();
-                                let behaviour = behaviour.clone();
-                                async move {
-                                    let (parts, body) = req.into_parts();
-                                    let body =
-                                        axum::body::to_bytes(axum::body::Body::new(body), 1 << 20)
-                                            .await
-                                            .unwrap_or_default();
-                                    let received = Received {
-                                        path: parts.uri.to_string(),
-                                        headers: parts.headers,
-                                        body: String::from_utf8_lossy(&body).into_owned(),
-                                    };
-                                    let reply = {
-                                        let mut got = got.lock().unwrap();
-                                        let seen = got.seen.entry(received.id()).or_default();
-                                        let before = *seen;
-                                        *seen += 1;
-                                        got.all.push(received.clone());
-                                        behaviour(&received, before)
-                                    };
-                                    match reply {
-                                        Reply::Status(status, text) => {
-                                            let mut response = axum::http::Response::new(
-                                                axum::body::Body::from(text),
-                                            );
-                                            *response.status_mut() =
-                                                axum::http::StatusCode::from_u16(status).unwrap();
-                                            Ok::<_, std::convert::Infallible>(response)
-                                        }
-                                        Reply::Hang => std::future::pending().await,
-                                    }
-                                }
-                            });
-                        let _ = http1::Builder::new()
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
-                    });
-                    // Forget connections that ended.
-                    while connections.try_join_next().is_some() {}
-                }
-            }
-        });
-        Receiver { addr, got, task }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}/hook", self.addr)
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.got.lock().unwrap().all.clone()
-    }
-
-    fn how_many(&self) -> usize {
-        self.got.lock().unwrap().all.len()
-    }
-
-    /// How many times each message id came.
-    fn counts(&self) -> HashMap<String, usize> {
-        self.got.lock().unwrap().seen.clone()
-    }
-
-    /// Stops it as a crash would, and waits until its port is free.
-    async fn kill(self) -> (SocketAddr, Arc<Mutex<Log>>) {
-        self.task.abort();
-        let _ = self.task.await;
-        (self.addr, self.got)
-    }
-}
 
 /// A migrated database in a temporary directory.
 fn database() -> (tempfile::TempDir, PathBuf) {

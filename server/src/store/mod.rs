@@ -227,8 +227,12 @@ impl Store {
     pub fn begin(&mut self) -> anyhow::Result<Batch<'_>> {
         let seq = self.last_seq;
         let hash = self.last_hash;
+        // Immediate: the notifications sender writes to the outbox from a connection of
+        // its own, and a deferred transaction that read first could not then write.
         Ok(Batch {
-            tx: self.conn.transaction()?,
+            tx: self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
             seq,
             hash,
             head: (&mut self.last_seq, &mut self.last_hash),
@@ -322,6 +326,16 @@ impl Batch<'_> {
                 t.line_at.map(|x| x.as_millisecond()),
             ])?;
         Ok(())
+    }
+
+    /// Queues the messages an event causes (`notify`), in its transaction.
+    pub fn enqueue(
+        &mut self,
+        seq: u64,
+        at: Timestamp,
+        rows: &[outbox::Composed],
+    ) -> anyhow::Result<()> {
+        outbox::enqueue(&self.tx, seq, at.as_millisecond(), rows)
     }
 
     /// Keeps the report tables (`projection`) in step with an appended event.
