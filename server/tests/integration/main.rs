@@ -6,6 +6,7 @@ mod admin;
 mod admin_page;
 mod board_api;
 mod booking;
+mod booking_pages;
 mod config_errors;
 mod counter_idempotency;
 mod counters;
