@@ -4,7 +4,7 @@
 // waiting counts move as the hall moves; reconnects by itself and never needs a reload.
 // Between visitors it makes itself ready for the next one: Bahasa Indonesia, the start
 // screen, no priority chosen.
-import { buildIndex, clock, esc, follow, loadSite, newKey, request, search, sleep, texts } from "/assets/antre.js";
+import { bilingual, buildIndex, clock, esc, follow, loadSite, localDay, newKey, request, search, sleep, texts } from "/assets/antre.js";
 
 // Timings, each chosen for people, not machines. The kiosk's idle time (a screen other
 // than a fresh start screen with nobody touching it) can be set in the page's address,
@@ -19,6 +19,14 @@ const PRINT_POLL_MS = 1500;        // printing state refresh while a ticket is s
 const QUEUES_EVERY_MS = 60000;     // opening hours change with the clock, not with events
 const QUEUES_SOON_MS = 400;        // one figures request for a burst of events
 const CLOCK_EVERY_MS = 5000;       // the clock shows minutes; a few seconds late is fine
+// A 2D scanner types what it reads, then Enter, a few milliseconds a key: keys further
+// apart than this start a new code; a code typed within SCAN_FAST_MS is a scan even in
+// the search box.
+const SCAN_GAP_MS = 1500;
+const SCAN_FAST_MS = 1500;
+// A booking code: 8 characters of this alphabet (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, G/6),
+// shown as XXXX-XXXX.
+const CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679";
 
 const code = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
 const tokenKey = "antre.kiosk." + code + ".token";
@@ -102,6 +110,20 @@ const T = {
   anak: ["Anak", "Child"],
   unknown_kiosk: ["Kios ini tidak dikenal server. Hubungi petugas.", "The server does not know this kiosk. Please call an officer."],
   soon: ["segera", "soon"],
+  have_booking: ["Punya kode booking?", "Have a booking?"],
+  checkin_title: ["Check-in booking", "Booking check-in"],
+  checkin_scan: ["Pindai kode QR booking Anda pada pemindai, atau ketik kodenya di bawah.", "Scan your booking's QR code on the scanner, or type its code below."],
+  checkin_code: ["Kode booking", "Booking code"],
+  checkin_go: ["Check-in", "Check in"],
+  code_keyboard: ["Papan ketik kode booking", "Booking code keyboard"],
+  checking_in: ["Memeriksa booking…", "Checking your booking…"],
+  checkin_not_found: ["Kode booking {code} tidak ditemukan. Periksa kodenya, atau hubungi petugas.", "Booking code {code} was not found. Check the code, or ask an officer."],
+  checkin_early: ["Terlalu awal. Check-in booking {code} dibuka {from} sampai {until}. Silakan kembali pada waktu itu.", "Too early. Check-in for booking {code} is open from {from} to {until}. Please come back then."],
+  checkin_late: ["Waktu check-in booking {code} sudah lewat (sampai {until}). Silakan ambil nomor antrian biasa atau hubungi petugas.", "The check-in time of booking {code} has passed (until {until}). Please take an ordinary number or ask an officer."],
+  checkin_closed: ["Check-in booking {code} hanya {from} sampai {until}.", "Booking {code} can be checked in from {from} to {until} only."],
+  checkin_done: ["Booking {code} sudah check-in; nomor antriannya sudah diberikan. Hubungi petugas bila nomornya hilang.", "Booking {code} is already checked in and has its number. Ask an officer if the number is lost."],
+  checkin_inactive: ["Booking {code} sudah dibatalkan atau tidak berlaku lagi.", "Booking {code} was cancelled or is no longer valid."],
+  checkin_error: ["Maaf, check-in gagal. Silakan coba lagi atau hubungi petugas.", "Sorry, the check-in failed. Please try again or ask an officer."],
 };
 const L = texts(T, "id");
 const tr = L.tr;
@@ -138,6 +160,8 @@ let ticket = null;
 let printTimer = null;
 let idleTimer = null;
 let issuing = false;
+let checkinCode = ""; // the booking code typed on the check-in screen (8 characters at most)
+let scanned = [];     // what a scanner (or anyone) typed since the last pause: keys with their times
 
 const $ = (id) => document.getElementById(id);
 // Replaces an element's content only when it changed: live updates then never swap
@@ -153,10 +177,11 @@ function setHtml(el, html) {
 // screen reader user continues from what just appeared (not from a button now hidden).
 function setView(name, focus) {
   view = name;
-  for (const v of ["home", "agency", "search", "ticket", "wait"]) $("view-" + v).hidden = v !== name;
+  scanned = []; // what was typed before belongs to the screen before
+  for (const v of ["home", "agency", "search", "checkin", "ticket", "wait"]) $("view-" + v).hidden = v !== name;
   if (name !== "ticket" && printTimer) { clearInterval(printTimer); printTimer = null; }
   if (focus) {
-    const target = { home: "home-heading", agency: "agency-title", search: "search-echo", ticket: "ticket-head" }[name];
+    const target = { home: "home-heading", agency: "agency-title", search: "search-echo", checkin: "checkin-code", ticket: "ticket-head" }[name];
     if (target) $(target).focus({ preventScroll: true });
   }
   touch();
@@ -183,6 +208,7 @@ function touch() {
 // Back to the start screen, keeping what this visitor chose (language, priority).
 function goHome(focus) {
   query = "";
+  checkinCode = "";
   ticket = null;
   currentAgency = null;
   closeDialog();
@@ -387,6 +413,7 @@ function renderChrome() {
     ? "<b>" + esc(tr(priority)) + "</b><small>" + esc(tr("priority")) + "</small>"
     : "<b>" + esc(tr("priority")) + "</b>" + small(tr2("priority"));
   $("keyboard").setAttribute("aria-label", tr("keyboard"));
+  $("code-keyboard").setAttribute("aria-label", tr("code_keyboard"));
   $("token-warning").hidden = !!token;
   if (site) {
     $("site-name").textContent = site.name;
@@ -485,14 +512,23 @@ function renderResults() {
   $("results-status").textContent = list.length ? tr("found", { n: list.length }) : tr("no_results");
 }
 
-function renderKeyboard() {
-  const rows = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+// The on-screen keyboards: the search's (letters, digits, space) and the booking
+// code's (the same rows with only the code's characters).
+const KEY_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+const CODE_ROWS = KEY_ROWS.map((r) => Array.from(r).filter((c) => CODE_ALPHABET.includes(c.toUpperCase())).join(""));
+
+function keyboardHtml(rows, space) {
   let html = rows.map((r) => '<div class="kb-row">' + Array.from(r, (c) => '<button class="key" type="button" data-key="' + c + '">' + c.toUpperCase() + "</button>").join("") + "</div>").join("");
   html += '<div class="kb-row">' +
     '<button class="key wide" type="button" data-key="clear">' + esc(tr("clear")) + "</button>" +
-    '<button class="key space" type="button" data-key=" ">' + esc(tr("space")) + "</button>" +
+    (space ? '<button class="key space" type="button" data-key=" ">' + esc(tr("space")) + "</button>" : "") +
     '<button class="key wide" type="button" data-key="back" aria-label="' + esc(tr("backspace")) + '"><span aria-hidden="true">&#9003;</span></button></div>';
-  $("keyboard").innerHTML = html;
+  return html;
+}
+
+function renderKeyboard() {
+  $("keyboard").innerHTML = keyboardHtml(KEY_ROWS, true);
+  $("code-keyboard").innerHTML = keyboardHtml(CODE_ROWS, false);
 }
 
 function setQuery(text) {
@@ -503,6 +539,12 @@ function setQuery(text) {
 }
 
 function typeKey(k) {
+  if (view === "checkin") {
+    if (k === "back") setCode(checkinCode.slice(0, -1));
+    else if (k === "clear") setCode("");
+    else setCode(checkinCode + k);
+    return;
+  }
   if (k === "back") setQuery(query.slice(0, -1));
   else if (k === "clear") setQuery("");
   else setQuery(query + k);
@@ -646,6 +688,8 @@ function renderTicket() {
   const t = ticket;
   const s = t.serviceInfo;
   $("ticket-number").textContent = t.number;
+  $("ticket-booking").hidden = !t.booking;
+  $("ticket-booking").textContent = t.booking ? "BOOKING " + showCode(t.booking) : "";
   $("ticket-service").innerHTML = esc(serviceName(s)) + small(serviceName2(s));
   const pr = $("ticket-priority");
   pr.hidden = !t.priority;
@@ -704,6 +748,137 @@ async function reprint() {
   try { await api("POST", "/api/v1/kiosks/" + encodeURIComponent(code) + "/reprint", { ticket: ticket.id, track_token: ticket.track_token }); } catch (_) { /* shown by the next poll */ }
 }
 
+// ---------------------------------------------------------------- bookings
+// A booked visitor checks in here: the code typed on the check-in screen, or scanned
+// from the QR code anywhere (the scanner types it, then Enter). The ticket is shown and
+// printed as any ticket of this kiosk, marked BOOKING.
+
+// "ACDEFH34" as people read it: "ACDE-FH34".
+function showCode(c) {
+  const x = String(c || "").replace(/[^0-9a-z]/gi, "").toUpperCase();
+  return x.length === 8 ? x.slice(0, 4) + "-" + x.slice(4) : x;
+}
+
+// The booking code in what a scanner or a person typed ("acde-fh34", a link ending in
+// "/ACDE-FH34"), or null: 8 characters of the code's alphabet, with or without the dash.
+function codeOf(text) {
+  let t = String(text || "").trim();
+  const slash = t.lastIndexOf("/");
+  if (slash >= 0) t = t.slice(slash + 1).split(/[?#]/)[0];
+  t = t.toUpperCase();
+  if (!/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(t)) return null;
+  t = t.replace("-", "");
+  return Array.from(t).every((c) => CODE_ALPHABET.includes(c)) ? t : null;
+}
+
+function setCode(text) {
+  checkinCode = Array.from(String(text).toUpperCase()).filter((c) => CODE_ALPHABET.includes(c)).join("").slice(0, 8);
+  const input = $("checkin-code");
+  const shown = checkinCode.length > 4 ? checkinCode.slice(0, 4) + "-" + checkinCode.slice(4) : checkinCode;
+  if (input.value !== shown) input.value = shown;
+  $("checkin-go").disabled = checkinCode.length !== 8;
+  touch();
+}
+
+// A time of the check-in window in the site's zone: "07:30 WITA", with the day when it
+// is not today (nor the day of `after`, the window's start), as `[id, en]`.
+function windowTime(rfc, after) {
+  const d = new Date(rfc);
+  if (!rfc || isNaN(d)) return ["—", "—"];
+  const day = localDay(site.timezone, d);
+  const today = day === localDay(site.timezone) || (after && !isNaN(new Date(after)) && day === localDay(site.timezone, new Date(after)));
+  return [0, 1].map((i) => {
+    const c = clock(site.timezone, i ? "en" : "id");
+    return (today ? "" : c.date(d) + " ") + c.time(d) + (c.abbr ? " " + c.abbr : "");
+  });
+}
+
+async function checkIn(bookingCode) {
+  if (issuing || !site) return;
+  const from = view;
+  closeDialog();
+  issuing = true;
+  $("wait-text").innerHTML = both("checking_in");
+  setView("wait");
+  const key = newKey();
+  let res = null;
+  try {
+    for (let attempt = 0; attempt < ISSUE_ATTEMPTS; attempt++) {
+      try {
+        res = await api("POST", "/api/v1/bookings/" + encodeURIComponent(showCode(bookingCode)) + "/check-in", undefined, key);
+        if (res.status < 500) break;
+      } catch (_) {
+        res = null; // timed out or unreachable: the same key makes the retry safe
+      }
+      await sleep(1000 * (attempt + 1));
+    }
+  } finally {
+    issuing = false;
+  }
+  if (res && res.status === 201 && res.data) {
+    const t = res.data;
+    if (!t.booking) t.booking = bookingCode;
+    const s = site.services.find((x) => x.code === t.service) || { code: t.service, name: t.service, name_en: t.service, standard: {} };
+    showTicket(t, s);
+    refreshQueuesSoon();
+    return;
+  }
+  // Back where the visitor was: the check-in screen keeps the code to correct it.
+  if (from === "checkin") { setView("checkin", true); setCode(checkinCode); } else goHome(true);
+  const err = res && res.data && res.data.error ? res.data.error : {};
+  const vars = { code: showCode(bookingCode) };
+  let key2 = "checkin_error";
+  if (err.code === "booking_not_found" || (res && res.status === 404)) key2 = "checkin_not_found";
+  else if (err.code === "already_checked_in") key2 = "checkin_done";
+  else if (err.code === "not_active") key2 = "checkin_inactive";
+  else if (err.code === "check_in_closed") {
+    const w = err.window || {};
+    vars.from = windowTime(w.from);
+    vars.until = windowTime(w.until, w.from);
+    const now = Date.now();
+    key2 = w.from && now < Date.parse(w.from) ? "checkin_early" : w.until && now > Date.parse(w.until) ? "checkin_late" : "checkin_closed";
+  } else if (res && res.status === 429) key2 = "busy_msg";
+  else if (res && res.status === 401) { localStorage.removeItem(tokenKey); token = null; key2 = "token_msg"; }
+  else if (err.message) {
+    // Anything else the server explains itself ("Indonesian / English").
+    const m = bilingual(err.message);
+    dialog(esc(m[L.index]) + small(m[1 - L.index]), [{ html: "<b>" + esc(tr("ok")) + "</b>", cls: "plain", run: closeDialog }]);
+    return;
+  }
+  dialog(both(key2, vars), [{ html: "<b>" + esc(tr("ok")) + "</b>", cls: "plain", run: closeDialog }]);
+}
+
+// Enter after a booking code: check in, wherever the visitor is (but not while a ticket
+// is being taken). In the search box a code is searched for too; there it counts as a
+// scan when typed at a scanner's speed or when no service matches it.
+function scannedCode(now) {
+  const text = scanned.map((x) => x.k).join("");
+  const found = codeOf(text);
+  if (!found) return null;
+  if (view === "wait") return null;
+  if (view !== "search") return found;
+  const fast = scanned.length > 0 && now - scanned[Math.max(0, scanned.length - 9)].t < SCAN_FAST_MS;
+  return fast || !search(index, query).length ? found : null;
+}
+window.addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.altKey || e.metaKey) return;
+  const now = Date.now();
+  if (scanned.length && now - scanned[scanned.length - 1].t > SCAN_GAP_MS) scanned = [];
+  if (e.key !== "Enter") {
+    if (e.key.length === 1) scanned = scanned.concat([{ k: e.key, t: now }]).slice(-80);
+    return;
+  }
+  let found = scannedCode(now);
+  scanned = [];
+  // Enter in the code field (or on the screen itself, not on a button) checks in the
+  // code typed there.
+  if (!found && view === "checkin" && checkinCode.length === 8 && !(e.target && e.target.closest && e.target.closest("button"))) found = checkinCode;
+  if (!found) return;
+  e.preventDefault();
+  e.stopPropagation();
+  checkIn(found);
+}, true);
+
 // ---------------------------------------------------------------- events
 // Touch, mouse and keyboard all go through the buttons' clicks (Enter and Space click a
 // focused button); the on-screen keyboard also takes a physical one.
@@ -728,6 +903,8 @@ document.addEventListener("click", (e) => {
   if (el.dataset.service) { take(el.dataset.service); return; }
   if (el.dataset.key !== undefined) { typeKey(el.dataset.key); return; }
   if (el.id === "search-box") { renderKeyboard(); renderResults(); setView("search", true); return; }
+  if (el.id === "checkin-button") { renderKeyboard(); setCode(""); setView("checkin", true); return; }
+  if (el.id === "checkin-go") { if (checkinCode.length === 8) checkIn(checkinCode); return; }
   if (el.id === "priority-button") { choosePriority(); return; }
   if (el.id === "reprint") { reprint(); return; }
   if (el.id === "lang-button") {
@@ -735,20 +912,21 @@ document.addEventListener("click", (e) => {
     renderChrome();
     if (view === "home") renderHome();
     if (view === "agency") renderAgency();
-    if (view === "search") { renderKeyboard(); renderResults(); }
+    if (view === "search" || view === "checkin") { renderKeyboard(); renderResults(); }
     if (view === "ticket" && ticket) { renderTicket(); pollPrint(); }
     touch();
   }
 });
 // The on-screen keys keep the focus in the search field, so a physical keyboard keeps
 // typing there too.
-$("keyboard").addEventListener("mousedown", (e) => { if (e.target.closest("button")) e.preventDefault(); });
+for (const kb of [$("keyboard"), $("code-keyboard")]) kb.addEventListener("mousedown", (e) => { if (e.target.closest("button")) e.preventDefault(); });
 $("search-echo").addEventListener("input", () => setQuery($("search-echo").value));
+$("checkin-code").addEventListener("input", () => setCode($("checkin-code").value));
 // Typing anywhere on the search screen types into the search (a focused on-screen key
 // still takes Enter and Space).
 document.addEventListener("keydown", (e) => {
   touch();
-  if (view !== "search" || !$("dialog").hidden || e.target === $("search-echo") || e.ctrlKey || e.altKey || e.metaKey) return;
+  if ((view !== "search" && view !== "checkin") || !$("dialog").hidden || e.target === $("search-echo") || e.target === $("checkin-code") || e.ctrlKey || e.altKey || e.metaKey) return;
   if (e.key === "Backspace") { e.preventDefault(); typeKey("back"); }
   else if (e.key.length === 1 && /[a-zA-Z0-9]/.test(e.key)) { e.preventDefault(); typeKey(e.key.toLowerCase()); }
 });

@@ -129,6 +129,12 @@ pub fn render(
     let number = ascii(&t.number);
     let m = number_magnification(&number, options.paper);
     p.size(m, m)?.writeln(&number)?.reset_size()?;
+    if let Some(code) = t.booking.as_deref() {
+        // Checked in from a booking: said under the number, for the officer who calls it.
+        p.bold(true)?
+            .writeln(&fit(&booking_line(code), cols))?
+            .bold(false)?;
+    }
     if let Some(priority) = t.priority {
         let (id, en) = priority_name(priority);
         p.reverse(true)?
@@ -278,6 +284,21 @@ fn place_lines(places: &[String], cols: usize) -> Vec<String> {
 }
 
 /// The largest magnification at which the number still fits the paper's width.
+/// The line under a booked ticket's number: "BOOKING ACDE-FH34" (the code as people
+/// read it, with its dash, whatever the form given).
+fn booking_line(code: &str) -> String {
+    let plain: String = ascii(code)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if plain.len() == 8 {
+        format!("BOOKING {}-{}", &plain[..4], &plain[4..])
+    } else {
+        format!("BOOKING {plain}")
+    }
+}
+
 fn number_magnification(number: &str, paper: Paper) -> u8 {
     let chars = number.chars().count().max(1);
     let m = (paper.dots() / (chars * FONT_A_DOTS)).clamp(1, MAX_MAGNIFICATION);
@@ -484,6 +505,71 @@ mod tests {
             ["Lantai 1 - Zona A,", "Lantai 2 Sayap Timur", "- Zona C"]
         );
         assert_eq!(place_lines(&places[..1], 48), ["Lantai 1 - Zona A"]);
+    }
+
+    #[test]
+    fn a_booking_code_is_printed_with_its_dash() {
+        assert_eq!(booking_line("ACDE-FH34"), "BOOKING ACDE-FH34");
+        assert_eq!(booking_line("acdefh34"), "BOOKING ACDE-FH34");
+        assert_eq!(booking_line("odd"), "BOOKING ODD");
+    }
+
+    #[test]
+    fn a_booked_ticket_says_booking_under_its_number_and_a_walk_in_does_not() {
+        let ticket = |booking: Option<&str>| PrintJob {
+            site_name: "MPP Kota Makassar".into(),
+            ticket: antre_protocol::Ticket {
+                id: 7,
+                number: "A021".into(),
+                service: "DKP-KTP".into(),
+                status: antre_protocol::TicketStatus::Waiting,
+                priority: None,
+                position: Some(2),
+                estimated_wait_s: Some(600),
+                track_token: Some("0123456789abcdef0123456789abcdef".into()),
+                issued_at: "2026-11-23T08:05:12+08:00".into(),
+                day: "2026-11-23".into(),
+                counter: None,
+                called_at: None,
+                started_at: None,
+                finished_at: None,
+                recalls: 0,
+                transfers: 0,
+                kiosk: Some("K1".into()),
+                note: None,
+                booking: booking.map(String::from),
+            },
+            service_name: "Perekaman KTP-el".into(),
+            service_name_en: "KTP-el recording".into(),
+            agency_short: "Dukcapil".into(),
+            agency_name: "Dinas Kependudukan dan Pencatatan Sipil".into(),
+            public_url: None,
+            footer: None,
+            places: vec![],
+            requirements: vec![],
+        };
+        let lines = |job: &PrintJob| -> Vec<String> {
+            let options = LayoutOptions {
+                paper: Paper::Mm80,
+                qr: QrMode::Native,
+            };
+            let bytes = render(job, "http://mpp.test/t/x", options, false).unwrap();
+            crate::decode::decode(&bytes)
+                .into_iter()
+                .filter_map(|p| match p {
+                    crate::decode::Piece::Text(t) => Some(t),
+                    _ => None,
+                })
+                .collect()
+        };
+        let booked = lines(&ticket(Some("ACDE-FH34")));
+        let at = booked.iter().position(|l| l == "A021").expect("the number");
+        assert_eq!(booked[at + 1], "BOOKING ACDE-FH34", "{booked:#?}");
+        let walk_in = lines(&ticket(None));
+        assert!(
+            !walk_in.iter().any(|l| l.contains("BOOKING")),
+            "{walk_in:#?}"
+        );
     }
 
     #[test]

@@ -268,8 +268,28 @@ async fn every_kiosk_control_works_by_keyboard_and_the_priority_chooser_is_a_dia
         .wait_for("!document.getElementById('view-home').hidden", LIMIT)
         .await;
 
+    // The booking check-in: its screen opens with the focus in the code field, and
+    // its back button returns home.
+    assert_eq!(focused(&browser).await, "home-heading");
+    shift_tab(&browser).await;
+    assert_eq!(focused(&browser).await, "checkin-button");
+    assert!(focus_shows(&browser).await);
+    browser.press_enter().await;
+    browser
+        .wait_for("!document.getElementById('view-checkin').hidden", LIMIT)
+        .await;
+    assert_eq!(focused(&browser).await, "checkin-code");
+    assert!(focus_shows(&browser).await);
+    shift_tab(&browser).await;
+    assert_eq!(focused(&browser).await, "action-back");
+    browser.press_enter().await;
+    browser
+        .wait_for("!document.getElementById('view-home').hidden", LIMIT)
+        .await;
+
     // The search: typed into its field, a result chosen with Tab and Enter.
     assert_eq!(focused(&browser).await, "home-heading");
+    shift_tab(&browser).await;
     shift_tab(&browser).await;
     assert_eq!(focused(&browser).await, "search-box");
     browser.press_enter().await;

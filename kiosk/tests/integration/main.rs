@@ -5,6 +5,7 @@
 //! they share, `pages` what the page tests share.
 
 mod agent;
+mod booking_checkin;
 mod controls;
 mod kiosk_page;
 mod layout_snapshots;

@@ -179,11 +179,25 @@ impl Engine {
         self.bookings.get(code)
     }
 
-    /// Takes back stored bookings at start (and after a failed commit).
+    /// Takes back stored bookings at start (and after a failed commit), after the
+    /// tickets. A checked-in ticket still further from its turn than `[notify] ahead`
+    /// will be told when it comes near; one already that near is taken as told.
     pub fn restore_bookings(&mut self, bookings: Vec<Booking>) {
         for b in bookings {
             self.bookings.insert(b);
         }
+        let limit = self.site.notices.ahead;
+        if limit == 0 {
+            return;
+        }
+        let far: Vec<TicketId> = self
+            .tickets
+            .values()
+            .filter(|t| t.booking.is_some())
+            .filter(|t| self.ahead_of(t.id).is_some_and(|a| a > limit))
+            .map(|t| t.id)
+            .collect();
+        self.bookings.near.extend(far);
     }
 
     fn rules_of(&self, service: &str) -> Result<(&Service, &BookingRules), DomainError> {

@@ -259,8 +259,9 @@ pub async fn outbox(
     Ok(Json(stats))
 }
 
-/// Puts every failed message back in line, to be tried again at once (after the
-/// gateway's problem was mended). Answers how many.
+/// Puts every failed message back in line and makes the waiting ones due: all are
+/// tried again at once (after the gateway's problem was mended). Answers how many
+/// failed ones were put back.
 #[utoipa::path(post, path = "/api/v1/admin/outbox/retry", tag = "admin",
     security(("bearer" = [])),
     responses((status = 200, body = RetryAnswer),

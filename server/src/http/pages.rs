@@ -83,6 +83,17 @@ pub fn skm_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
     }
 }
 
+/// The citizen's booking page (`/booking`, `/booking/{code}`, no log-in):
+/// `server/assets/booking/`.
+pub fn booking_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
+    match file {
+        "" | "index.html" => Some((HTML, include_bytes!("../../assets/booking/index.html"))),
+        "booking.js" => Some((JS, include_bytes!("../../assets/booking/booking.js"))),
+        "booking.css" => Some((CSS, include_bytes!("../../assets/booking/booking.css"))),
+        _ => None,
+    }
+}
+
 /// A counter's survey tablet (`/survey/{counter}`): `server/assets/survey/`.
 pub fn survey_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
     match file {
@@ -119,6 +130,7 @@ pub async fn asset(ApiPath((app, file)): ApiPath<(String, String)>) -> Response 
         "reports" => reports_asset,
         "audit" => audit_asset,
         "skm" => skm_asset,
+        "booking" => booking_asset,
         "survey" => survey_asset,
         _ => return missing(),
     };
@@ -177,6 +189,7 @@ pub async fn index(State(ctx): State<Ctx>) -> Html<String> {
             esc(&b.name)
         );
     }
+    html += "</ul><h2>Warga / Citizens</h2><ul><li><a href=\"/booking\">Booking layanan / Book a service</a></li>";
     html += "</ul><h2>Petugas / Officers</h2><ul><li><a href=\"/counter\">Loket / Counter page</a></li>\
              <li><a href=\"/admin\">Pengelola / Manager</a></li>\
              <li><a href=\"/reports\">Laporan / Reports</a></li>\

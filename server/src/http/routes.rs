@@ -102,6 +102,8 @@ pub fn app(ctx: Ctx) -> Router {
         .route("/reports", get(|| pages::page(pages::reports_asset)))
         .route("/audit", get(|| pages::page(pages::audit_asset)))
         .route("/skm", get(|| pages::page(pages::skm_asset)))
+        .route("/booking", get(|| pages::page(pages::booking_asset)))
+        .route("/booking/{code}", get(|| pages::page(pages::booking_asset)))
         .route(
             "/survey/{counter}",
             get(|| pages::page(pages::survey_asset)),
