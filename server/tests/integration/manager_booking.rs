@@ -304,7 +304,8 @@ async fn an_admin_makes_a_service_bookable_with_two_sessions_which_the_slots_the
 
     // The citizens' slots: two hours every day, the afternoon at the weekend only.
     let from = days_after(1);
-    let to = days_after(6);
+    // A whole week: one Saturday and one Sunday, whatever today is.
+    let to = days_after(7);
     let slots: Vec<Value> = server
         .api()
         .json(&format!(
@@ -344,7 +345,7 @@ async fn an_admin_makes_a_service_bookable_with_two_sessions_which_the_slots_the
         assert!(of_day.iter().take(2).all(|s| s["quota"] == 5), "{of_day:?}");
         day = day.tomorrow().unwrap();
     }
-    assert_eq!(weekend, 2, "six days hold a Saturday and a Sunday");
+    assert_eq!(weekend, 2, "a week holds a Saturday and a Sunday");
 
     // Opened again: both sessions as saved; one removed, the rows are renumbered.
     browser
