@@ -386,8 +386,16 @@ async fn check_in_inside_and_outside_the_window() {
             .unwrap();
         assert_eq!(error_of(res).await, (404, "booking_not_found".into()));
     }
-    let res = api.get("/bookings/ACDE-FHJK").send().await.unwrap();
+    let res = api
+        .get("/bookings/ACDE-FHJK")
+        .bearer_auth("a-guess")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(res).await, (404, "booking_not_found".into()));
+    // Without a token at all: a 401, which says nothing about the code either.
+    let res = api.get(&format!("/bookings/{code}")).send().await.unwrap();
+    assert_eq!(error_of(res).await, (401, "unauthorized".into()));
     // An officer checks one in at the counter.
     let officer = api.log_in("budi", OFFICER_PASSWORD).await;
     let third = booked(
