@@ -538,6 +538,7 @@ mod tests {
                 kiosk: Some("K1".into()),
                 note: None,
                 booking: booking.map(String::from),
+                place_at: None,
             },
             service_name: "Perekaman KTP-el".into(),
             service_name_en: "KTP-el recording".into(),

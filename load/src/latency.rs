@@ -256,6 +256,7 @@ mod tests {
                 kiosk: None,
                 note: None,
                 booking: None,
+                place_at: None,
             }),
             counter: None,
             detail: Default::default(),

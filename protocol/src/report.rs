@@ -28,10 +28,13 @@ pub struct SummaryRow {
     /// The group's name for people (Indonesian).
     pub label: String,
     pub issued: u64,
-    /// Issued without a priority category.
+    /// Issued without a priority category, not from a booking.
     pub walk_in: u64,
     /// Issued with a priority category.
     pub priority: u64,
+    /// Checked in from a booking (or the remote queue).
+    #[serde(default)]
+    pub booked: u64,
     pub served: u64,
     pub no_show: u64,
     pub transferred_in: u64,

@@ -145,4 +145,8 @@ pub struct Ticket {
     /// The booking it was checked in from (`XXXX-XXXX`): printed and shown as booked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booking: Option<String>,
+    /// A booked ticket's place in line, when not its arrival: its session's start, or
+    /// when its place in the remote queue was taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_at: Option<String>,
 }

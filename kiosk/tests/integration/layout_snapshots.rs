@@ -37,6 +37,7 @@ fn job(priority: Option<Priority>, places: &[&str]) -> PrintJob {
             kiosk: Some("K1".into()),
             note: None,
             booking: None,
+            place_at: None,
         },
         service_name: "Perekaman dan Pencetakan KTP Elektronik".into(),
         service_name_en: "Electronic ID Card (e-KTP) Recording and Printing".into(),

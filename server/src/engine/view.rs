@@ -48,6 +48,7 @@ impl Engine {
             kiosk: ticket.kiosk.clone(),
             note: ticket.note.clone(),
             booking: ticket.booking.as_deref().map(super::display_code),
+            place_at: ticket.line_at.map(|t| self.format_time(t)),
         }
     }
 

@@ -68,6 +68,7 @@ impl Group {
 struct Leg {
     first: bool,
     priority: bool,
+    booked: bool,
     entered: i64,
     target_s: Option<i64>,
     first_called: Option<i64>,
@@ -110,7 +111,9 @@ impl Tally {
         let row = &mut self.row;
         if leg.first {
             row.issued += 1;
-            if leg.priority {
+            if leg.booked {
+                row.booked += 1;
+            } else if leg.priority {
                 row.priority += 1;
             } else {
                 row.walk_in += 1;
@@ -176,7 +179,7 @@ pub fn summary(
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT leg, priority IS NOT NULL, entered_at_ms, target_wait_s, first_called_at_ms,
-                called_at_ms, ended_at_ms, outcome, {key_column}
+                called_at_ms, ended_at_ms, outcome, {key_column}, booked
          FROM legs WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR agency = ?3)"
     ))?;
     let mut rows = stmt.query(rusqlite::params![
@@ -198,6 +201,7 @@ pub fn summary(
             called: r.get(5)?,
             ended: r.get(6)?,
             outcome: Outcome::parse(r.get_ref(7)?.as_str_or_null()?),
+            booked: r.get(9)?,
         };
         total.add(&leg);
         let tally = match (group, r.get_ref(8)?) {
@@ -213,6 +217,7 @@ pub fn summary(
                 }
                 slot(&mut groups, weekday)
             }
+            (Group::Priority, ValueRef::Null) if leg.booked => slot(&mut groups, "booked"),
             (Group::Priority, ValueRef::Null) => slot(&mut groups, "walk_in"),
             (_, ValueRef::Text(key)) => slot(&mut groups, std::str::from_utf8(key)?),
             _ => slot(&mut groups, "-"),
@@ -283,6 +288,7 @@ pub fn label_of(site: &Site, group: Group, key: &str) -> String {
             Some(Priority::Disabilitas) => "Disabilitas".into(),
             Some(Priority::IbuHamil) => "Ibu hamil".into(),
             Some(Priority::Anak) => "Anak".into(),
+            None if key == "booked" => "Booking".into(),
             None => "Umum / Walk-in".into(),
         }),
         Group::Hour => key
@@ -312,6 +318,7 @@ pub fn table(s: &Summary) -> super::table::Table {
         "Diterbitkan / Issued",
         "Umum / Walk-in",
         "Prioritas / Priority",
+        "Booking / Booked",
         "Dilayani / Served",
         "Tidak hadir / No-show",
         "Alihan masuk / Transferred in",
@@ -339,6 +346,7 @@ pub fn table(s: &Summary) -> super::table::Table {
             r.issued.into(),
             r.walk_in.into(),
             r.priority.into(),
+            r.booked.into(),
             r.served.into(),
             r.no_show.into(),
             r.transferred_in.into(),

@@ -152,10 +152,18 @@ fn begin_leg(
     let hour = Timestamp::from_millisecond(at_ms)?
         .to_zoned(site.timezone.clone())
         .hour();
+    // A booked visitor checked in early waits from its place (the session's start).
+    let place = ticket
+        .place_at
+        .as_deref()
+        .and_then(|p| p.parse::<Timestamp>().ok())
+        .map(|p| p.as_millisecond());
+    let entered = place.filter(|&p| leg == 0 && p > at_ms).unwrap_or(at_ms);
     conn.prepare_cached(
         "INSERT OR REPLACE INTO legs
-             (ticket_id, leg, day, service, agency, priority, hour, entered_at_ms, target_wait_s)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             (ticket_id, leg, day, service, agency, priority, hour, entered_at_ms, target_wait_s,
+              booked)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         id,
@@ -165,8 +173,9 @@ fn begin_leg(
         service.map(|s| s.agency.as_str()).unwrap_or(""),
         ticket.priority.map(|p| p.as_str()),
         hour,
-        at_ms,
+        entered,
         service.map(|s| s.target_wait_s),
+        ticket.booking.is_some(),
     ])?;
     Ok(())
 }

@@ -181,6 +181,9 @@ CREATE INDEX events_at ON events (at_ms);
     r#"
 ALTER TABLE tickets ADD COLUMN booking TEXT;
 ALTER TABLE tickets ADD COLUMN line_at_ms INTEGER;
+-- A visit that came from a booking; its wait counts from its place in line once it
+-- is checked in (the session's start), not from an early check-in.
+ALTER TABLE legs ADD COLUMN booked INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE bookings (
     code             TEXT PRIMARY KEY,
     service          TEXT NOT NULL,

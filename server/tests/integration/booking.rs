@@ -448,6 +448,19 @@ async fn check_in_inside_and_outside_the_window() {
         (report["booked"].as_u64(), report["checked_in"].as_u64()),
         (Some(3), Some(2))
     );
+    // The day's summary counts them as booked, not as walk-ins.
+    let summary: Value = officer
+        .json(&format!(
+            "/reports/summary?from={0}&to={0}&group=priority",
+            current["date"].as_str().unwrap()
+        ))
+        .await;
+    let total = &summary["total"];
+    assert_eq!(
+        [&total["issued"], &total["booked"], &total["walk_in"]].map(|v| v.as_u64().unwrap()),
+        [2, 2, 0]
+    );
+    assert_eq!(summary["rows"][0]["key"], "booked");
     // The counter's list of the day finds a booking by the NIK's last four digits.
     let found: Vec<Value> = officer
         .json(&format!("/bookings?q={}", &nik(3)[12..]))

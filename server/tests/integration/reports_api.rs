@@ -262,7 +262,7 @@ async fn the_files_hold_the_same_figures_as_the_json() {
     let line = csv.lines().find(|l| l.starts_with("DKP-KTP,")).unwrap();
     let cells: Vec<&str> = line.split(',').collect();
     assert_eq!(cells[2], "1", "issued");
-    assert_eq!(cells[5], "1", "served");
+    assert_eq!(cells[6], "1", "served (after walk-in, priority, booked)");
 
     for path in [
         "/reports/recap?format=xlsx",
