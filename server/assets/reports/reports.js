@@ -40,6 +40,7 @@ const T = texts({
   c_issued: ['Diterbitkan', 'Issued'],
   c_walk_in: ['Umum', 'Walk-in'],
   c_priority: ['Prioritas', 'Priority'],
+  c_booked: ['Booking', 'Booked'],
   c_served: ['Dilayani', 'Served'],
   c_no_show: ['Tidak hadir', 'No-show'],
   c_transferred_in: ['Alih masuk', 'Transferred in'],
@@ -249,7 +250,7 @@ const share = (v) => (v === null || v === undefined ? '—' : num(v * 100, 1) + 
 
 // ---------------------------------------------------------------------------- summary
 
-const COUNTS = ['issued', 'walk_in', 'priority', 'served', 'no_show', 'transferred_in', 'transferred_out', 'cancelled'];
+const COUNTS = ['issued', 'walk_in', 'priority', 'booked', 'served', 'no_show', 'transferred_in', 'transferred_out', 'cancelled'];
 const TIMES = ['mean_s', 'median_s', 'p90_s', 'max_s'];
 const TIME_HEADS = ['c_mean', 'c_median', 'c_p90', 'c_max'];
 
