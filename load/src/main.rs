@@ -8,6 +8,8 @@
 //!   while reports run (writes the history, starts its own server);
 //! - `booking`: the quota release rush: thousands of clients booking one session at
 //!   the same instant, checked to book exactly its seats (starts its own server);
+//! - `notify`: notifications queued while their receiver was down, drained once it is
+//!   back (starts its own server and receiver);
 //! - `all`: starts its own demo server and runs the three, printing a summary.
 //!
 //! Every run is bounded in count and in time, and it talks only to loopback addresses.
@@ -16,6 +18,7 @@ mod booking;
 mod idle;
 mod issue;
 mod latency;
+mod notify;
 mod reports;
 mod restart;
 mod stats;
@@ -66,6 +69,8 @@ enum Cmd {
     Reports(reports::Args),
     /// The quota release rush (starts its own server).
     Booking(booking::Args),
+    /// Queued notifications drained to a local receiver (starts its own server).
+    Notify(notify::Args),
     /// Start a demo server and run all three.
     All {
         /// The `antre` binary (default: next to this one).
@@ -104,6 +109,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Booking(args) => {
             let report = booking::run(&args).await?;
+            println!("{report}");
+        }
+        Cmd::Notify(args) => {
+            let report = notify::run(&args).await?;
             println!("{report}");
         }
         Cmd::Restart(args) => {

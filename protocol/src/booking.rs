@@ -60,17 +60,35 @@ pub struct BookingRequest {
     pub service: String,
     /// The local day, `YYYY-MM-DD` (today for the remote queue; may be left out then).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date: Option<String>,
     /// The session's start, `HH:MM`; none for the remote queue.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    )]
     pub start: Option<String>,
     /// Today's remote queue instead of a session.
     #[serde(default)]
     pub remote: bool,
-    /// Nomor Induk Kependudukan: 16 digits. Kept only as a keyed hash and its last four.
+    /// Nomor Induk Kependudukan: 16 digits (province 11–94, a birth day 1–31 or 41–71,
+    /// a month 1–12, a serial not 0000). Kept only as a keyed hash and its last four.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^(1[1-9]|[2-8][0-9]|9[0-4])[0-9]{4}(0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(0[1-9]|1[0-2])[0-9]{2}([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])$"
+        )
+    )]
     pub nik: String,
+    /// 2 to 100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
     pub name: String,
     /// WhatsApp or phone number (`08…`, `+62…`, `62…`).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(\\+62|62|0)[1-9][0-9]{7,11}$")
+    )]
     pub phone: String,
 }
 

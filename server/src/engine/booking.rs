@@ -324,6 +324,18 @@ impl Engine {
         Ok(Affected::Booking(book.code))
     }
 
+    /// A booking still waiting for its check-in.
+    fn waiting_booking(&self, code: &str) -> Result<&Booking, DomainError> {
+        let b = self
+            .bookings
+            .get(code)
+            .ok_or(DomainError::BookingNotFound)?;
+        if b.status != BookingStatus::Booked {
+            return Err(DomainError::NotActive);
+        }
+        Ok(b)
+    }
+
     /// Cancels a booking: by its holder until the cut-off (`by` none), by staff until
     /// it is checked in (rule 5).
     pub(super) fn cancel_booking(
@@ -333,13 +345,7 @@ impl Engine {
         now: Timestamp,
         out: &mut Vec<Change>,
     ) -> Handled {
-        let b = self
-            .bookings
-            .get(code)
-            .ok_or(DomainError::BookingNotFound)?;
-        if b.status != BookingStatus::Booked {
-            return Err(DomainError::NotActive);
-        }
+        let b = self.waiting_booking(code)?;
         if by.is_none() && now >= b.change_until {
             return Err(DomainError::TooLateToChange);
         }
@@ -361,13 +367,7 @@ impl Engine {
         now: Timestamp,
         out: &mut Vec<Change>,
     ) -> Handled {
-        let b = self
-            .bookings
-            .get(code)
-            .ok_or(DomainError::BookingNotFound)?;
-        if b.status != BookingStatus::Booked {
-            return Err(DomainError::NotActive);
-        }
+        let b = self.waiting_booking(code)?;
         if b.start_min.is_none() {
             return Err(DomainError::InvalidState);
         }

@@ -160,7 +160,8 @@ pub async fn remove_item(
 #[utoipa::path(put, path = "/api/v1/admin/holidays/{date}", tag = "admin",
     params(("date" = String, Path, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
         ("If-Match" = Option<String>, Header, pattern = "^(W/)?\"?[0-9]{1,19}\"?$", description = "the version the change was made against")),
-    request_body = antre_protocol::Holiday, security(("bearer" = [])),
+    request_body(content = Object, description = "the holiday: name, name_en, services; its date is the path's (the body may leave it out)"),
+    security(("bearer" = [])),
     responses((status = 200, body = ItemAnswer), (status = 201, body = ItemAnswer),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_holiday(
@@ -259,8 +260,9 @@ pub async fn outbox(
     Ok(Json(stats))
 }
 
-/// Puts every failed message back in line, to be tried again at once (after the
-/// gateway's problem was mended). Answers how many.
+/// Puts every failed message back in line and makes the waiting ones due: all are
+/// tried again at once (after the gateway's problem was mended). Answers how many
+/// failed ones were put back.
 #[utoipa::path(post, path = "/api/v1/admin/outbox/retry", tag = "admin",
     security(("bearer" = [])),
     responses((status = 200, body = RetryAnswer),

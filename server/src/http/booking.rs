@@ -224,7 +224,8 @@ pub async fn create(
 /// code exists is nobody else's business.
 #[utoipa::path(get, path = "/api/v1/bookings/{code}", tag = "booking",
     params(("code" = String, Path)), security(("manage_token" = [])),
-    responses((status = 200, body = Booking), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Booking), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub async fn one(
     State(ctx): State<Ctx>,
     ApiPath(code): ApiPath<String>,
@@ -242,7 +243,8 @@ pub async fn one(
 /// Cancels a booking, by the holder of its manage token, until the change cut-off.
 #[utoipa::path(delete, path = "/api/v1/bookings/{code}", tag = "booking",
     params(("code" = String, Path)), security(("manage_token" = [])),
-    responses((status = 200, body = Booking), (status = 404, body = ErrorBody),
+    responses((status = 200, body = Booking), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
         (status = 409, description = "too_late_to_change or not_active", body = ErrorBody)))]
 pub async fn cancel(
     State(ctx): State<Ctx>,
@@ -262,7 +264,7 @@ pub async fn cancel(
     params(("code" = String, Path)), security(("manage_token" = [])),
     request_body = RescheduleRequest,
     responses((status = 200, body = Booking), (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "already_rescheduled, too_late_to_change, quota_full, not_active …", body = ErrorBody),
         (status = 413, body = ErrorBody)))]
 pub async fn reschedule(
@@ -271,9 +273,9 @@ pub async fn reschedule(
     headers: HeaderMap,
     JsonBody(req): JsonBody<RescheduleRequest>,
 ) -> Result<Json<Booking>, ApiError> {
+    let code = held(&ctx, &code, &headers).await?;
     let date = date("date", &req.date)?;
     let start_min = start(&req.start)?;
-    let code = held(&ctx, &code, &headers).await?;
     booking_answer(
         ctx.writer
             .execute(Command::Reschedule {
@@ -401,15 +403,16 @@ fn booking_answer(reply: Reply) -> Result<Json<Booking>, ApiError> {
     }
 }
 
-/// The code of the path, when the request holds its manage token; else 404.
+/// The code of the path, when the request holds its manage token: none is a 401, a
+/// wrong one (or an unknown code) a 404.
 async fn held(ctx: &Ctx, code: &str, headers: &HeaderMap) -> Result<String, ApiError> {
-    let code = normal_code(code).ok_or(DomainError::BookingNotFound)?;
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .ok_or(DomainError::BookingNotFound)?;
+        .ok_or_else(ApiError::unauthorized)?;
+    let code = normal_code(code).ok_or(DomainError::BookingNotFound)?;
     let presented = digest(token);
     let lookup = code.clone();
     let matches = ctx

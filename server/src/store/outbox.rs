@@ -236,14 +236,20 @@ pub fn mark_failed(
     Ok(())
 }
 
-/// Puts every failed message back to pending with a fresh round of tries, due at once.
-/// Answers how many.
+/// Puts every failed message back to pending with a fresh round of tries, and makes
+/// every waiting one due: all are tried at once (a gateway was mended, or the link came
+/// back). Answers how many failed ones were put back.
 pub fn retry_failed(conn: &Connection) -> anyhow::Result<usize> {
-    Ok(conn.execute(
+    let failed = conn.execute(
         "UPDATE outbox SET status = 'pending', attempts = 0, next_at_ms = 0
          WHERE status = 'failed'",
         [],
-    )?)
+    )?;
+    conn.execute(
+        "UPDATE outbox SET next_at_ms = 0 WHERE status = 'pending' AND next_at_ms > 0",
+        [],
+    )?;
+    Ok(failed)
 }
 
 /// Failed messages listed in [`OutboxStats::failed_recent`].

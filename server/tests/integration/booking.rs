@@ -10,18 +10,20 @@ use antre_testkit::server::{Api, Server, error_of};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-const OFFICER_PASSWORD: &str = "rahasia-budi";
-const KIOSK_TOKEN: &str = "token-kiosk-k1";
+pub const OFFICER_PASSWORD: &str = "rahasia-budi";
+pub const KIOSK_TOKEN: &str = "token-kiosk-k1";
 
 /// How a test's site books service S1 (S2 is bookable a day at a time, for the
-/// one-booking-per-day rule across services).
-struct Rules {
-    slot_min: u32,
-    quota: u32,
-    check_in_before_min: u32,
-    check_in_after_min: u32,
-    release_days_before: u32,
-    holiday_in_days: Option<i64>,
+/// one-booking-per-day rule across services), and what else its configuration says.
+pub struct Rules {
+    pub slot_min: u32,
+    pub quota: u32,
+    pub check_in_before_min: u32,
+    pub check_in_after_min: u32,
+    pub release_days_before: u32,
+    pub holiday_in_days: Option<i64>,
+    /// More TOML, at the end (a `[notify]` section).
+    pub extra: String,
 }
 
 impl Default for Rules {
@@ -33,11 +35,12 @@ impl Default for Rules {
             check_in_after_min: 60,
             release_days_before: 7,
             holiday_in_days: None,
+            extra: String::new(),
         }
     }
 }
 
-fn site_config(dir: &Path, rules: &Rules) -> PathBuf {
+pub fn site_config(dir: &Path, rules: &Rules) -> PathBuf {
     let hash = antre_server::auth::hash_password(OFFICER_PASSWORD).unwrap();
     let token = antre_server::auth::hash_password(KIOSK_TOKEN).unwrap();
     let holiday = rules
@@ -114,7 +117,8 @@ token_hash = "{token}"
 username = "budi"
 role = "supervisor"
 password_hash = "{hash}"
-{holiday}"#,
+{holiday}{extra}"#,
+        extra = rules.extra,
         release = rules.release_days_before,
         before = rules.check_in_before_min,
         after = rules.check_in_after_min,
@@ -133,23 +137,23 @@ fn start(rules: Rules) -> (Server, tempfile::TempDir) {
     (server, dir)
 }
 
-fn today() -> jiff::civil::Date {
+pub fn today() -> jiff::civil::Date {
     Timestamp::now().in_tz("Asia/Makassar").unwrap().date()
 }
 
-fn ts(text: &str) -> Timestamp {
+pub fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
 
 /// The citizen's request for a session; NIKs differ by their serial.
-fn request(service: &str, date: &str, start: &str, serial: u32) -> Value {
+pub fn request(service: &str, date: &str, start: &str, serial: u32) -> Value {
     json!({
         "service": service,
         "date": date,
         "start": start,
         "nik": nik(serial),
         "name": format!("Warga {serial}"),
-        "phone": "0812 3456 7890",
+        "phone": format!("0812 3456 7{:03}", serial % 1000),
     })
 }
 
@@ -160,7 +164,7 @@ fn nik(serial: u32) -> String {
 
 /// The sessions of S1 running now and the one after it (tomorrow's first, late in the
 /// evening).
-async fn now_and_next(api: &Api) -> (Value, Value) {
+pub async fn now_and_next(api: &Api) -> (Value, Value) {
     let slots = soon(api).await;
     let now = Timestamp::now();
     let at = slots
@@ -193,7 +197,7 @@ async fn book(api: &Api, body: &Value) -> reqwest::Response {
     api.post("/bookings").json(body).send().await.unwrap()
 }
 
-async fn booked(api: &Api, body: &Value) -> Value {
+pub async fn booked(api: &Api, body: &Value) -> Value {
     let res = book(api, body).await;
     assert_eq!(res.status(), 201, "{body}: {}", res.text().await.unwrap());
     res.json().await.unwrap()
@@ -275,7 +279,7 @@ async fn a_nik_cannot_book_twice_for_a_service_and_day() {
     let first = booked(&api, &request("S1", &day, "09:00", 7)).await;
     assert_eq!(first["status"], "booked");
     assert_eq!(first["nik_last4"], nik(7)[12..]);
-    assert_eq!(first["phone"], "0812****7890");
+    assert_eq!(first["phone"], "0812****7007");
     let again = book(&api, &request("S1", &day, "10:00", 7)).await;
     assert_eq!(error_of(again).await, (409, "already_booked".into()));
     // Another service the same day, or the same service another day, is fine.
@@ -386,8 +390,16 @@ async fn check_in_inside_and_outside_the_window() {
             .unwrap();
         assert_eq!(error_of(res).await, (404, "booking_not_found".into()));
     }
-    let res = api.get("/bookings/ACDE-FHJK").send().await.unwrap();
+    let res = api
+        .get("/bookings/ACDE-FHJK")
+        .bearer_auth("a-guess")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(res).await, (404, "booking_not_found".into()));
+    // Without a token at all: a 401, which says nothing about the code either.
+    let res = api.get(&format!("/bookings/{code}")).send().await.unwrap();
+    assert_eq!(error_of(res).await, (401, "unauthorized".into()));
     // An officer checks one in at the counter.
     let officer = api.log_in("budi", OFFICER_PASSWORD).await;
     let third = booked(

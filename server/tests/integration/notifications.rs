@@ -7,136 +7,29 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use antre_testkit::receiver::{Receiver, always};
+
+use super::booking::{
+    KIOSK_TOKEN, OFFICER_PASSWORD, Rules, booked, now_and_next, request, site_config, today,
+};
 use antre_testkit::server::{Api, Server};
 use hmac::{Hmac, Mac};
-use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::Sha256;
 
 const SECRET: &str = "rahasia-webhook-uji";
-const PASSWORD: &str = "rahasia-budi";
-const KIOSK_TOKEN: &str = "token-kiosk-k1";
 
+/// The booking tests' site, with `[notify] ahead = 1` and a webhook to `hook`.
 fn config(dir: &std::path::Path, hook: &str) -> std::path::PathBuf {
-    let hash = antre_server::auth::hash_password(PASSWORD).unwrap();
-    let token = antre_server::auth::hash_password(KIOSK_TOKEN).unwrap();
-    let text = format!(
-        r#"
-[site]
-code = "UJI"
-name = "MPP Uji"
-timezone = "Asia/Makassar"
-hours = "00:00-24:00"
-days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-[limits]
-tickets_per_minute_per_client = 1000
-[notify]
-ahead = 1
-[[notify.channels]]
-name = "hook"
-kind = "webhook"
-url = "{hook}"
-secret = "{SECRET}"
-[[zones]]
-code = "A"
-name = "A"
-[[agencies]]
-code = "AG"
-short = "Ag"
-name = "Instansi"
-name_en = "Agency"
-[[services]]
-code = "S1"
-agency = "AG"
-prefix = "A"
-name = "Paspor"
-name_en = "Passport"
-target_wait_min = 10
-avg_service_min = 5
-[services.booking]
-release = "00:00"
-check_in_before_min = 60
-check_in_after_min = 60
-change_until_min = 0
-[[services.booking.sessions]]
-start = "00:00"
-end = "24:00"
-slot_min = 60
-quota = 5
-[[counters]]
-code = "L1"
-name = "Loket 1"
-zone = "A"
-agency = "AG"
-services = ["S1"]
-[[kiosks]]
-code = "K1"
-name = "Kios"
-zone = "A"
-token_hash = "{token}"
-[[users]]
-username = "budi"
-role = "supervisor"
-password_hash = "{hash}"
-"#
-    );
-    let path = dir.join("site.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn request(date: &str, start: &str, serial: u32) -> Value {
-    json!({
-        "service": "S1", "date": date, "start": start,
-        "nik": format!("7371051208850{serial:03}"),
-        "name": format!("Warga {serial}"), "phone": format!("0812 3456 78{serial:02}"),
-    })
-}
-
-/// S1's sessions today and tomorrow; the one running now and the next.
-async fn now_and_next(api: &Api) -> (Value, Value) {
-    let today = Timestamp::now().in_tz("Asia/Makassar").unwrap().date();
-    let slots: Vec<Value> = api
-        .json(&format!(
-            "/booking/slots?service=S1&from={today}&to={}",
-            today.tomorrow().unwrap()
-        ))
-        .await;
-    let now = Timestamp::now();
-    let at = slots
-        .iter()
-        .position(|s| {
-            let start: Timestamp = format!(
-                "{}T{}:00+08:00",
-                s["date"].as_str().unwrap(),
-                s["start"].as_str().unwrap()
-            )
-            .parse()
-            .unwrap();
-            s["open"] == true && start <= now
-        })
-        .map(|i| {
-            // The last session that has begun.
-            let begun = slots.iter().skip(i).take_while(|s| {
-                let start: Timestamp = format!(
-                    "{}T{}:00+08:00",
-                    s["date"].as_str().unwrap(),
-                    s["start"].as_str().unwrap()
-                )
-                .parse()
-                .unwrap();
-                start <= now
-            });
-            i + begun.count() - 1
-        })
-        .expect("a session running now");
-    (slots[at].clone(), slots[at + 1].clone())
-}
-
-async fn booked(api: &Api, body: Value) -> Value {
-    let res = api.post("/bookings").json(&body).send().await.unwrap();
-    assert_eq!(res.status(), 201);
-    res.json().await.unwrap()
+    site_config(
+        dir,
+        &Rules {
+            extra: format!(
+                "[notify]\nahead = 1\n[[notify.channels]]\nname = \"hook\"\nkind = \"webhook\"\n\
+                 url = \"{hook}\"\nsecret = \"{SECRET}\"\n"
+            ),
+            ..Rules::default()
+        },
+    )
 }
 
 async fn checked_in(kiosk: &Api, code: &str) {
@@ -163,29 +56,25 @@ async fn every_message_of_a_bookings_life_arrives_signed_once_through_crashes() 
     let mut server = Server::serve(&config, &data);
     let api = Api::new(&server.base);
     let kiosk = api.with_token(KIOSK_TOKEN);
-    let tomorrow = Timestamp::now()
-        .in_tz("Asia/Makassar")
-        .unwrap()
-        .date()
-        .tomorrow()
-        .unwrap()
-        .to_string();
+    let tomorrow = today().tomorrow().unwrap().to_string();
     let (current, next) = now_and_next(&api).await;
     // A: the next session (behind two walk-ins), served. B: tomorrow, cancelled.
     // C: the session running now (first in line), called and missed.
     let a = booked(
         &api,
-        request(
+        &request(
+            "S1",
             next["date"].as_str().unwrap(),
             next["start"].as_str().unwrap(),
             1,
         ),
     )
     .await;
-    let b = booked(&api, request(&tomorrow, "09:00", 2)).await;
+    let b = booked(&api, &request("S1", &tomorrow, "09:00", 2)).await;
     let c = booked(
         &api,
-        request(
+        &request(
+            "S1",
             current["date"].as_str().unwrap(),
             current["start"].as_str().unwrap(),
             3,
@@ -211,7 +100,7 @@ async fn every_message_of_a_bookings_life_arrives_signed_once_through_crashes() 
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let officer = api.log_in("budi", PASSWORD).await;
+    let officer = api.log_in("budi", OFFICER_PASSWORD).await;
     act(&officer, "open").await;
     let called = act(&officer, "call-next").await;
     assert_eq!(called["booking"], c["code"], "C stands first: {called}");
@@ -289,7 +178,7 @@ async fn every_message_of_a_bookings_life_arrives_signed_once_through_crashes() 
             .unwrap()
     };
     let call = by_kind("called", &a);
-    assert_eq!(call["to"], "6281234567801");
+    assert_eq!(call["to"], "6281234567001");
     assert_eq!(call["vars"]["counter"], "Loket 1");
     assert!(
         call["text"]

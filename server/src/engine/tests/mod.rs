@@ -165,6 +165,7 @@ impl Harness {
     }
 }
 
+mod booking;
 mod invariants;
 mod issuing;
 mod serving;
