@@ -3,8 +3,8 @@
 // token, the chosen counter and the session's recent tickets, so a reload or a server
 // restart never loses the officer's place.
 import {
-  bookingCode, buildIndex, clock as siteClock, esc, follow, loadSite, newKey, queryString, request, search, showBookingCode,
-  sleep, texts, windowTime,
+  bookingCode, buildIndex, clock as siteClock, esc, follow, loadSite, localDay, newKey, queryString, request, search,
+  showBookingCode, sleep, texts, windowTime,
 } from '/assets/antre.js';
 
 const API = '/api/v1';
@@ -225,6 +225,7 @@ const T = texts({
   checkin_type: ['Pilih booking dari daftar, atau ketik kodenya (8 karakter).', 'Choose a booking from the list, or type its code (8 characters).'],
   nik_last4: ['NIK …{n}', 'NIK …{n}'],
   remote: ['dari rumah', 'remote'],
+  tomorrow: ['besok', 'tomorrow'],
   bk_booked: ['belum check-in', 'not checked in'],
   bk_early: ['check-in mulai {t}', 'check-in from {t}'],
   bk_late: ['check-in lewat ({t})', 'check-in closed ({t})'],
@@ -1297,7 +1298,8 @@ function onCheckInTyped() {
 }
 
 // Today's bookings of the counter's services that match what is typed (the server
-// matches part of the code, of the name, or the NIK's last four digits).
+// matches part of the code, of the name, or the NIK's last four digits), and late in
+// the evening tomorrow's whose check-in has opened already.
 async function loadBookings() {
   const ci = S.checkin;
   if (!ci) return;
@@ -1305,9 +1307,13 @@ async function loadBookings() {
   const q = $('checkin-search').value.trim();
   ci.loading = true;
   const found = [];
+  const now = serverNow();
+  const tomorrow = localDay(S.site?.timezone, new Date(now + 24 * 3600 * 1000));
   try {
     for (const service of counterInfo()?.services || []) {
       found.push(...await api('GET', '/bookings?' + queryString({ service, q })));
+      const early = await api('GET', '/bookings?' + queryString({ service, q, date: tomorrow }));
+      found.push(...early.filter((b) => Date.parse(b.check_in_from) <= now));
     }
   } catch (e) {
     if (S.checkin !== ci || seq !== ci.seq) return;
@@ -1320,8 +1326,8 @@ async function loadBookings() {
   }
   if (S.checkin !== ci || seq !== ci.seq) return;
   const chosen = ci.items[ci.sel]?.code;
-  // By session, the remote queue's places first (they have none), then by name.
-  found.sort((a, b) => (a.start || '').localeCompare(b.start || '') || a.name.localeCompare(b.name));
+  // By day and session, the remote queue's places first (they have none), then by name.
+  found.sort((a, b) => a.date.localeCompare(b.date) || (a.start || '').localeCompare(b.start || '') || a.name.localeCompare(b.name));
   ci.items = found;
   ci.loading = false;
   // The same booking stays chosen; else the first that can be checked in now.
@@ -1364,7 +1370,8 @@ function renderCheckIn() {
   // The service is named when the counter has more than one.
   const several = (counterInfo()?.services || []).length > 1;
   $('checkin-list').innerHTML = list.length ? list.map((b, i) => {
-    const when = b.remote ? t('remote') : `${b.start || ''}–${b.end || ''}`;
+    const day = b.date !== localDay(S.site?.timezone, new Date(serverNow())) ? t('tomorrow') + ' ' : '';
+    const when = b.remote ? t('remote') : `${day}${b.start || ''}–${b.end || ''}`;
     return `<li role="option" id="checkin-opt-${i}" data-i="${i}" class="${i === ci.sel ? 'sel' : ''} bk-${esc(b.status)}" aria-selected="${i === ci.sel}">` +
       `<b class="bcode">${esc(showBookingCode(b.code))}</b>` +
       `<span class="name">${esc(b.name)}${several ? `<small>${esc(serviceName(b.service))}</small>` : ''}</span>` +
