@@ -290,13 +290,17 @@ pub fn put_notify(config: &SiteConfig, mut body: Value) -> Result<SiteConfig, Ed
             let Some(old) = config.notify.channel(name) else {
                 continue;
             };
-            for (field, kept) in [("secret", &old.secret), ("token", &old.token)] {
+            // A webhook signs with a secret, the others present a token: a channel that
+            // changes kind keeps only the one its new kind uses.
+            let webhook = channel.get("kind").and_then(Value::as_str) == Some("webhook");
+            let kept = [
+                ("secret", &old.secret, webhook),
+                ("token", &old.token, !webhook),
+            ];
+            for (field, value, used) in kept {
                 let given = channel.get(field).is_some_and(|v| !v.is_null() && v != "");
-                match kept {
-                    Some(value) if !given => {
-                        channel.insert(field.into(), value.clone().into());
-                    }
-                    _ => {}
+                if let (Some(value), false, true) = (value, given, used) {
+                    channel.insert(field.into(), value.clone().into());
                 }
             }
         }
@@ -576,5 +580,26 @@ mod tests {
             remove_user(&config, "admin").unwrap_err(),
             EditError::LastAdmin
         );
+    }
+
+    #[test]
+    fn gateway_secrets_are_kept_unless_given_and_follow_the_channel_kind() {
+        let hook = json!({"name": "hook", "kind": "webhook", "url": "https://a.example/h",
+            "secret": "s3cret"});
+        let config = put_notify(&demo(), json!({"channels": [hook]})).unwrap();
+        let view = public_view(&config);
+        assert_eq!(view["notify"]["channels"][0]["has_secret"], true);
+        assert!(view["notify"]["channels"][0].get("secret").is_none());
+        // Saved again from the page, which never saw the secret: kept.
+        let again = json!({"channels": [{"name": "hook", "kind": "webhook",
+            "url": "https://a.example/h"}]});
+        let config = put_notify(&config, again).unwrap();
+        assert_eq!(config.notify.channels[0].secret.as_deref(), Some("s3cret"));
+        // Turned into an SMS gateway: the secret goes, its token is given.
+        let sms = json!({"channels": [{"name": "hook", "kind": "sms",
+            "url": "https://sms.example/send", "token": "t0ken"}]});
+        let config = put_notify(&config, sms).unwrap();
+        assert_eq!(config.notify.channels[0].secret, None);
+        assert_eq!(config.notify.channels[0].token.as_deref(), Some("t0ken"));
     }
 }

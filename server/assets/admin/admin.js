@@ -6,6 +6,8 @@
 // live stream's `site.changed` events keep the page current. Every text: Bahasa
 // Indonesia first, English beside.
 import { bilingual, esc, follow, itemChanges, request, said, texts } from '/assets/antre.js';
+import { BOOKING_TEXTS, bookingKind } from '/assets/admin/booking.js';
+import { NOTIFY_TEXTS, notifyPanels } from '/assets/admin/notify.js';
 
 const API = '/api/v1';
 // The session's token lives as long as the browser tab: a shared PC forgets it.
@@ -202,12 +204,16 @@ const T = texts({
   import_too_big: ['Teks terlalu besar ({n} KiB); server menerima impor paling banyak 1 MiB.', 'The text is too big ({n} KiB); the server takes imports of at most 1 MiB.'],
   import_stale: ['Teks berubah sejak diperiksa: periksa lagi sebelum menerapkan.', 'The text changed since it was checked: check again before applying.'],
   version: ['Versi konfigurasi {v}', 'Configuration version {v}'],
+  ...BOOKING_TEXTS,
+  ...NOTIFY_TEXTS,
 }, 'id');
 
 // "Indonesian<small lang=en>English</small>": every text a manager reads.
 const both = (key, vars) => T.both(key, vars);
 const bothText = (key, vars) => T.bothText(key, vars);
 const $ = (id) => document.getElementById(id);
+// A service's booking rules: their own module, drawn with this page's fields.
+const booking = bookingKind({ fieldHtml, readField, checkFields, fieldError, both });
 
 // ---------------------------------------------------------------------------- state
 
@@ -220,6 +226,12 @@ const S = {
   notices: 0, reloads: 0,
 };
 window.antreAdmin = S; // for tests and for support staff
+// The notifications' sections (the outbox, `[notify]`): their own module.
+const notify = notifyPanels({
+  fieldHtml, readField, checkFields, fieldError, clearErrors, formAlert, focusInvalid,
+  both, bothText, said, bilingual, esc, api, note, reload, S,
+});
+S.notify = notify.state;
 
 function save() {
   if (S.token) sessionStorage.setItem(STORE, JSON.stringify({ token: S.token, user: S.user }));
@@ -262,6 +274,7 @@ const CHECKS = {
   password: (v) => v.length >= 10 && v.length <= 128 ? null : 'err_password',
   url: (v) => /^https?:\/\/\S+$/.test(v) ? null : 'err_url',
   date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) ? null : 'err_date',
+  channel: (v) => /^[a-z0-9_-]{1,32}$/.test(v) ? null : 'err_channel',
 };
 
 // ---------------------------------------------------------------------------- what is edited
@@ -287,7 +300,7 @@ const STANDARD = ['requirements', 'requirements_en', 'procedure', 'procedure_en'
 
 // Each list the admin API edits: its path, key, columns and form fields. A field:
 // `name` (the TOML key), `type` (text, number, select, list, lines, textarea, bool,
-// checks, days, password, date), `required`, `check` (CHECKS), `hint`, `options`.
+// checks, days, password, date, booking), `required`, `check` (CHECKS), `hint`, `options`.
 const RES = {
   agencies: {
     key: 'code',
@@ -311,6 +324,7 @@ const RES = {
       { name: 'agency' }, { name: 'prefix' },
       { name: 'target_wait_min', num: true }, { name: 'daily_quota', num: true },
       { name: 'counters', label: 'col_counters', num: true, value: (s) => servingCount(s.code) },
+      { name: 'booking', label: 'col_booking', value: (s) => (s.booking ? 1 + (s.booking.sessions || []).length : 0), html: (s) => booking.cell(s) },
     ],
     fields: (item) => [
       { name: 'code', required: true, check: 'code', hint: 'h_code', key: true },
@@ -326,6 +340,7 @@ const RES = {
       { name: 'last_ticket', check: 'time', hint: 'h_last_ticket' },
       { name: 'days', type: 'days', hint: 'h_days_service', wide: true },
       { name: 'hours_by_day', type: 'byday', check: 'byday', hint: 'h_byday', wide: true },
+      { name: 'booking', type: 'booking', wide: true },
       ...STANDARD.map((name) => ({
         name, group: 'standard', type: name.startsWith('requirements') ? 'lines' : name.startsWith('procedure') ? 'textarea' : 'text',
         wide: name.startsWith('requirements') || name.startsWith('procedure'),
@@ -478,6 +493,8 @@ const SECTIONS = [
   { id: 'users', lists: ['users'] },
   { id: 'running', build: buildRunningPanel },
   { id: 'holidays', lists: ['holidays'] },
+  { id: 'outbox', build: (panel) => notify.buildOutbox(panel) },
+  { id: 'notify', build: (panel) => notify.buildSettings(panel) },
   { id: 'import', build: buildImportPanel },
 ];
 
@@ -543,6 +560,7 @@ function fieldHtml(p, f, value) {
           `<span class="opt">${esc(o.label)}</span>${o.extra ? ` <span class="extra">${esc(o.extra)}</span>` : ''}</label>`).join('') +
         `</div>${hint}${err}</fieldset>`;
     }
+    case 'booking': return booking.html(p, f, v);
     default: {
       const type = { number: 'number', password: 'password', date: 'date' }[f.type] || 'text';
       const extra = f.type === 'number' ? ' min="0" step="1" inputmode="numeric"' : f.type === 'password' ? ' autocomplete="new-password"' : ' autocomplete="off"';
@@ -553,8 +571,10 @@ function fieldHtml(p, f, value) {
   }
 }
 
-// Wires what fields need after they are in the page: the filters of checkbox lists.
+// Wires what fields need after they are in the page: the filters of checkbox lists,
+// the booking group's switch and session buttons.
 function wireFields(root) {
+  for (const group of root.querySelectorAll('fieldset.booking')) booking.wire(root, group.id.replace(/-booking$/, ''));
   for (const set of root.querySelectorAll('fieldset.checks')) {
     const filter = set.querySelector('.check-filter');
     const count = set.querySelector('.picked');
@@ -608,6 +628,7 @@ function readField(root, p, f) {
       return items.length ? items : undefined;
     }
     case 'password': return el.value ? el.value : undefined;
+    case 'booking': return booking.read(root, p);
     default: {
       const text = el.value.trim();
       return text ? text : undefined;
@@ -644,6 +665,13 @@ function fieldError(root, p, name, html) {
   err.hidden = false;
   el.setAttribute('aria-invalid', 'true');
   return true;
+}
+
+// The first field marked wrong, in the order of the form.
+function focusInvalid(root) {
+  const el = root.querySelector('[aria-invalid="true"]');
+  const target = el && el.tagName === 'FIELDSET' ? el.querySelector('input') : el;
+  if (target) target.focus();
 }
 
 function focusField(root, p, name) {
@@ -686,6 +714,12 @@ function fieldOf(err, fields, values) {
 function showRefusal(root, p, err, fields, values, formErrorEl) {
   if (err.code === 'version_conflict') {
     formAlert(formErrorEl, both('conflict'));
+    return;
+  }
+  const about = err.code === 'invalid_config' ? booking.refusal(root, p, bilingual(err.message)[1], said(err.message)) : null;
+  if (about) {
+    focusInvalid(root);
+    formAlert(formErrorEl, both('err_fix'));
     return;
   }
   const field = fieldOf(err, fields, values);
@@ -860,6 +894,7 @@ function selectSection(id, focus) {
   if (focus) $(`tab-${id}`).focus();
   if (location.hash !== '#' + id) history.replaceState(null, '', '#' + id);
   if (id === 'running') loadRunningText();
+  notify.showOutbox(id === 'outbox');
 }
 
 // ---------------------------------------------------------------------------- lists
@@ -974,6 +1009,7 @@ function renderAll() {
   // The site form is filled again only for a new version, and never under the
   // manager's typing (their save then meets the version conflict, and says so).
   if (!S.siteDirty && (!S.siteForm || S.siteForm.version !== S.version)) fillSitePanel();
+  notify.render();
   $('version').textContent = bothText('version', { v: S.version });
 }
 
@@ -1108,11 +1144,12 @@ async function saveForm(ev) {
   const key = F.item ? String(F.item[res.key]) : values[res.key];
   const taken = !F.item && key && list(F.name).some((x) => String(x[res.key]) === key) ? { field: res.key } : null;
   const errors = Object.assign(res.check ? res.check(values) : {}, checkFields(F.fields, values, taken));
+  if (F.fields.some((f) => f.type === 'booking')) Object.assign(errors, booking.check(root, 'f'));
   const wrong = Object.keys(errors);
   if (wrong.length) {
     for (const f of wrong) fieldError(root, 'f', f, both(errors[f]));
     formAlert($('form-error'), both('err_fix'));
-    focusField(root, 'f', F.fields.find((f) => errors[f.name]).name);
+    focusInvalid(root);
     return;
   }
   let body;

@@ -1,6 +1,6 @@
 // The reports (`/reports`), for supervisors and admins: over a period, the summary by
 // the chosen group with its total, the daily trend, the busiest hours, the officers,
-// the month's "Rekap Layanan", the weekly visits and the SKM (IKM, mutu, kinerja, NRR
+// the month's "Rekap Layanan", the weekly visits, the bookings per day and session, and the SKM (IKM, mutu, kinerja, NRR
 // per unsur). Every figure comes from `GET /api/v1/reports/…` (docs/reports.md defines
 // them); the charts are SVG drawn here, the files (CSV, XLSX) are the API's own. An
 // agency-scoped supervisor sees their agency only (the API refuses others).
@@ -106,6 +106,21 @@ const T = texts({
   kin_Kurang_Baik: ['Kurang Baik', 'Poor'],
   kin_Tidak_Baik: ['Tidak Baik', 'Very poor'],
   printed: ['Dicetak {at} oleh {user}', 'Printed {at} by {user}'],
+  // Bookings.
+  b_booked: ['Dipesan', 'Booked'],
+  b_checked_in: ['Check-in', 'Checked in'],
+  b_no_show: ['Tidak hadir', 'No-show'],
+  b_cancelled: ['Batal', 'Cancelled'],
+  b_pending: ['Menunggu check-in', 'Waiting'],
+  b_left: ['Sisa kursi', 'Seats left'],
+  b_quota: ['Kuota', 'Quota'],
+  b_date: ['Tanggal', 'Date'],
+  b_service: ['Layanan', 'Service'],
+  b_session: ['Sesi', 'Session'],
+  b_remote: ['Antre dari rumah', 'Remote queue'],
+  b_none: ['Belum ada booking pada periode ini.', 'No bookings in this period.'],
+  b_upcoming: ['akan datang', 'upcoming'],
+  b_caption: ['Booking per hari dan sesi, {from} s.d. {to}', 'Bookings per day and session, {from} to {to}'],
 }, 'id');
 // Both languages, or one where they say the same ("P90", "SKM").
 const both = (key, vars) => (T.in(key, 0, vars) === T.in(key, 1, vars) ? esc(T.tr(key, vars)) : T.both(key, vars));
@@ -115,8 +130,10 @@ const $ = (id) => document.getElementById(id);
 const GROUPS = ['agency', 'service', 'counter', 'officer', 'priority', 'hour', 'weekday', 'day'];
 const WEEKDAYS = [['Sen', 'Mon'], ['Sel', 'Tue'], ['Rab', 'Wed'], ['Kam', 'Thu'], ['Jum', 'Fri'], ['Sab', 'Sat'], ['Min', 'Sun']];
 const S = staffSession(STORE);
+// The bookings section looks this many days past the period's end (seats booked ahead).
+const BOOKING_AHEAD_DAYS = 7;
 const R = {
-  site: null, summary: null, trend: null, heatmap: null, officers: null, recap: null, weekly: null, skm: null,
+  site: null, summary: null, trend: null, heatmap: null, officers: null, recap: null, weekly: null, bookings: null, skm: null,
   loads: {}, downloads: 0, ready: false,
 };
 window.antreReports = R; // for tests and for support staff
@@ -136,6 +153,7 @@ const PATHS = {
   officers: (r) => `/reports/officers?${queryString({ from: r.from, to: r.to, agency: r.agency })}`,
   recap: (r) => `/reports/recap?${queryString({ month: $('recap-month').value, agency: r.agency })}`,
   weekly: (r) => `/reports/weekly?${queryString({ week: $('weekly-day').value, agency: r.agency })}`,
+  bookings: (r) => `/reports/bookings?${queryString({ from: r.from, to: bookingsTo(r), agency: r.agency })}`,
   skm: (r) => `/reports/skm?${queryString(Object.assign({ from: r.from, to: r.to }, skmScope(r)))}`,
   respondents: (r) => `/reports/skm/respondents?${queryString({ from: r.from, to: r.to, agency: skmScope(r).agency || r.agency })}`,
 };
@@ -179,6 +197,7 @@ function loadAll() {
   load('officers', (d) => { renderOfficers(d); fillSkmValues(); });
   load('recap', renderRecap);
   load('weekly', renderWeekly);
+  load('bookings', renderBookings);
   load('skm', renderSkm);
 }
 
@@ -388,6 +407,57 @@ function renderWeekly(data) {
   });
 }
 
+// ---------------------------------------------------------------------------- bookings
+
+// A day `n` days after `day` (YYYY-MM-DD).
+function dayPlus(day, n) {
+  const d = new Date(day + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+// The bookings' last day: the period's, or up to a week ahead when asked (the seats
+// booked for the coming days are what a manager plans with).
+function bookingsTo(r) {
+  if (!$('bookings-ahead').checked || !R.site) return r.to;
+  const ahead = dayPlus(localDay(R.site.timezone), BOOKING_AHEAD_DAYS);
+  return r.to > ahead ? r.to : ahead;
+}
+
+const B_TOTALS = ['booked', 'checked_in', 'no_show', 'cancelled'];
+const B_COLS = ['quota', 'booked', 'checked_in', 'no_show', 'cancelled', 'pending', 'left'];
+
+function renderBookings(data) {
+  const table = $('bookings-table');
+  const totals = $('bookings-totals');
+  if (!data) { table.innerHTML = ''; totals.innerHTML = ''; $('bookings-period').textContent = ''; return; }
+  $('bookings-period').textContent = `${data.from} – ${data.to}`;
+  totals.innerHTML = B_TOTALS.map((k) => `<div class="total-card" data-total="${k}" data-value="${esc(data[k])}">` +
+    `<div class="total-label">${both('b_' + k)}</div><div class="total-value">${num(data[k])}</div></div>`).join('');
+  const today = localDay(R.site && R.site.timezone);
+  const service = (code) => {
+    const s = R.site && R.site.services.find((x) => x.code === code);
+    return s ? `${esc(s.name)} <span class="code">${esc(code)}</span>` : esc(code);
+  };
+  const weekday = (day) => WEEKDAYS[(new Date(day + 'T00:00:00Z').getUTCDay() + 6) % 7];
+  const head = `<tr><th scope="col">${both('b_date')}</th><th scope="col">${both('b_service')}</th><th scope="col">${both('b_session')}</th>` +
+    B_COLS.map((c) => `<th scope="col" class="num">${both('b_' + c)}</th>`).join('') + '</tr>';
+  const body = data.rows.length ? data.rows.map((r) => {
+    const w = weekday(r.date);
+    const upcoming = r.date > today ? ` <span class="badge">${both('b_upcoming')}</span>` : '';
+    const session = r.start ? `${esc(r.start)}–${esc(r.end)}` : both('b_remote');
+    return `<tr data-date="${esc(r.date)}" data-service="${esc(r.service)}" data-start="${esc(r.start || '')}"${r.date > today ? ' class="upcoming"' : ''}>` +
+      `<th scope="row">${esc(w[0])}, ${esc(r.date)}<small lang="en">${esc(w[1])}</small>${upcoming}</th>` +
+      `<td>${service(r.service)}</td><td class="session">${session}</td>` +
+      B_COLS.map((c) => `<td class="num" data-col="${c}" data-value="${esc(r[c])}">${num(r[c])}</td>`).join('') + '</tr>';
+  }).join('') : `<tr><td class="empty" colspan="${B_COLS.length + 3}">${both('b_none')}</td></tr>`;
+  const sum = (c) => data.rows.reduce((t, r) => t + (r[c] || 0), 0);
+  const foot = data.rows.length ? `<tfoot><tr><th scope="row" colspan="3">${both('total')}</th>` +
+    B_COLS.map((c) => `<td class="num" data-col="${c}" data-value="${sum(c)}">${num(sum(c))}</td>`).join('') + '</tr></tfoot>' : '';
+  table.innerHTML = `<caption class="sr-only" data-overflow-ok>${esc(bothText('b_caption', { from: data.from, to: data.to }))}</caption>` +
+    `<thead>${head}</thead><tbody>${body}</tbody>${foot}`;
+}
+
 // ---------------------------------------------------------------------------- SKM
 
 const SKM_KINDS = ['mpp', 'agency', 'service', 'counter', 'officer'];
@@ -500,6 +570,7 @@ function wire() {
   $('controls').addEventListener('submit', (e) => { e.preventDefault(); loadAll(); });
   $('recap-month').addEventListener('change', () => { if ($('recap-month').value) load('recap', renderRecap); });
   $('weekly-day').addEventListener('change', () => { if ($('weekly-day').value) load('weekly', renderWeekly); });
+  $('bookings-ahead').addEventListener('change', () => { if (R.ready) load('bookings', renderBookings); });
   $('skm-kind').addEventListener('change', () => { fillSkmValues(); if ($('skm-kind').value === 'mpp') load('skm', renderSkm); });
   $('skm-value').addEventListener('change', () => load('skm', renderSkm));
   $('agency').addEventListener('change', fillSkmValues);

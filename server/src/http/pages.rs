@@ -45,6 +45,8 @@ pub fn admin_asset(file: &str) -> Option<(&'static str, &'static [u8])> {
     match file {
         "" | "index.html" => Some((HTML, include_bytes!("../../assets/admin/index.html"))),
         "admin.js" => Some((JS, include_bytes!("../../assets/admin/admin.js"))),
+        "booking.js" => Some((JS, include_bytes!("../../assets/admin/booking.js"))),
+        "notify.js" => Some((JS, include_bytes!("../../assets/admin/notify.js"))),
         "admin.css" => Some((CSS, include_bytes!("../../assets/admin/admin.css"))),
         _ => None,
     }

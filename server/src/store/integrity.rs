@@ -71,7 +71,7 @@ fn differences(row: &Ticket, view: &wire::Ticket) -> Vec<&'static str> {
                 .map(|t| t.as_millisecond())
     };
     let mut out = Vec::new();
-    let checks: [(&'static str, bool); 13] = [
+    let checks: [(&'static str, bool); 14] = [
         ("number", row.label() == view.number),
         ("service", row.service == view.service),
         ("status", row.status == view.status),
@@ -88,6 +88,10 @@ fn differences(row: &Ticket, view: &wire::Ticket) -> Vec<&'static str> {
         ("recalls", row.recalls == view.recalls),
         ("transfers", row.transfers == view.transfers),
         ("kiosk", row.kiosk == view.kiosk),
+        (
+            "booking",
+            row.booking.as_deref().map(crate::engine::display_code) == view.booking,
+        ),
     ];
     for (field, same) in checks {
         if !same {

@@ -16,6 +16,7 @@ mod durability;
 mod garbage;
 mod hostile;
 mod kiosks;
+mod manager_booking;
 mod midnight;
 mod notifications;
 mod pages;
