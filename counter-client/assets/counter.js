@@ -2,7 +2,10 @@
 // key. State comes from the server (REST and the live stream); the page keeps only the
 // token, the chosen counter and the session's recent tickets, so a reload or a server
 // restart never loses the officer's place.
-import { buildIndex, clock as siteClock, esc, follow, loadSite, newKey, request, search, sleep, texts } from '/assets/antre.js';
+import {
+  bookingCode, buildIndex, clock as siteClock, esc, follow, loadSite, localDay, newKey, queryString, request, search,
+  showBookingCode, sleep, texts, windowTime,
+} from '/assets/antre.js';
 
 const API = '/api/v1';
 const STORE = 'antre.counter.v1';
@@ -19,6 +22,8 @@ const RECENT_MAX = 10;
 const QUEUES_DEBOUNCE_MS = 300;
 // Closing needs a second press of * within this time.
 const CLOSE_CONFIRM_MS = 5000;
+// The bookings are searched again this long after the last key typed.
+const BOOKINGS_DEBOUNCE_MS = 250;
 
 // Buttons, their keys (numeric keypad first; the digits also work on the top row) and
 // the API action behind each. Documented in docs/counter.md, with the terminal client's
@@ -36,6 +41,7 @@ const COMMANDS = [
   { cmd: 'pause', key: '7', action: 'pause' },
   { cmd: 'resume', key: '8', action: 'resume' },
   { cmd: 'reinstate', key: '9' },
+  { cmd: 'checkIn', key: 'b' },
   { cmd: 'open', key: '/', action: 'open' },
   { cmd: 'close', key: '*', action: 'close', cls: 'danger' },
   { cmd: 'cancelTicket', key: 'x', cls: 'danger', floor: true },
@@ -44,7 +50,7 @@ const KEYS = {
   'Enter': 'callNext', '+': 'callNext', '.': 'recall', ',': 'recall', '0': 'start', '1': 'complete',
   '2': 'noShow', '3': 'transfer', '4': 'hold', '5': 'callTicket', '6': 'resumeHeld', '7': 'pause',
   '8': 'resume', '9': 'reinstate', '/': 'open', '*': 'close', 'x': 'cancelTicket', 'X': 'cancelTicket',
-  '-': 'lang',
+  'b': 'checkIn', 'B': 'checkIn', '-': 'lang',
 };
 // Actions on a ticket rather than on a counter: `POST /tickets/{id}/{action}`.
 const TICKET_ACTIONS = { reinstate: (t) => t.status === 'waiting', cancel: (t) => t.status === 'cancelled' };
@@ -204,6 +210,38 @@ const T = texts({
   pick_unfit_cancel: ['{n} berstatus {st}: tiket ini tidak dapat dibatalkan.', '{n} is {st}: it cannot be cancelled.'],
   pick_reason_needed: ['Tulis alasan pembatalan.', 'Write why the ticket is cancelled.'],
   floor_only: ['Hanya penyelia dan admin yang dapat membatalkan tiket.', 'Only supervisors and admins can cancel tickets.'],
+  // Checking a booking in.
+  checkIn: ['Check-in booking…', 'Check in a booking…'],
+  checkin_title: ['Check-in booking', 'Booking check-in'],
+  checkin_hint: ['Booking hari ini di layanan loket ini. Cocokkan nama dan 4 digit terakhir NIK dengan KTP. ↑↓ memilih; Enter check-in; Esc menutup.', 'Today\'s bookings for this counter\'s services. Compare the name and the NIK\'s last four digits with the KTP. ↑↓ to choose; Enter checks in; Esc closes.'],
+  checkin_search: ['Kode booking, nama, atau 4 digit terakhir NIK', 'Booking code, name, or the NIK\'s last four digits'],
+  checkin_search_hint: ['mis. ACDE-FH34, Andi, 0003', 'e.g. ACDE-FH34, Andi, 0003'],
+  checkin_list: ['Booking hari ini', 'Today\'s bookings'],
+  checkin_go: ['Check-in', 'Check in'],
+  close_dialog: ['Tutup', 'Close'],
+  checkin_none: ['Tidak ada booking hari ini untuk layanan loket ini. Ketik kodenya bila ada.', 'No booking today for this counter\'s services. Type the code if there is one.'],
+  checkin_no_match: ['Tidak ada booking hari ini yang cocok.', 'No booking today matches.'],
+  checkin_by_code: ['Tidak ada di daftar — Enter melakukan check-in kode {code}.', 'Not in the list — Enter checks in code {code}.'],
+  checkin_type: ['Pilih booking dari daftar, atau ketik kodenya (8 karakter).', 'Choose a booking from the list, or type its code (8 characters).'],
+  nik_last4: ['NIK …{n}', 'NIK …{n}'],
+  remote: ['dari rumah', 'remote'],
+  tomorrow: ['besok', 'tomorrow'],
+  bk_booked: ['belum check-in', 'not checked in'],
+  bk_early: ['check-in mulai {t}', 'check-in from {t}'],
+  bk_late: ['check-in lewat ({t})', 'check-in closed ({t})'],
+  bk_checked_in: ['sudah check-in · {n}', 'checked in · {n}'],
+  bk_cancelled: ['dibatalkan', 'cancelled'],
+  bk_no_show: ['tidak datang', 'no-show'],
+  checkin_done: ['Booking {code} ({name}) masuk antrean {service}, urutan ke-{pos}. Dipanggil pada gilirannya; untuk memanggilnya sekarang, panggil di luar urutan dengan alasan.', 'Booking {code} ({name}) joined the line for {service}, place {pos}. It is called in its turn; to call it now, call it out of turn with a reason.'],
+  checkin_said: ['{n}: booking {code} check-in, urutan ke-{pos}', '{n}: booking {code} checked in, place {pos}'],
+  checkin_call: ['Panggil {n}…', 'Call {n}…'],
+  ci_early: ['Terlalu awal: check-in booking {code} dibuka {from} sampai {until}.', 'Too early: booking {code} can be checked in from {from} until {until}.'],
+  ci_late: ['Waktu check-in booking {code} sudah lewat (sampai {until}). Pengunjung dapat mengambil nomor antrean biasa.', 'The check-in time of booking {code} has passed (it closed at {until}). The visitor can take an ordinary number.'],
+  ci_closed: ['Check-in booking {code} hanya {from} sampai {until}.', 'Booking {code} can be checked in from {from} until {until} only.'],
+  ci_done: ['Booking {code} sudah check-in.', 'Booking {code} is already checked in.'],
+  ci_done_n: ['Booking {code} sudah check-in: tiket {n}.', 'Booking {code} is already checked in: ticket {n}.'],
+  ci_inactive: ['Booking {code} sudah dibatalkan atau tidak datang; tidak dapat check-in.', 'Booking {code} was cancelled or is a no-show; it cannot be checked in.'],
+  ci_not_found: ['Kode booking {code} tidak ditemukan.', 'Booking code {code} was not found.'],
 }, saved.lang);
 const S = {
   lang: saved.lang === 'en' ? 'en' : 'id',
@@ -217,8 +255,8 @@ const S = {
   closeArmedUntil: 0, retryAfterLogin: null, transferSel: 0, actions: 0,
   // Who took this counter over from this user, and when: the page stops acting on it.
   takenBy: null,
-  // The open ticket dialog, the leave question, the takeover question.
-  pick: null, leave: null, takeOver: null,
+  // The open ticket dialog, the leave question, the takeover question, the check-in.
+  pick: null, leave: null, takeOver: null, checkin: null,
 };
 window.antreCounter = S; // for tests and for support staff poking at a desk
 
@@ -249,7 +287,8 @@ const otherHolder = () => {
 // or (for an officer) whoever has it open.
 const blockedBy = () => (S.takenBy ? S.takenBy.by : (!floor() && otherHolder()) || null);
 
-class ApiError extends Error { constructor(status, code, message) { super(message); this.status = status; this.code = code; } }
+// `detail`: the answer's whole `error` (a refused check-in's `window`).
+class ApiError extends Error { constructor(status, code, message, detail) { super(message); this.status = status; this.code = code; this.detail = detail || {}; } }
 class NetError extends Error {}
 
 // The answer's JSON (null for 204), or an ApiError the officer must see, or a NetError
@@ -266,7 +305,7 @@ async function api(method, path, body, key) {
   if (res.status < 200 || res.status > 299) {
     // A restarting server or storage trouble: nothing was saved, so it may be retried.
     if (res.status >= 502 && res.status <= 504) throw new NetError('HTTP ' + res.status);
-    throw new ApiError(res.status, data?.error?.code || 'http_' + res.status, data?.error?.message || 'HTTP ' + res.status);
+    throw new ApiError(res.status, data?.error?.code || 'http_' + res.status, data?.error?.message || 'HTTP ' + res.status, data?.error);
   }
   return data;
 }
@@ -463,6 +502,8 @@ function connect() {
         }
       }
       if (msg.ticket && msg.ticket.counter === S.counter && msg.type !== 'ticket.issued') remember(msg.ticket);
+      // A booking checked in elsewhere (the kiosk, another counter): the open list says so.
+      if (S.checkin && msg.type === 'ticket.issued' && msg.ticket?.booking) loadBookings();
       if (msg.type.startsWith('ticket.') || msg.type === 'counter.opened' || msg.type === 'counter.closed') refreshQueues();
       render();
       updateChoice();
@@ -520,6 +561,7 @@ function onDialogClosed(id) {
   if (id === 'pick') S.pick = null;
   if (id === 'leave') S.leave = null;
   if (id === 'takeover') S.takeOver = null;
+  if (id === 'checkin') { clearTimeout(S.checkin?.timer); S.checkin = null; }
   const back = returnFocus.get(id);
   returnFocus.delete(id);
   if (back && back.isConnected && back !== document.body && !back.disabled && back.offsetParent !== null) back.focus();
@@ -741,7 +783,8 @@ const localTime = (date, seconds = false) => siteClock(S.site?.timezone, S.lang)
 
 const counterInfo = () => S.site?.counters.find((c) => c.code === S.counter);
 const service = (code) => S.site?.services.find((s) => s.code === code);
-const serviceName = (code) => { const s = service(code); return s ? (S.lang === 'id' ? s.name : s.name_en) : code; };
+const serviceNameIn = (code, lang) => { const s = service(code); return s ? (lang === 'id' ? s.name : s.name_en) : code; };
+const serviceName = (code) => serviceNameIn(code, S.lang);
 const agencyShort = (code) => S.site?.agencies.find((a) => a.code === code)?.short || code;
 
 function applyLang() {
@@ -755,6 +798,7 @@ function applyLang() {
   render();
   if ($('transfer').open) renderTransferList();
   if (S.pick) { labelPick(); renderPick(); }
+  if (S.checkin) { renderCheckIn(); renderCheckInOutcome(); }
   if (S.takeOver) $('takeover-text').innerHTML = T.both('takeover_q', { who: S.takeOver.from });
   if (S.leave) {
     $('leave-title').textContent = t(S.leave.then === 'close' ? 'leave_close_title' : 'leave_logout_title');
@@ -836,7 +880,7 @@ function render() {
     callNext: mine && st === 'open', recall: mine && tk?.status === 'called', start: mine && tk?.status === 'called',
     complete: mine && !!tk, noShow: mine && tk?.status === 'called', transfer: mine && !!tk, hold: mine && !!tk,
     callTicket: mine && st === 'open', resumeHeld: mine && st === 'open' && !tk && (v?.held?.length || 0) > 0,
-    pause: mine && st === 'open' && !tk, resume: mine && st === 'paused', reinstate: true,
+    pause: mine && st === 'open' && !tk, resume: mine && st === 'paused', reinstate: true, checkIn: true,
     open: st === 'closed' || !!otherHolder(), close: mine && st !== 'closed', cancelTicket: floor(),
   };
   labelActions();
@@ -971,6 +1015,7 @@ function command(cmd) {
   const c = COMMANDS.find((x) => x.cmd === cmd);
   // Tickets, not the counter: any officer reinstates, supervisors and admins cancel.
   if (cmd === 'reinstate') { openPick('reinstate'); return; }
+  if (cmd === 'checkIn') { openCheckIn(); return; }
   if (cmd === 'cancelTicket') {
     if (!floor()) { say('warn', t('floor_only')); return; }
     openPick('cancel');
@@ -1033,7 +1078,8 @@ function dialogKey(dialog, e) {
     if (choice && !$('leave-' + choice).hidden) { e.preventDefault(); leaveWith(choice); }
     return;
   }
-  const list = dialog.id === 'transfer' ? { move: moveTransfer, go: doTransfer } : { move: movePick, go: doPick };
+  const list = dialog.id === 'transfer' ? { move: moveTransfer, go: doTransfer }
+    : dialog.id === 'checkin' ? { move: moveCheckIn, go: doCheckIn } : { move: movePick, go: doPick };
   if (e.key === 'ArrowDown') { e.preventDefault(); list.move(1); }
   else if (e.key === 'ArrowUp') { e.preventDefault(); list.move(-1); }
   else if (e.key === 'Enter' && !onButton) { e.preventDefault(); list.go(); }
@@ -1107,14 +1153,15 @@ function labelPick() {
   $('pick-go').classList.toggle('danger', mode === 'cancel');
 }
 
-async function openPick(mode) {
+// `typed`: a number to start with (a booking just checked in, to call it now).
+async function openPick(mode, typed = '') {
   const items = [];
   if (mode === 'cancel') items.push(...(S.view?.held || []));
   if (mode !== 'call') items.push(...S.recent.filter((r) => r.status === 'no_show'));
   S.pick = { mode, items, sel: 0, loading: mode !== 'reinstate' };
   const pick = S.pick;
   labelPick();
-  $('pick-search').value = '';
+  $('pick-search').value = typed;
   $('pick-reason').value = '';
   pickError('');
   openDialog('pick', $('pick-search'));
@@ -1224,6 +1271,252 @@ async function doPick() {
   if (r.error.code === 'reason_required') $('pick-reason').focus();
 }
 
+// ---- Checking a booking in ----------------------------------------------------------
+// The visitor shows the booking's code (or says their name) and their KTP: the officer
+// finds the booking among today's of this counter's services, compares the name and the
+// NIK's last four digits, and checks it in. The ticket joins the line at its session's
+// place (the server's rule); the officer may then call it out of turn with a reason.
+
+function openCheckIn() {
+  S.checkin = { items: [], sel: 0, loading: true, seq: 0, timer: null, busy: false, done: null, error: null };
+  $('checkin-search').value = '';
+  openDialog('checkin', $('checkin-search'));
+  renderCheckIn();
+  renderCheckInOutcome();
+  loadBookings();
+}
+
+function onCheckInTyped() {
+  const ci = S.checkin;
+  if (!ci) return;
+  ci.sel = 0;
+  ci.error = null;
+  renderCheckInOutcome();
+  renderCheckIn();
+  clearTimeout(ci.timer);
+  ci.timer = setTimeout(loadBookings, BOOKINGS_DEBOUNCE_MS);
+}
+
+// Today's bookings of the counter's services that match what is typed (the server
+// matches part of the code, of the name, or the NIK's last four digits), and late in
+// the evening tomorrow's whose check-in has opened already.
+async function loadBookings() {
+  const ci = S.checkin;
+  if (!ci) return;
+  const seq = ++ci.seq;
+  const q = $('checkin-search').value.trim();
+  ci.loading = true;
+  const found = [];
+  const now = serverNow();
+  const tomorrow = localDay(S.site?.timezone, new Date(now + 24 * 3600 * 1000));
+  try {
+    for (const service of counterInfo()?.services || []) {
+      found.push(...await api('GET', '/bookings?' + queryString({ service, q })));
+      const early = await api('GET', '/bookings?' + queryString({ service, q, date: tomorrow }));
+      found.push(...early.filter((b) => Date.parse(b.check_in_from) <= now));
+    }
+  } catch (e) {
+    if (S.checkin !== ci || seq !== ci.seq) return;
+    ci.loading = false;
+    if (e instanceof ApiError && e.status === 401) { askLogin(t('session_expired')); return; }
+    ci.error = () => esc(e instanceof NetError ? t('net_check') : half(e.message));
+    renderCheckInOutcome();
+    renderCheckIn();
+    return;
+  }
+  if (S.checkin !== ci || seq !== ci.seq) return;
+  const chosen = ci.items[ci.sel]?.code;
+  // By day and session, the remote queue's places first (they have none), then by name.
+  found.sort((a, b) => a.date.localeCompare(b.date) || (a.start || '').localeCompare(b.start || '') || a.name.localeCompare(b.name));
+  ci.items = found;
+  ci.loading = false;
+  // The same booking stays chosen; else the first that can be checked in now.
+  const again = found.findIndex((b) => b.code === chosen);
+  ci.sel = again >= 0 ? again : Math.max(0, found.findIndex((b) => b.status === 'booked' && windowNow(b) === 0));
+  renderCheckIn();
+}
+
+// Where now is against a booking's check-in window: -1 before, 0 inside, 1 after.
+function windowNow(b) {
+  const now = serverNow();
+  if (now < Date.parse(b.check_in_from)) return -1;
+  return now < Date.parse(b.check_in_until) ? 0 : 1;
+}
+
+function bookingState(b) {
+  if (b.status === 'checked_in') return t('bk_checked_in', { n: b.ticket?.number || '' });
+  if (b.status !== 'booked') return t('bk_' + b.status);
+  const w = windowNow(b);
+  if (w < 0) return t('bk_early', { t: localTime(new Date(Date.parse(b.check_in_from))) });
+  if (w > 0) return t('bk_late', { t: localTime(new Date(Date.parse(b.check_in_until))) });
+  return t('bk_booked');
+}
+
+function moveCheckIn(by) {
+  const ci = S.checkin;
+  if (!ci) return;
+  ci.sel = Math.max(0, Math.min(ci.sel + by, ci.items.length - 1));
+  renderCheckIn();
+}
+
+function renderCheckIn() {
+  const ci = S.checkin;
+  if (!ci) return;
+  const list = ci.items;
+  ci.sel = Math.max(0, Math.min(ci.sel, list.length - 1));
+  const typed = $('checkin-search').value.trim();
+  const code = bookingCode(typed);
+  const empty = ci.loading ? 'pick_loading' : code ? 'checkin_by_code' : typed ? 'checkin_no_match' : 'checkin_none';
+  // The service is named when the counter has more than one.
+  const several = (counterInfo()?.services || []).length > 1;
+  $('checkin-list').innerHTML = list.length ? list.map((b, i) => {
+    const day = b.date !== localDay(S.site?.timezone, new Date(serverNow())) ? t('tomorrow') + ' ' : '';
+    const when = b.remote ? t('remote') : `${day}${b.start || ''}–${b.end || ''}`;
+    return `<li role="option" id="checkin-opt-${i}" data-i="${i}" class="${i === ci.sel ? 'sel' : ''} bk-${esc(b.status)}" aria-selected="${i === ci.sel}">` +
+      `<b class="bcode">${esc(showBookingCode(b.code))}</b>` +
+      `<span class="name">${esc(b.name)}${several ? `<small>${esc(serviceName(b.service))}</small>` : ''}</span>` +
+      `<span class="nik">${esc(t('nik_last4', { n: b.nik_last4 }))}</span>` +
+      `<span class="when">${esc(when)}</span>` +
+      `<span class="wait">${esc(bookingState(b))}</span></li>`;
+  }).join('') : `<li role="option" aria-disabled="true" aria-selected="false" class="empty">${esc(t(empty, { code: code ? showBookingCode(code) : '' }))}</li>`;
+  const active = list.length ? `checkin-opt-${ci.sel}` : '';
+  $('checkin-search').setAttribute('aria-activedescendant', active);
+  $('checkin-list').setAttribute('aria-activedescendant', active);
+  const sel = $('checkin-list').querySelector('.sel');
+  if (sel) sel.scrollIntoView({ block: 'nearest' });
+  $('checkin-list').querySelectorAll('li[data-i]').forEach((li) => {
+    const i = Number(li.dataset.i);
+    li.addEventListener('click', () => { ci.sel = i; renderCheckIn(); });
+    li.addEventListener('dblclick', () => { ci.sel = i; doCheckIn(); });
+  });
+  $('checkin-go').disabled = ci.busy;
+}
+
+// The outcome under the list: a refusal (an alert), or the ticket just given (a status).
+function renderCheckInOutcome() {
+  const ci = S.checkin;
+  const error = ci?.error ? ci.error() : '';
+  $('checkin-error').hidden = !error;
+  if ($('checkin-error').innerHTML !== error) $('checkin-error').innerHTML = error;
+  const done = ci?.done;
+  const html = done ? `<b class="done-number">${esc(done.ticket.number)}</b><span>${T.both('checkin_done', done.vars)}</span>` : '';
+  if ($('checkin-done').innerHTML !== html) $('checkin-done').innerHTML = html;
+  // Calling it now: the call-a-ticket dialog, at an open counter that is this user's.
+  const call = $('checkin-call');
+  call.hidden = !done || done.ticket.status !== 'waiting' || S.view?.status !== 'open' || !!blockedBy()
+    || !(counterInfo()?.services || []).includes(done.ticket.service);
+  if (done) call.textContent = t('checkin_call', { n: done.ticket.number });
+}
+
+// The booking to check in: a full code typed (any case, with or without the dash),
+// else the one chosen in the list.
+function chosenBooking() {
+  const ci = S.checkin;
+  const typed = bookingCode($('checkin-search').value);
+  const row = ci.items[ci.sel];
+  if (typed) return { code: typed, row: ci.items.find((b) => bookingCode(b.code) === typed) || null };
+  return row ? { code: bookingCode(row.code) || row.code, row } : null;
+}
+
+async function doCheckIn() {
+  const ci = S.checkin;
+  if (!ci || ci.busy) return;
+  const chosen = chosenBooking();
+  if (!chosen) {
+    ci.error = () => esc(t('checkin_type'));
+    renderCheckInOutcome();
+    return;
+  }
+  const { code, row } = chosen;
+  ci.busy = true;
+  ci.error = null;
+  ci.done = null;
+  renderCheckInOutcome();
+  renderCheckIn();
+  let ticket = null, failure = null;
+  try { ticket = await sendCheckIn(code); } catch (e) { failure = e; }
+  ci.busy = false;
+  if (S.checkin !== ci) return;
+  if (failure instanceof ApiError && failure.status === 401) { askLogin(t('session_expired')); return; }
+  if (failure) {
+    ci.error = () => refusal(failure, code, row);
+  } else {
+    const vars = {
+      code: showBookingCode(code), name: row?.name || '', pos: ticket.position != null ? ticket.position + 1 : '—',
+      service: [serviceNameIn(ticket.service, 'id'), serviceNameIn(ticket.service, 'en')],
+    };
+    ci.done = { ticket, vars };
+    S.actions++;
+    say('info', t('checkin_said', { n: ticket.number, code: vars.code, pos: vars.pos }));
+    refreshQueues();
+    loadBookings();
+  }
+  renderCheckInOutcome();
+  renderCheckIn();
+}
+
+// Sends the check-in, again over a network failure. The server checks a booking in
+// once: a repeat whose first try went through is told `already_checked_in`, and then the
+// ticket it became is the answer.
+async function sendCheckIn(code) {
+  const path = `/bookings/${encodeURIComponent(showBookingCode(code))}/check-in`;
+  let pause = FIRST_BACKOFF_MS, last = null, sent = false;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (attempt > 0) { await sleep(pause); pause *= 2; }
+    try {
+      return await api('POST', path);
+    } catch (e) {
+      if (e instanceof NetError) { last = e; sent = true; continue; }
+      if (sent && e.code === 'already_checked_in') {
+        const ticket = await ticketOfBooking(code).catch(() => null);
+        if (ticket) return ticket;
+      }
+      throw e;
+    }
+  }
+  throw last || new NetError('network');
+}
+
+async function ticketOfBooking(code) {
+  const found = await api('GET', '/bookings?' + queryString({ q: code }));
+  const b = found.find((x) => bookingCode(x.code) === code);
+  return b?.ticket ? api('GET', `/tickets/by-number/${encodeURIComponent(b.ticket.number)}`) : null;
+}
+
+// Why the server refused, in both languages: outside the window with its times in the
+// site's zone, already checked in with its ticket, no longer valid, or unknown.
+function refusal(e, code, row) {
+  if (e instanceof NetError) return esc(t('net_check'));
+  const vars = { code: showBookingCode(code) };
+  const zone = S.site?.timezone;
+  switch (e.code) {
+    case 'check_in_closed': {
+      const w = e.detail.window || {};
+      vars.from = windowTime(zone, w.from);
+      vars.until = windowTime(zone, w.until, w.from);
+      const now = serverNow();
+      const key = w.from && now < Date.parse(w.from) ? 'ci_early' : w.until && now >= Date.parse(w.until) ? 'ci_late' : 'ci_closed';
+      return T.both(key, vars);
+    }
+    case 'already_checked_in':
+      return row?.ticket ? T.both('ci_done_n', { ...vars, n: row.ticket.number }) : T.both('ci_done', vars);
+    case 'not_active': return T.both('ci_inactive', vars);
+    case 'booking_not_found': return T.both('ci_not_found', vars);
+    default: return esc(half(e.message));
+  }
+}
+
+// The booking's ticket, now waiting: called out of turn through the call-a-ticket
+// dialog, where the reason is asked.
+function callCheckedIn() {
+  const number = S.checkin?.done?.ticket?.number;
+  if (!number) return;
+  closeDialog('checkin');
+  const blocked = blockedBy();
+  if (blocked) { say('warn', t('blocked', { who: blocked })); return; }
+  openPick('call', number);
+}
+
 // ---- Start ----------------------------------------------------------------------
 async function boot() {
   $('login-form').addEventListener('submit', onLogin);
@@ -1244,7 +1537,11 @@ async function boot() {
   $('takeover-go').addEventListener('click', confirmTakeOver);
   $('leave-cancel').addEventListener('click', () => closeDialog('leave'));
   document.querySelectorAll('[data-leave]').forEach((b) => b.addEventListener('click', () => leaveWith(b.dataset.leave)));
-  for (const id of ['transfer', 'pick', 'takeover', 'leave']) $(id).addEventListener('close', () => onDialogClosed(id));
+  $('checkin-search').addEventListener('input', onCheckInTyped);
+  $('checkin-close').addEventListener('click', () => closeDialog('checkin'));
+  $('checkin-go').addEventListener('click', doCheckIn);
+  $('checkin-call').addEventListener('click', callCheckedIn);
+  for (const id of ['transfer', 'pick', 'takeover', 'leave', 'checkin']) $(id).addEventListener('close', () => onDialogClosed(id));
   applyLang();
   // The site may be restarting: loadSite keeps trying until it answers.
   S.site = await loadSite();

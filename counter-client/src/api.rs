@@ -445,6 +445,16 @@ impl Client {
         .await
     }
 
+    /// Checks a booking in by its code (any case, with or without the dash): the ticket
+    /// it becomes, in line at its session's place. Sent once: a repeat would only be
+    /// told `already_checked_in`.
+    pub async fn check_in(&self, code: &str) -> Result<Ticket, Failure> {
+        let code: String = code.chars().filter(char::is_ascii_alphanumeric).collect();
+        let url = self.url(&format!("/bookings/{}/check-in", code.to_ascii_uppercase()));
+        let res = self.send(self.http.post(url)).await?;
+        res.json().await.map_err(network)
+    }
+
     /// Every counter's live state.
     pub async fn counters(&self) -> Result<Vec<CounterView>, Failure> {
         self.get("/counters").await

@@ -66,6 +66,13 @@ pub enum Mode {
         /// The waiting tickets are being fetched.
         loading: bool,
     },
+    /// Typing a booking's code to check it in (any case, the dash optional).
+    CheckIn {
+        /// The code's letters and digits typed so far, upper case.
+        code: String,
+        /// Sent; the answer is awaited.
+        sending: bool,
+    },
 }
 
 /// What happens after the visitor at the counter is seen to ([`Mode::Leave`]).
@@ -124,6 +131,8 @@ pub enum Request {
     Waiting,
     /// Look up today's ticket with this number, for [`App::on_found`].
     Find(String),
+    /// Check the booking with this code in, for [`App::on_checked_in`].
+    CheckIn(String),
 }
 
 #[derive(Debug, Clone)]
@@ -589,6 +598,7 @@ impl App {
         match &mut self.mode {
             Mode::Transfer { .. } => self.transfer_key(key),
             Mode::Pick { .. } => self.pick_key(key),
+            Mode::CheckIn { .. } => self.check_in_key(key),
             Mode::ConfirmClose => {
                 self.mode = Mode::Main;
                 if matches!(key, Key::Char('*') | Key::Enter) {
@@ -659,7 +669,12 @@ impl App {
     fn command(&mut self, cmd: Cmd) -> Option<Request> {
         let counter_command = !matches!(
             cmd,
-            Cmd::Language | Cmd::Quit | Cmd::Open | Cmd::Reinstate | Cmd::CancelTicket
+            Cmd::Language
+                | Cmd::Quit
+                | Cmd::Open
+                | Cmd::Reinstate
+                | Cmd::CancelTicket
+                | Cmd::CheckIn
         );
         if counter_command && let Some(holder) = self.blocked() {
             self.say(
@@ -703,6 +718,14 @@ impl App {
             },
             Cmd::CallTicket => self.pick(Purpose::Call),
             Cmd::Reinstate => self.pick(Purpose::Reinstate),
+            Cmd::CheckIn => {
+                self.mode = Mode::CheckIn {
+                    code: String::new(),
+                    sending: false,
+                };
+                self.message = None;
+                None
+            }
             Cmd::CancelTicket => {
                 if self.role == Role::Officer {
                     self.say(
@@ -909,6 +932,85 @@ impl App {
         None
     }
 
+    fn check_in_key(&mut self, key: Key) -> Option<Request> {
+        let Mode::CheckIn { code, sending } = &mut self.mode else {
+            return None;
+        };
+        match key {
+            Key::Esc => {
+                self.mode = Mode::Main;
+                self.message = None;
+            }
+            Key::Backspace if !*sending => {
+                code.pop();
+            }
+            // Letters and digits make the code; the dash and spaces people type are
+            // left out.
+            Key::Char(c)
+                if !*sending && c.is_ascii_alphanumeric() && code.len() < BOOKING_CODE_LEN =>
+            {
+                code.push(c.to_ascii_uppercase());
+                self.message = None;
+            }
+            Key::Enter if !*sending => {
+                if code.len() != BOOKING_CODE_LEN {
+                    self.say(
+                        Level::Warning,
+                        "Kode booking terdiri dari 8 huruf dan angka (mis. ACDE-FH34).",
+                        "A booking code has 8 letters and digits (e.g. ACDE-FH34).",
+                    );
+                    return None;
+                }
+                *sending = true;
+                return Some(Request::CheckIn(code.clone()));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// The answer to [`Request::CheckIn`]: the ticket the booking became, said on the
+    /// message line with its place in line; a refusal keeps the code to correct it.
+    pub fn on_checked_in(&mut self, code: &str, result: Result<Ticket, Failure>) {
+        if let Mode::CheckIn { sending, .. } = &mut self.mode {
+            *sending = false;
+        }
+        let shown = booking_code_shown(code);
+        match result {
+            Ok(t) => {
+                self.mode = Mode::Main;
+                let n = &t.number;
+                let pos = t.position.map_or("—".to_string(), |p| (p + 1).to_string());
+                self.say(
+                    Level::Info,
+                    &format!(
+                        "{n}: booking {shown} check-in, urutan ke-{pos}. Dipanggil pada gilirannya; 5 memanggilnya di luar urutan."
+                    ),
+                    &format!(
+                        "{n}: booking {shown} checked in, place {pos} in line. Called in its turn; 5 calls it out of turn."
+                    ),
+                );
+            }
+            Err(failure) => match failure.code() {
+                Some("booking_not_found") => self.say(
+                    Level::Warning,
+                    &format!("Kode booking {shown} tidak ditemukan."),
+                    &format!("Booking code {shown} was not found."),
+                ),
+                Some(_) => {
+                    let text = failure.to_string();
+                    let (id, en) = (Lang::Id.half(&text), Lang::En.half(&text));
+                    self.say(
+                        Level::Warning,
+                        &format!("Check-in {shown}: {id}"),
+                        &format!("Check-in {shown}: {en}"),
+                    );
+                }
+                None => self.message = Some((Level::Error, failure.to_string())),
+            },
+        }
+    }
+
     fn transfer_key(&mut self, key: Key) -> Option<Request> {
         let count = self.transfer_matches().len();
         let chosen = self
@@ -983,6 +1085,17 @@ impl Cmd {
             Action::Cancel { .. } => Cmd::CancelTicket,
             Action::Requeue => return None,
         })
+    }
+}
+
+/// Letters and digits in a booking code.
+const BOOKING_CODE_LEN: usize = 8;
+
+/// A booking code as people read it: `ACDE-FH34`.
+pub fn booking_code_shown(code: &str) -> String {
+    match (code.get(..4), code.get(4..)) {
+        (Some(a), Some(b)) if !b.is_empty() => format!("{a}-{b}"),
+        _ => code.to_string(),
     }
 }
 

@@ -24,6 +24,8 @@ pub enum Cmd {
     Resume,
     /// Put a no-show back in line.
     Reinstate,
+    /// Check a booking in by its code: its ticket joins the line.
+    CheckIn,
     Open,
     Close,
     /// Withdraw a ticket (supervisors and admins).
@@ -34,7 +36,7 @@ pub enum Cmd {
 
 impl Cmd {
     /// Every command in the order the screen lists them.
-    pub const ALL: [Cmd; 17] = [
+    pub const ALL: [Cmd; 18] = [
         Cmd::CallNext,
         Cmd::Recall,
         Cmd::Start,
@@ -47,6 +49,7 @@ impl Cmd {
         Cmd::Pause,
         Cmd::Resume,
         Cmd::Reinstate,
+        Cmd::CheckIn,
         Cmd::Open,
         Cmd::Close,
         Cmd::CancelTicket,
@@ -77,6 +80,7 @@ impl Cmd {
             '/' => Cmd::Open,
             '*' => Cmd::Close,
             'x' => Cmd::CancelTicket,
+            'b' => Cmd::CheckIn,
             '-' => Cmd::Language,
             'q' => Cmd::Quit,
             _ => return None,
@@ -101,6 +105,7 @@ impl Cmd {
             Cmd::Open => "/",
             Cmd::Close => "*",
             Cmd::CancelTicket => "x",
+            Cmd::CheckIn => "b",
             Cmd::Language => "-",
             Cmd::Quit => "q",
         }
@@ -120,6 +125,7 @@ impl Cmd {
             Cmd::Pause => ("Istirahat", "Break"),
             Cmd::Resume => ("Selesai istirahat", "End break"),
             Cmd::Reinstate => ("Pulihkan tidak hadir", "Reinstate a no-show"),
+            Cmd::CheckIn => ("Check-in booking", "Check in a booking"),
             Cmd::Open => ("Buka loket", "Open counter"),
             Cmd::Close => ("Tutup loket", "Close counter"),
             Cmd::CancelTicket => ("Batalkan tiket", "Cancel a ticket"),

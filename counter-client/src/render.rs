@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
-use crate::app::{App, Leaving, Level, Mode, Purpose};
+use crate::app::{App, Leaving, Level, Mode, Purpose, booking_code_shown};
 use crate::i18n::{Lang, clock, minutes, ticket_status};
 use crate::keys::Cmd;
 
@@ -55,6 +55,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Mode::Pick { .. } => draw_pick(frame, body, app),
         Mode::Leave { then } => draw_leave(frame, body, app, *then),
         Mode::ConfirmTakeOver { from } => draw_take_over(frame, body, app, from),
+        Mode::CheckIn { code, sending } => draw_check_in(frame, body, app, code, *sending),
         Mode::Main | Mode::ConfirmClose => {}
     }
 }
@@ -601,6 +602,41 @@ fn draw_take_over(frame: &mut Frame<'_>, body: Rect, app: &App, from: &str) {
         frame,
         body,
         l.pick(" Ambil alih loket ", " Take over the counter "),
+        lines,
+    );
+}
+
+/// Typing a booking's code to check it in ([`Mode::CheckIn`]).
+fn draw_check_in(frame: &mut Frame<'_>, body: Rect, app: &App, code: &str, sending: bool) {
+    let l = app.lang;
+    let state = if sending {
+        l.pick("  memproses…", "  working…")
+    } else {
+        "▌"
+    };
+    let lines = vec![
+        Line::styled(
+            format!(
+                " {} {}{state}",
+                l.pick("Kode booking:", "Booking code:"),
+                booking_code_shown(code)
+            ),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::raw(format!(
+            " {}",
+            l.pick(
+                "Kode dari QR atau layar pengunjung; huruf besar/kecil, - boleh.",
+                "The code on the visitor's QR or screen; any case, dash optional.",
+            )
+        )),
+        key_line("Enter", l.pick("Check-in", "Check in")),
+        key_line("Esc", l.pick("Batal", "Cancel")),
+    ];
+    dialog(
+        frame,
+        body,
+        l.pick(" Check-in booking ", " Booking check-in "),
         lines,
     );
 }

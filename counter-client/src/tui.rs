@@ -37,6 +37,7 @@ enum Done {
     Acted(Action, Result<Outcome, Failure>),
     Waiting(Result<Vec<Ticket>, Failure>),
     Found(Box<Result<Ticket, Failure>>),
+    CheckedIn(String, Box<Result<Ticket, Failure>>),
 }
 
 /// Carries out a request of the screen in the background (its answer comes back as a
@@ -81,6 +82,12 @@ fn dispatch(
         Some(Request::Find(number)) => {
             tokio::spawn(async move {
                 let _ = tx.send(Done::Found(Box::new(client.by_number(&number).await)));
+            });
+        }
+        Some(Request::CheckIn(code)) => {
+            tokio::spawn(async move {
+                let result = client.check_in(&code).await;
+                let _ = tx.send(Done::CheckedIn(code, Box::new(result)));
             });
         }
     }
@@ -210,6 +217,10 @@ pub async fn run(mut setup: Setup) -> anyhow::Result<()> {
                     }
                     Done::Waiting(result) => app.on_waiting(result),
                     Done::Found(result) => app.on_found(*result),
+                    Done::CheckedIn(code, result) => {
+                        app.on_checked_in(&code, *result);
+                        queues_stale = true;
+                    }
                 },
                 _ = tick.tick() => {
                     if queues_stale && let Ok(q) = setup.client.queues().await {

@@ -4,7 +4,10 @@
 // waiting counts move as the hall moves; reconnects by itself and never needs a reload.
 // Between visitors it makes itself ready for the next one: Bahasa Indonesia, the start
 // screen, no priority chosen.
-import { bilingual, buildIndex, clock, esc, follow, loadSite, localDay, newKey, request, search, sleep, texts } from "/assets/antre.js";
+import {
+  BOOKING_CODE_ALPHABET as CODE_ALPHABET, bilingual, bookingCode as codeOf, buildIndex, clock, esc, follow, loadSite, newKey, request, search,
+  showBookingCode as showCode, sleep, texts, windowTime,
+} from "/assets/antre.js";
 
 // Timings, each chosen for people, not machines. The kiosk's idle time (a screen other
 // than a fresh start screen with nobody touching it) can be set in the page's address,
@@ -24,9 +27,6 @@ const CLOCK_EVERY_MS = 5000;       // the clock shows minutes; a few seconds lat
 // the search box.
 const SCAN_GAP_MS = 1500;
 const SCAN_FAST_MS = 1500;
-// A booking code: 8 characters of this alphabet (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, G/6),
-// shown as XXXX-XXXX.
-const CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679";
 
 const code = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
 const tokenKey = "antre.kiosk." + code + ".token";
@@ -753,23 +753,8 @@ async function reprint() {
 // from the QR code anywhere (the scanner types it, then Enter). The ticket is shown and
 // printed as any ticket of this kiosk, marked BOOKING.
 
-// "ACDEFH34" as people read it: "ACDE-FH34".
-function showCode(c) {
-  const x = String(c || "").replace(/[^0-9a-z]/gi, "").toUpperCase();
-  return x.length === 8 ? x.slice(0, 4) + "-" + x.slice(4) : x;
-}
-
-// The booking code in what a scanner or a person typed ("acde-fh34", a link ending in
-// "/ACDE-FH34"), or null: 8 characters of the code's alphabet, with or without the dash.
-function codeOf(text) {
-  let t = String(text || "").trim();
-  const slash = t.lastIndexOf("/");
-  if (slash >= 0) t = t.slice(slash + 1).split(/[?#]/)[0];
-  t = t.toUpperCase();
-  if (!/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(t)) return null;
-  t = t.replace("-", "");
-  return Array.from(t).every((c) => CODE_ALPHABET.includes(c)) ? t : null;
-}
+// A booking code (`showCode`, `codeOf` and its alphabet) and the times of its check-in
+// window (`windowTime`) are read and shown as on every page: the helpers of antre.js.
 
 function setCode(text) {
   checkinCode = Array.from(String(text).toUpperCase()).filter((c) => CODE_ALPHABET.includes(c)).join("").slice(0, 8);
@@ -778,19 +763,6 @@ function setCode(text) {
   if (input.value !== shown) input.value = shown;
   $("checkin-go").disabled = checkinCode.length !== 8;
   touch();
-}
-
-// A time of the check-in window in the site's zone: "07:30 WITA", with the day when it
-// is not today (nor the day of `after`, the window's start), as `[id, en]`.
-function windowTime(rfc, after) {
-  const d = new Date(rfc);
-  if (!rfc || isNaN(d)) return ["—", "—"];
-  const day = localDay(site.timezone, d);
-  const today = day === localDay(site.timezone) || (after && !isNaN(new Date(after)) && day === localDay(site.timezone, new Date(after)));
-  return [0, 1].map((i) => {
-    const c = clock(site.timezone, i ? "en" : "id");
-    return (today ? "" : c.date(d) + " ") + c.time(d) + (c.abbr ? " " + c.abbr : "");
-  });
 }
 
 async function checkIn(bookingCode) {
@@ -833,8 +805,8 @@ async function checkIn(bookingCode) {
   else if (err.code === "not_active") key2 = "checkin_inactive";
   else if (err.code === "check_in_closed") {
     const w = err.window || {};
-    vars.from = windowTime(w.from);
-    vars.until = windowTime(w.until, w.from);
+    vars.from = windowTime(site.timezone, w.from);
+    vars.until = windowTime(site.timezone, w.until, w.from);
     const now = Date.now();
     key2 = w.from && now < Date.parse(w.from) ? "checkin_early" : w.until && now > Date.parse(w.until) ? "checkin_late" : "checkin_closed";
   } else if (res && res.status === 429) key2 = "busy_msg";

@@ -260,6 +260,44 @@ export function localDay(timeZone, d = new Date()) {
   return get('year') + '-' + get('month') + '-' + get('day');
 }
 
+// ---------------------------------------------------------------------------- bookings
+
+// The characters of a booking code: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G.
+export const BOOKING_CODE_ALPHABET = 'ACDEFHJKMNPRTUVWXY34679';
+
+// A booking code as people read it: "ACDE-FH34" (anything else upper case, without
+// what is not a letter or digit).
+export function showBookingCode(code) {
+  const c = String(code || '').replace(/[^0-9a-z]/gi, '').toUpperCase();
+  return c.length === 8 ? c.slice(0, 4) + '-' + c.slice(4) : c;
+}
+
+// The booking code in what a scanner or a person typed ("acde-fh34", a link ending in
+// "/ACDE-FH34"), or null: 8 characters of the code's alphabet, with or without the dash.
+export function bookingCode(text) {
+  let t = String(text || '').trim();
+  const slash = t.lastIndexOf('/');
+  if (slash >= 0) t = t.slice(slash + 1).split(/[?#]/)[0];
+  t = t.toUpperCase();
+  if (!/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(t)) return null;
+  t = t.replace('-', '');
+  return Array.from(t).every((c) => BOOKING_CODE_ALPHABET.includes(c)) ? t : null;
+}
+
+// A time of a booking's check-in window (RFC 3339) in the site's zone: "07:30 WITA",
+// with the day before it when that is not today (nor the day of `after`, the window's
+// start), as `[id, en]`.
+export function windowTime(timeZone, rfc, after) {
+  const d = new Date(rfc);
+  if (!rfc || isNaN(d)) return ['—', '—'];
+  const day = localDay(timeZone, d);
+  const today = day === localDay(timeZone) || (after && !isNaN(new Date(after)) && day === localDay(timeZone, new Date(after)));
+  return [0, 1].map((i) => {
+    const c = clock(timeZone, i ? 'en' : 'id');
+    return (today ? '' : c.date(d) + ' ') + c.time(d) + (c.abbr ? ' ' + c.abbr : '');
+  });
+}
+
 // ---------------------------------------------------------------------------- texts
 
 // Indonesian first, English beside it. `dict` maps keys to `[id, en]` pairs; `lang` is

@@ -161,6 +161,7 @@ async fn enter_on_a_focused_button_presses_that_button_not_call_next() {
         ("#btn-transfer", "transfer", "#transfer-cancel"),
         ("#btn-callTicket", "pick", "#pick-cancel"),
         ("#btn-reinstate", "pick", "#pick-cancel"),
+        ("#btn-checkIn", "checkin", "#checkin-close"),
         ("#btn-close", "leave", "#leave-cancel"),
         ("#logout-btn", "leave", "#leave-cancel"),
     ] {

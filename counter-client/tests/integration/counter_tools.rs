@@ -221,13 +221,14 @@ async fn an_officer_takes_a_shared_counter_over_and_the_other_page_stops_acting(
     let notice = browser.text("notice").await;
     assert!(notice.contains("siti took this counter over"), "{notice}");
     check(&browser, "taken-over").await;
-    // Every counter button but "take over" is off; keys act on nothing.
+    // Every counter button but "take over" is off (reinstating and checking a booking in
+    // are not the counter's); keys act on nothing.
     let enabled = browser
         .eval(
             "[...document.querySelectorAll('#actions button')].filter(b => !b.disabled).map(b => b.id)",
         )
         .await;
-    assert_eq!(enabled, json!(["btn-reinstate", "btn-open"]));
+    assert_eq!(enabled, json!(["btn-reinstate", "btn-checkIn", "btn-open"]));
     for key in ["1", "2", "4", "7"] {
         browser.press(key).await;
     }

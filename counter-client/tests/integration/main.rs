@@ -7,6 +7,7 @@ mod action_latency;
 mod client_library;
 mod concurrent_calls;
 mod counter_access;
+mod counter_checkin;
 mod counter_page;
 mod counter_tools;
 mod led_serial;

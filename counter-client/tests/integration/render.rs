@@ -647,3 +647,78 @@ fn only_supervisors_and_admins_cancel_and_always_with_a_reason() {
         }))
     );
 }
+
+#[test]
+fn a_booking_is_checked_in_by_its_code_and_its_number_is_said() {
+    let mut app = app();
+    app.view = Some(view("open", None));
+    assert!(screen(&app).contains("[b] Check-in booking"));
+    // `b` asks for the code; the dash and the case people type do not matter.
+    assert_eq!(app.on_key(Key::Char('b')), None);
+    assert_eq!(typed(&mut app, "acde-fh3"), None);
+    // Seven characters are not a code: said, nothing sent.
+    assert_eq!(app.on_key(Key::Enter), None);
+    assert!(screen(&app).contains("8 huruf dan angka"));
+    typed(&mut app, "4");
+    let text = screen(&app);
+    assert!(text.contains("Check-in booking"), "{text}");
+    assert!(text.contains("Kode booking: ACDE-FH34▌"), "{text}");
+    assert_eq!(
+        app.on_key(Key::Enter),
+        Some(Request::CheckIn("ACDEFH34".into()))
+    );
+    assert!(screen(&app).contains("memproses"));
+    // Outside its window: the server's reason, with the window's times; the code stays.
+    app.on_checked_in(
+        "ACDEFH34",
+        Err(Failure::Refused {
+            status: 409,
+            code: "check_in_closed".into(),
+            message: "Check-in dibuka 2026-11-24 pukul 11:00 sampai 12:30. / \
+                      Check-in is open on 2026-11-24 from 11:00 until 12:30."
+                .into(),
+        }),
+    );
+    assert!(matches!(&app.mode, Mode::CheckIn { code, sending: false } if code == "ACDEFH34"));
+    let text = screen(&app);
+    assert!(
+        text.contains("Check-in ACDE-FH34: Check-in dibuka 2026-11-24 pukul 11:00 sampai 12:30."),
+        "{text}"
+    );
+    app.lang = Lang::En;
+    assert!(screen(&app).contains("Check-in ACDE-FH34: Check-in is open on 2026-11-24 from 11:00"));
+    app.lang = Lang::Id;
+    // Inside it: the ticket's number and its place, on the status line.
+    assert_eq!(
+        app.on_key(Key::Enter),
+        Some(Request::CheckIn("ACDEFH34".into()))
+    );
+    let mut t = numbered(30, "A030", "waiting");
+    t.position = Some(2);
+    t.counter = None;
+    app.on_checked_in("ACDEFH34", Ok(t));
+    assert_eq!(app.mode, Mode::Main);
+    let text = screen(&app);
+    assert!(
+        text.contains("A030: booking ACDE-FH34 check-in, urutan ke-3."),
+        "{text}"
+    );
+    // An unknown code, and Esc: back to the desk.
+    app.on_key(Key::Char('b'));
+    typed(&mut app, "CDEFHJKM");
+    assert_eq!(
+        app.on_key(Key::Enter),
+        Some(Request::CheckIn("CDEFHJKM".into()))
+    );
+    app.on_checked_in(
+        "CDEFHJKM",
+        Err(Failure::Refused {
+            status: 404,
+            code: "booking_not_found".into(),
+            message: "Booking tidak ditemukan. / Booking not found.".into(),
+        }),
+    );
+    assert!(screen(&app).contains("Kode booking CDEF-HJKM tidak ditemukan."));
+    assert_eq!(app.on_key(Key::Esc), None);
+    assert_eq!(app.mode, Mode::Main);
+}

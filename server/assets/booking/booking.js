@@ -5,7 +5,9 @@
 // sent to the server, so never in its logs) and in this phone's local storage, which
 // "Booking saya" lists. Phones first, old ones among them: plain ES module, JavaScript
 // of 2018, no libraries; Indonesian first with English beside it.
-import { buildIndex, esc, localDay, newKey, openModal, request, said, search, texts } from '/assets/antre.js';
+import {
+  buildIndex, esc, localDay, newKey, openModal, request, said, search, showBookingCode as showCode, texts,
+} from '/assets/antre.js';
 
 // A booking being managed is refreshed this often while shown (a remote booking's
 // place in line moves; a check-in at the kiosk shows the number).
@@ -85,11 +87,6 @@ let refreshTimer = null;
 
 // ------------------------------------------------------------------ formatting
 
-// "ACDEFH34" or "acde-fh34" as the code is shown: "ACDE-FH34".
-const showCode = (code) => {
-  const c = String(code || '').replace(/[^0-9a-z]/gi, '').toUpperCase();
-  return c.length === 8 ? c.slice(0, 4) + '-' + c.slice(4) : c;
-};
 // A day ("2026-11-23") in each language: long ("Senin, 23 November 2026") or short
 // ("Sen, 23 Nov"), as `[id, en]`.
 function dayText(date, short) {
