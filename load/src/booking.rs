@@ -113,7 +113,6 @@ pub async fn run(args: &Args) -> anyhow::Result<String> {
 
 async fn rush(target: &Target, args: &Args) -> anyhow::Result<String> {
     let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.clients)
         .timeout(Duration::from_secs(60))
         .build()?;
     let day = jiff::Timestamp::now()
@@ -123,24 +122,29 @@ async fn rush(target: &Target, args: &Args) -> anyhow::Result<String> {
         .to_string();
     let next = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(args.max_seconds);
-    let url = target.url("/api/v1/bookings");
-    // Every client connects first, then all start at the same instant: the release.
+    let addr = target.base.trim_start_matches("http://").to_string();
+    // Every client opens its own connection first (as phones waiting on the booking
+    // page have theirs), then all start at the same instant: the release. A connection
+    // per client, without a shared pool, keeps the clients' own cost low: they share
+    // the machine with the server.
     let start = Arc::new(tokio::sync::Barrier::new(args.clients));
     let mut tasks = Vec::new();
     for _ in 0..args.clients {
-        let (http, next, start, url, day) = (
-            http.clone(),
-            next.clone(),
-            start.clone(),
-            url.clone(),
-            day.clone(),
-        );
+        let (next, start, day, addr) = (next.clone(), start.clone(), day.clone(), addr.clone());
         let (attempts, people) = (args.attempts, args.people.max(1));
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut booked: Vec<String> = Vec::new();
             let mut refused: Vec<String> = Vec::new();
+            let connection = connect(&addr).await;
             start.wait().await;
+            let mut sender = match connection {
+                Ok(sender) => sender,
+                Err(e) => {
+                    refused.push(format!("connect: {e}"));
+                    return (latencies, booked, refused);
+                }
+            };
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= attempts || Instant::now() >= deadline {
@@ -153,20 +157,18 @@ async fn rush(target: &Target, args: &Args) -> anyhow::Result<String> {
                     "phone": "0812 3456 7890",
                 });
                 let sent = Instant::now();
-                match http.post(&url).json(&body).send().await {
-                    Ok(res) => {
-                        let status = res.status().as_u16();
-                        let answer: Value = res.json().await.unwrap_or(Value::Null);
+                match post(&mut sender, &addr, &body).await {
+                    Ok((201, _)) => {
                         latencies.push(sent.elapsed());
-                        if status == 201 {
-                            booked.push(nik(person));
-                        } else {
-                            refused.push(
-                                answer["error"]["code"]
-                                    .as_str()
-                                    .map_or_else(|| format!("status {status}"), str::to_string),
-                            );
-                        }
+                        booked.push(nik(person));
+                    }
+                    Ok((status, answer)) => {
+                        latencies.push(sent.elapsed());
+                        refused.push(
+                            answer["error"]["code"]
+                                .as_str()
+                                .map_or_else(|| format!("status {status}"), str::to_string),
+                        );
                     }
                     Err(e) => refused.push(format!("transport: {e}")),
                 }
@@ -216,6 +218,37 @@ async fn rush(target: &Target, args: &Args) -> anyhow::Result<String> {
         ms(percentile(&latencies, 50.0)),
         ms(percentile(&latencies, 99.0)),
         ms(latencies.last().copied().unwrap_or_default()),
+    ))
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<http_body_util::Full<bytes::Bytes>>;
+
+/// One HTTP/1.1 connection of one client.
+async fn connect(addr: &str) -> anyhow::Result<Sender> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// `POST /api/v1/bookings` on the client's connection: the status and the JSON answer.
+async fn post(sender: &mut Sender, host: &str, body: &Value) -> anyhow::Result<(u16, Value)> {
+    use http_body_util::BodyExt;
+    sender.ready().await?;
+    let request = hyper::Request::post("/api/v1/bookings")
+        .header(hyper::header::HOST, host)
+        .header(hyper::header::CONTENT_TYPE, "application/json")
+        .body(http_body_util::Full::new(bytes::Bytes::from(
+            serde_json::to_vec(body)?,
+        )))?;
+    let response = sender.send_request(request).await?;
+    let status = response.status().as_u16();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     ))
 }
 

@@ -14,6 +14,7 @@ use std::thread::JoinHandle;
 use antre_protocol as wire;
 use antre_protocol::EventKind;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
@@ -95,6 +96,9 @@ const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 /// A health probe's answer and when it was made.
 type Probed = (std::time::Instant, Result<(), String>);
 
+/// Sessions whose seats are all booked, as of the last commit: service, day, start.
+type FullSessions = Arc<std::sync::RwLock<std::collections::HashSet<(String, Date, u16)>>>;
+
 /// A handle to the writer; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Writer {
@@ -104,6 +108,7 @@ pub struct Writer {
     site: watch::Receiver<Arc<Site>>,
     /// The last health probe and when it was made.
     probed: Arc<tokio::sync::Mutex<Option<Probed>>>,
+    full: FullSessions,
 }
 
 impl std::fmt::Debug for Msg {
@@ -195,7 +200,9 @@ impl Writer {
             }
         });
         let (site_tx, site_rx) = watch::channel(site.clone());
+        let full = FullSessions::default();
         let thread = WriterThread {
+            full: full.clone(),
             store,
             engine,
             site,
@@ -213,6 +220,7 @@ impl Writer {
                 events,
                 site: site_rx,
                 probed: Arc::default(),
+                full,
             },
             handle,
         ))
@@ -231,6 +239,15 @@ impl Writer {
             .await
             .map_err(|_| WriteError::Closed)?;
         answer.await.map_err(|_| WriteError::Closed)?
+    }
+
+    /// Whether every seat of a session was booked at the last commit. A quota rush's
+    /// thousands of late attempts are answered from this without queueing for the
+    /// writer; the writer alone decides every booking it is sent.
+    pub fn session_full(&self, service: &str, day: Date, start_min: u16) -> bool {
+        self.full
+            .read()
+            .is_ok_and(|full| full.contains(&(service.to_string(), day, start_min)))
     }
 
     /// Reads the committed state: `f` gets the engine, the last event's seq and now.
@@ -302,6 +319,7 @@ struct WriterThread {
     clock: Arc<dyn Clock>,
     decorate: Decorate,
     publish: mpsc::UnboundedSender<Vec<Arc<Frame>>>,
+    full: FullSessions,
 }
 
 /// A caller and the answer it gets once the batch is committed (or rolled back).
@@ -341,6 +359,8 @@ impl WriterThread {
         let mut probes: Vec<oneshot::Sender<Result<(), String>>> = Vec::new();
         let mut frames: Vec<Arc<Frame>> = Vec::new();
         let mut stop = false;
+        // Sessions whose bookings changed in this batch.
+        let mut seats: Vec<(String, Date, u16)> = Vec::new();
         // After a storage failure the transaction is lost: nothing more is applied, and
         // every command of the batch is answered with the failure below.
         let mut failure: Option<anyhow::Error> = None;
@@ -370,6 +390,7 @@ impl WriterThread {
                     match self.engine.apply(command, now) {
                         Ok(outcome) => {
                             let changes = &outcome.changes;
+                            seats.extend(changes.iter().flat_map(booked_seats));
                             match record(&self.engine, decorate, tx, changes, now, &mut frames) {
                                 Ok(()) => {
                                     let answer = reply_of(&self.engine, &outcome.affected, issue);
@@ -404,7 +425,10 @@ impl WriterThread {
                 if !Arc::ptr_eq(&self.site, self.engine.site()) {
                     self.site = self.engine.site().clone();
                     self.site_tx.send_replace(self.site.clone());
+                    // Quotas may have changed: start again from no session known full.
+                    self.full_sessions(None);
                 }
+                self.full_sessions(Some(seats));
                 for (reply, answer) in replies {
                     let _ = reply.send(answer);
                 }
@@ -418,6 +442,7 @@ impl WriterThread {
             }
             Err(e) => {
                 tracing::error!("commit failed, batch rolled back: {e:#}");
+                self.full_sessions(None);
                 let why = format!("{e:#}");
                 for (reply, answer) in replies {
                     let _ = reply.send(answer.and(Err(WriteError::Storage(why.clone()))));
@@ -437,6 +462,25 @@ impl WriterThread {
             }
         }
         stop
+    }
+
+    /// Updates the sessions known full for the seats a committed batch changed; `None`
+    /// forgets them all (the writer is then asked about every booking again).
+    fn full_sessions(&self, seats: Option<Vec<(String, Date, u16)>>) {
+        let Ok(mut full) = self.full.write() else {
+            return;
+        };
+        let Some(seats) = seats else {
+            full.clear();
+            return;
+        };
+        for (service, day, start) in seats {
+            if self.engine.session_full(&service, day, start) {
+                full.insert((service, day, start));
+            } else {
+                full.remove(&(service, day, start));
+            }
+        }
     }
 
     /// A probe writes a row of its own: the batch may have had nothing to write.
@@ -517,6 +561,27 @@ fn record(
         }));
     }
     Ok(())
+}
+
+/// The sessions a booking change concerns: its own, and the one a move left.
+fn booked_seats(change: &Change) -> Vec<(String, Date, u16)> {
+    let Some(b) = change.detail.booking.as_ref() else {
+        return Vec::new();
+    };
+    let seat = |day: &str, start: &str| {
+        Some((
+            b.service.clone(),
+            day.parse::<Date>().ok()?,
+            crate::config::parse_minute(start).ok()?,
+        ))
+    };
+    let now = b.start.as_deref().and_then(|start| seat(&b.date, start));
+    let left = b
+        .moved_from
+        .as_deref()
+        .and_then(|from| from.split_once(' '))
+        .and_then(|(day, start)| seat(day, start));
+    now.into_iter().chain(left).collect()
 }
 
 /// Refuses to start when the site the server was given has lost a service or counter

@@ -252,6 +252,17 @@ impl Engine {
         Ok((session.end_min, window, change_until))
     }
 
+    /// Whether every seat of a session is taken.
+    pub fn session_full(&self, service: &str, date: Date, start_min: u16) -> bool {
+        let quota = self
+            .site
+            .service(service)
+            .and_then(|s| s.booking.as_deref())
+            .and_then(|r| r.session(date, start_min))
+            .map(|s| s.quota);
+        quota.is_some_and(|q| self.bookings.taken(service, date, Some(start_min)) >= q)
+    }
+
     /// When to remind the holder of a session: none when it would be at once.
     fn remind_at(&self, date: Date, start_min: u16, now: Timestamp) -> Option<Timestamp> {
         let before = self.site.notices.reminder_min;

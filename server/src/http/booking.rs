@@ -192,6 +192,13 @@ pub async fn create(
         };
         (date("date", d)?, Some(start(s)?))
     };
+    // The rush at a release: once a session is full, the late thousands are told so at
+    // once. The writer still decides every booking it is sent.
+    if let Some(start) = start_min
+        && ctx.writer.session_full(&req.service, date, start)
+    {
+        return Err(DomainError::QuotaFull.into());
+    }
     let nik_hash = nik_hash(&ctx.nik_key, &nik);
     let nik_last4 = nik[12..].to_string();
     for _ in 0..CODE_TRIES {

@@ -44,9 +44,22 @@ pub use routes::app;
 /// guessing a token would need.
 const DEVICE_CHECKS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).expect("not zero");
 
-/// Everything a handler may need, shared by all of them.
+/// Everything a handler may need, shared by all of them. Every request's extractors
+/// take a copy: it is one reference count.
 #[derive(Debug, Clone)]
-pub struct Ctx {
+pub struct Ctx(Arc<Shared>);
+
+impl std::ops::Deref for Ctx {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`Ctx`] holds.
+#[derive(Debug, Clone)]
+pub struct Shared {
     pub writer: Writer,
     pub auth: Arc<Auth>,
     /// Anonymous ticket requests per client address.
@@ -87,7 +100,7 @@ impl Ctx {
         let mut nik_key = [0u8; 32];
         getrandom::fill(&mut nik_key).expect("the OS has randomness");
         let per_minute = NonZeroU32::new(tickets_per_minute).unwrap_or(NonZeroU32::MIN);
-        Ctx {
+        Ctx(Arc::new(Shared {
             writer,
             auth,
             limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
@@ -102,19 +115,19 @@ impl Ctx {
             body_timeout,
             reports: Arc::default(),
             nik_key: Arc::new(nik_key),
-        }
+        }))
     }
 
     /// The NIK's keyed hash under the data directory's key (`nik.key`), which outlives
     /// restarts.
     pub fn with_nik_key(mut self, key: [u8; 32]) -> Ctx {
-        self.nik_key = Arc::new(key);
+        Arc::make_mut(&mut self.0).nik_key = Arc::new(key);
         self
     }
 
     /// Announcements from these clips instead of the built-in ones.
     pub fn with_clips(mut self, clips: antre_board::Clips) -> Ctx {
-        self.announcer = Arc::new(board::Announcer::new(clips));
+        Arc::make_mut(&mut self.0).announcer = Arc::new(board::Announcer::new(clips));
         self
     }
 }

@@ -255,6 +255,19 @@ async fn a_rush_books_exactly_the_quota_and_no_nik_twice() {
         (nine["quota"].as_u64(), nine["left"].as_u64()),
         (Some(25), Some(0))
     );
+    // A seat given back is offered again at once (the server's note of full sessions
+    // follows every commit).
+    let back = &made[0];
+    let res = api
+        .delete(&format!("/bookings/{}", back["code"].as_str().unwrap()))
+        .bearer_auth(back["manage_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    booked(&api, &request("S1", &tomorrow, "09:00", 500)).await;
+    let res = book(&api, &request("S1", &tomorrow, "09:00", 501)).await;
+    assert_eq!(error_of(res).await, (409, "quota_full".into()));
     // The NIK is nowhere in the database in clear, only its last four digits.
     let db = std::fs::read(server.data.join("antre.db")).unwrap_or_default();
     let wal = std::fs::read(server.data.join("antre.db-wal")).unwrap_or_default();
