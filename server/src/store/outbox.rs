@@ -490,9 +490,12 @@ mod tests {
 
         assert_eq!(retry_failed(&conn).unwrap(), 1);
         assert_eq!(retry_failed(&conn).unwrap(), 0);
+        // The failed one is back with a fresh round of tries; the waiting one is due now
+        // and keeps its count.
         let back = due(&conn, 2000, 10, &[], &[]).unwrap();
-        assert_eq!(back.iter().map(|r| r.id).collect::<Vec<_>>(), [3]);
-        assert_eq!(back[0].attempts, 0);
+        assert_eq!(back.iter().map(|r| r.id).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(back[1].attempts, 0);
+        assert_eq!(back[0].attempts, 1);
         assert_eq!(stats(&conn).unwrap().failed, 0);
     }
 
