@@ -7,18 +7,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use antre_testkit::*;
+
+use super::without_service;
 use serde_json::json;
 use serialport::{SerialPort, TTYPort};
-
-/// The demo site without one service (and without it in its counters' lists).
-fn without_service(toml: &str, code: &str) -> String {
-    let at = toml.find(&format!("code = \"{code}\"")).unwrap();
-    let start = toml[..at].rfind("[[services]]").unwrap();
-    let end = toml[at..].find("\n[[").unwrap() + at + 1;
-    format!("{}{}", &toml[..start], &toml[end..])
-        .replace(&format!("\"{code}\", "), "")
-        .replace(&format!(", \"{code}\""), "")
-}
 
 #[tokio::test]
 async fn a_service_removed_from_the_config_while_its_tickets_wait_stops_the_start() {

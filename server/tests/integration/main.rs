@@ -50,3 +50,21 @@ pub fn reply_number(reply: Reply) -> String {
         other => panic!("expected a ticket, got {other:?}"),
     }
 }
+
+/// A site's TOML without one service, and without it in its counters' lists. The
+/// service's block ends at the next array of tables that is not its own
+/// (`[[services.booking.sessions]]` belongs to it).
+pub fn without_service(toml: &str, code: &str) -> String {
+    let at = toml.find(&format!("code = \"{code}\"")).unwrap();
+    let start = toml[..at].rfind("[[services]]").unwrap();
+    let end = toml[at..]
+        .match_indices("\n[[")
+        .map(|(i, _)| i + at)
+        .find(|&i| !toml[i + 3..].starts_with("services."))
+        .unwrap()
+        + 1;
+    format!("{}{}", &toml[..start], &toml[end..])
+        .replace(&format!("\"{code}\", "), "")
+        .replace(&format!(", \"{code}\""), "")
+        .replace(&format!("[\"{code}\"]"), "[]")
+}

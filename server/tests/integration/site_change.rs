@@ -96,13 +96,7 @@ async fn the_site_is_replaced_at_run_time_without_losing_a_ticket() {
     assert_eq!(waiting, [first, second]);
 
     // Removed while its tickets wait: refused, naming the service; nothing changes.
-    let start = toml.find(&format!("code = \"{}\"", service.code)).unwrap();
-    let block_start = toml[..start].rfind("[[services]]").unwrap();
-    let block_end = toml[start..].find("\n[[").unwrap() + start + 1;
-    let removed_toml = format!("{}{}", &toml[..block_start], &toml[block_end..])
-        .replace(&format!("\"{}\", ", service.code), "")
-        .replace(&format!(", \"{}\"", service.code), "")
-        .replace(&format!("[\"{}\"]", service.code), "[]");
+    let removed_toml = super::without_service(toml, &service.code);
     let removed = SiteConfig::from_toml(&removed_toml)
         .expect("the demo without that service is valid")
         .site()
