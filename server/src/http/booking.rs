@@ -22,7 +22,7 @@ use super::body::{ApiPath, ApiQuery, JsonBody};
 use super::{ApiError, Ctx};
 use crate::auth::{DeviceKind, Principal, random_hex};
 use crate::engine::schedule::hh_mm;
-use crate::engine::{Book, Command, DomainError, Engine, Service, Site};
+use crate::engine::{Book, Command, DomainError, Engine, Service};
 use crate::writer::Reply;
 
 /// Booking codes use letters and digits nobody misreads on paper or a phone: no 0/O,
@@ -582,11 +582,6 @@ fn missing(field: &'static str) -> ApiError {
         code,
         format!("Wajib diisi ({field}). / Required ({field})."),
     )
-}
-
-/// The site's bookable services (for tests and the demo's checks).
-pub fn bookable(site: &Site) -> impl Iterator<Item = &Service> {
-    site.services.iter().filter(|s| s.booking.is_some())
 }
 
 #[cfg(test)]

@@ -141,22 +141,18 @@ fn domain_status(e: &DomainError) -> StatusCode {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // A refused check-in also says when the booking may be checked in.
+        let mut window = None;
         let (status, code, message) = match self {
-            ApiError::Write(WriteError::Domain(DomainError::CheckInClosed { from, until })) => {
-                let e = DomainError::CheckInClosed {
-                    from: from.clone(),
-                    until: until.clone(),
-                };
-                let body = ErrorBody {
-                    error: ErrorDetail {
-                        code: e.code().to_string(),
-                        message: e.message(),
-                        window: Some(CheckInWindow { from, until }),
-                    },
-                };
-                return (StatusCode::CONFLICT, Json(body)).into_response();
+            ApiError::Write(WriteError::Domain(e)) => {
+                if let DomainError::CheckInClosed { from, until } = &e {
+                    window = Some(CheckInWindow {
+                        from: from.clone(),
+                        until: until.clone(),
+                    });
+                }
+                (domain_status(&e), e.code(), e.message())
             }
-            ApiError::Write(WriteError::Domain(e)) => (domain_status(&e), e.code(), e.message()),
             ApiError::Write(WriteError::Storage(why)) => {
                 tracing::error!("storage: {why}");
                 (
@@ -191,7 +187,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: code.to_string(),
                 message,
-                window: None,
+                window,
             },
         };
         (status, Json(body)).into_response()
